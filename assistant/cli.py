@@ -1,0 +1,139 @@
+"""Command line: ``strength-assistant ingest | ask | batch``."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+from . import __version__
+from .errors import AssistantError
+
+
+def _env_defaults() -> None:
+    for k, v in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("GRADIO_ANALYTICS_ENABLED", "False"),
+                 ("ANONYMIZED_TELEMETRY", "False"), ("TOKENIZERS_PARALLELISM", "false")):
+        os.environ.setdefault(k, v)
+
+
+def _assistant(args):
+    from .pipeline import Assistant
+    from .settings import Settings
+
+    return Assistant(Settings.from_env())
+
+
+def cmd_ingest(args) -> int:
+    from .index import IndexManager, tqdm_progress
+    from .settings import Settings
+
+    mgr = IndexManager(Settings.from_env())
+    rep = mgr.ingest(rebuild=args.rebuild, progress=tqdm_progress())
+    print(rep.summary())
+    return 0
+
+
+def format_answer(ans) -> str:
+    out = [ans.answer]
+    if ans.caveats:
+        out.append("\nCaveats:")
+        out += [f"  ! {c.text}" for c in ans.caveats]
+    if ans.citations:
+        out.append("\nSources:")
+        for c in ans.citations:
+            url = f" <{c.url}>" if c.url else ""
+            out.append(f"  [{c.n}] {c.title} ({c.source_id}){url}\n      “{c.quote}”")
+    return "\n".join(out)
+
+
+def cmd_ask(args) -> int:
+    a = _assistant(args)
+    ans = a.ask(" ".join(args.question))
+    print(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(ans))
+    return 0
+
+
+def _batch_lines(path: str):
+    stream = sys.stdin.buffer if path == "-" else open(path, "rb")
+    with stream:
+        for lineno, raw in enumerate(stream, start=1):
+            yield lineno, raw
+
+
+def cmd_batch(args) -> int:
+    from .errors import InputError
+
+    a = _assistant(args)
+    if args.file != "-" and not os.path.isfile(args.file):
+        raise AssistantError(f"{args.file}: no such file — give a JSON Lines file or '-' for standard input")
+    failures = 0
+    for lineno, raw in _batch_lines(args.file):
+        if not raw.strip():
+            continue
+        rid = None
+        try:
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(f"line {lineno}: not valid UTF-8") from None
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise InputError(f"line {lineno}: invalid JSON ({e.msg})") from None
+            if not isinstance(item, dict):
+                raise InputError(f"line {lineno}: expected a JSON object with 'id' and 'question'")
+            rid = item.get("id", lineno)
+            if "question" not in item:
+                raise InputError(f"line {lineno}: missing 'question'")
+            history = item.get("history") or []
+            if not isinstance(history, list):
+                raise InputError(f"line {lineno}: 'history' must be a list of {{role, content}} objects")
+            ans = a.ask(item["question"], history=history)
+            out = {"id": rid, **ans.to_dict()}
+        except AssistantError as e:
+            failures += 1
+            out = {"id": rid if rid is not None else lineno, "error": str(e)}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="strength-assistant",
+                                description="Evidence-grounded answers about strength training for runners.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    s = sub.add_parser("ingest", help="build or update the search index from corpus/")
+    s.add_argument("--rebuild", action="store_true", help="start over instead of updating incrementally")
+    s.set_defaults(func=cmd_ingest)
+    s = sub.add_parser("ask", help="answer one question")
+    s.add_argument("question", nargs="+", help="the question, e.g. \"How heavy should I lift?\"")
+    s.add_argument("--json", action="store_true", help="print the answer as JSON")
+    s.set_defaults(func=cmd_ask)
+    s = sub.add_parser("batch", help="answer JSON Lines ({id, question}) from FILE or stdin; JSON Lines out")
+    s.add_argument("file", nargs="?", default="-", help="JSON Lines file, or - for standard input (default)")
+    s.set_defaults(func=cmd_batch)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    _env_defaults()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except AssistantError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,279 @@
+"""Ingest: corpus -> chunks and sentences -> embeddings -> Chroma, incrementally and atomically.
+
+Each build is a *generation*: a pair of collections (chunks, sentences) named
+``<collection>-g<N>``.  A small meta collection records which generation is current
+and its manifest (model id, corpus hash, chunk and sentence ids with content hashes).
+Ingest copies unchanged vectors from the current generation, embeds only what is new,
+verifies the counts, then flips the pointer in one write.  Killing ingest at any point
+leaves the current generation serving; a reader never sees a half-built index.
+The same code runs on the embedded store and on a Chroma server.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .corpus import Chunk, Source, chunk_source, corpus_hash, load_corpus
+from .embed import Embedder, get_embedder
+from .errors import AssistantError, IndexMissingError
+from .settings import Settings
+from .store import ChromaStore, chroma_client
+from .text import split_sentences
+
+MANIFEST_VERSION = 1
+_ZERO = [0.0]
+
+
+@dataclass
+class IngestReport:
+    sources: int = 0
+    chunks: int = 0
+    sentences: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    generation: int = 0
+    changed: bool = False
+
+    def summary(self) -> str:
+        state = "rebuilt" if self.changed else "up to date"
+        return (f"index {state}: {self.sources} sources, {self.chunks} chunks, {self.sentences} sentences; "
+                f"added {self.added}, updated {self.updated}, removed {self.removed}, unchanged {self.unchanged}; "
+                f"embedded {self.embedded} texts in {self.seconds:.2f} s")
+
+
+@dataclass
+class Unit:
+    """Something we embed and store: a chunk or one of its sentences."""
+    id: str
+    text: str          # stored document (what is shown and quoted)
+    embed_text: str    # what the embedder sees
+    metadata: dict
+    hash: str
+    source_id: str = ""
+
+
+def build_units(sources: list[Source], chunk_chars: int) -> tuple[list[Unit], list[Unit]]:
+    chunks, sentences = [], []
+    for src in sources:
+        for c in chunk_source(src, chunk_chars):
+            chunks.append(Unit(c.id, c.text, c.embed_text, c.metadata, c.hash, c.source_id))
+            for i, s in enumerate(_chunk_sentences(c)):
+                h = hashlib.sha256(s.encode()).hexdigest()[:16]
+                meta = dict(c.metadata, chunk_id=c.id, sentence=i, hash=h)
+                sentences.append(Unit(f"{c.id}:{i}", s, s, meta, h, c.source_id))
+    return chunks, sentences
+
+
+def _chunk_sentences(c: Chunk) -> list[str]:
+    return [s for p in c.text.split("\n\n") for s in split_sentences(p)]
+
+
+class IndexManager:
+    """Owns the collections of one Chroma client (embedded or server)."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, client=None):
+        self.settings = settings
+        self._embedder = embedder
+        self._client = client
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder(self.settings.embedder, self.settings.model_path)
+        return self._embedder
+
+    @property
+    def client(self):
+        if self._client is None:
+            path = Path(self.settings.data_dir) / "chroma"
+            if not self.settings.chroma_url:
+                path.mkdir(parents=True, exist_ok=True)
+            self._client = chroma_client(path, self.settings.chroma_url)
+        return self._client
+
+    # -- the pointer -------------------------------------------------------
+    @property
+    def _meta_name(self) -> str:
+        return f"{self.settings.collection}-meta"
+
+    def _meta(self, create: bool):
+        from .store import embedding_function
+        ef = embedding_function(self.embedder)
+        if create:
+            return self.client.get_or_create_collection(self._meta_name, embedding_function=ef)
+        try:
+            return self.client.get_collection(self._meta_name, embedding_function=ef)
+        except Exception:
+            return None
+
+    def manifest(self) -> dict | None:
+        """The current generation's manifest, or None when no index was ever built."""
+        meta = self._meta(create=False)
+        if meta is None:
+            return None
+        current = (meta.metadata or {}).get("current")
+        if current is None:
+            return None
+        got = meta.get(ids=[f"manifest-{current}"], include=["documents"])
+        if not got["ids"]:
+            return None
+        return json.loads(got["documents"][0])
+
+    def _names(self, gen: int) -> tuple[str, str]:
+        base = f"{self.settings.collection}-g{gen}"
+        return base, base + "-sentences"
+
+    def open_current(self) -> tuple[ChromaStore, ChromaStore, dict]:
+        """The serving collections, checked against their manifest."""
+        man = self.manifest()
+        if man is None:
+            raise IndexMissingError("index not built — run `strength-assistant ingest`")
+        if man.get("model_id") != self.embedder.model_id:
+            raise AssistantError(f"the index was built with {man.get('model_id')}, not {self.embedder.model_id} — "
+                                 "run `strength-assistant ingest --rebuild`")
+        chunks_name, sents_name = self._names(man["generation"])
+        chunks = ChromaStore(self.client, chunks_name, self.embedder)
+        sents = ChromaStore(self.client, sents_name, self.embedder)
+        if chunks.count() != len(man["chunks"]) or sents.count() != len(man["sentences"]):
+            raise AssistantError(f"index damaged: {chunks.count()} chunks stored, manifest expects {len(man['chunks'])} — "
+                                 "run `strength-assistant ingest --rebuild`")
+        return chunks, sents, man
+
+    # -- ingest ------------------------------------------------------------
+    def ingest(self, rebuild: bool = False, progress: Callable[[int, int], None] | None = None,
+               sources: list[Source] | None = None) -> IngestReport:
+        t0 = time.perf_counter()
+        sources = load_corpus(self.settings.corpus_dir) if sources is None else sources
+        chunks, sentences = build_units(sources, self.settings.chunk_chars)
+        rep = IngestReport(sources=len(sources), chunks=len(chunks), sentences=len(sentences))
+        old = None if rebuild else self._usable_manifest()
+        old_chunks = old["chunks"] if old else {}
+        old_sources = {cid.split("#", 1)[0] for cid in old_chunks}
+        new_ids = {u.id for u in chunks}
+        for u in chunks:
+            if u.id in old_chunks:
+                rep.unchanged += 1
+            elif u.source_id in old_sources:
+                rep.updated += 1
+            else:
+                rep.added += 1
+        rep.removed = sum(1 for cid in old_chunks if cid not in new_ids)
+        if old and old.get("corpus_hash") == corpus_hash(sources) and old.get("chunk_chars") == self.settings.chunk_chars:
+            rep.generation = old["generation"]
+            rep.seconds = time.perf_counter() - t0
+            return rep
+
+        gen = self._next_generation()
+        reuse = self._reusable_vectors(old) if old else {}
+        todo = [u for u in sentences if u.hash not in reuse]
+        rep.embedded = len(todo)
+        vectors = dict(reuse)
+        total, step = len(todo), 64
+        if progress:
+            progress(0, total)
+        for s in range(0, total, step):
+            batch = todo[s:s + step]
+            for u, v in zip(batch, self.embedder.embed_documents([u.embed_text for u in batch])):
+                vectors[u.hash] = v
+            if progress:
+                progress(min(s + step, total), total)
+        # A chunk's vector is the normalised mean of its sentences' vectors: no second model pass.
+        by_chunk: dict[str, list[np.ndarray]] = {}
+        for u in sentences:
+            by_chunk.setdefault(u.metadata["chunk_id"], []).append(vectors[u.hash])
+        for u in chunks:
+            m = np.mean(by_chunk[u.id], axis=0)
+            vectors[u.hash] = m / max(float(np.linalg.norm(m)), 1e-12)
+        chunks_name, sents_name = self._names(gen)
+        for name in (chunks_name, sents_name):
+            self._drop(name)  # a leftover from a killed ingest
+        for name, units in ((chunks_name, chunks), (sents_name, sentences)):
+            store = ChromaStore(self.client, name, self.embedder, create=True)
+            store.upsert([u.id for u in units], np.array([vectors[u.hash] for u in units], dtype=np.float32),
+                         [u.text for u in units], [u.metadata for u in units])
+            if store.count() != len(units):
+                raise AssistantError(f"ingest wrote {store.count()} of {len(units)} items to {name} — run `strength-assistant ingest --rebuild`")
+        manifest = {
+            "version": MANIFEST_VERSION, "generation": gen, "model_id": self.embedder.model_id,
+            "corpus_hash": corpus_hash(sources), "chunk_chars": self.settings.chunk_chars,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "sources": {s.id: s.file_hash for s in sources},
+            "chunks": {u.id: u.hash for u in chunks}, "sentences": {u.id: u.hash for u in sentences},
+        }
+        meta = self._meta(create=True)
+        meta.upsert(ids=[f"manifest-{gen}"], documents=[json.dumps(manifest)], embeddings=[_ZERO * 384])
+        previous = (meta.metadata or {}).get("current")
+        meta.modify(metadata={"current": gen})  # the swap: one metadata write
+        self._collect_garbage(keep={gen, previous})
+        rep.generation, rep.changed = gen, True
+        rep.seconds = time.perf_counter() - t0
+        return rep
+
+    def _next_generation(self) -> int:
+        names = [c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()]
+        gens = [int(n.rsplit("-g", 1)[1].split("-")[0]) for n in names
+                if n.startswith(self.settings.collection + "-g") and n.rsplit("-g", 1)[1].split("-")[0].isdigit()]
+        return max(gens, default=0) + 1
+
+    def _usable_manifest(self) -> dict | None:
+        """The current manifest if its collections are intact and match the model; else None (full build)."""
+        try:
+            _, _, man = self.open_current()
+        except AssistantError:
+            return None
+        return man
+
+    def _reusable_vectors(self, man: dict) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for name in self._names(man["generation"]):
+            store = ChromaStore(self.client, name, self.embedder)
+            _, _, metas, emb = store.get_all(with_embeddings=True)
+            if emb is None:
+                continue
+            for m, v in zip(metas, emb):
+                out[m["hash"]] = v
+        return out
+
+    def _drop(self, name: str) -> None:
+        try:
+            self.client.delete_collection(name)
+        except Exception:
+            pass
+
+    def _collect_garbage(self, keep: set) -> None:
+        meta = self._meta(create=True)
+        for c in self.client.list_collections():
+            name = c.name if hasattr(c, "name") else str(c)
+            tail = name[len(self.settings.collection) + 2:] if name.startswith(self.settings.collection + "-g") else ""
+            g = tail.split("-")[0]
+            if g.isdigit() and int(g) not in keep:
+                self._drop(name)
+                meta.delete(ids=[f"manifest-{g}"])
+
+
+def tqdm_progress(desc: str = "embedding"):
+    """A progress callback drawing a tqdm bar on stderr."""
+    from tqdm import tqdm
+
+    bar = {"b": None}
+
+    def cb(done: int, total: int) -> None:
+        if bar["b"] is None:
+            bar["b"] = tqdm(total=total, desc=desc, unit="text", file=sys.stderr, leave=False, disable=total == 0)
+        bar["b"].n = done
+        bar["b"].refresh()
+        if done >= total:
+            bar["b"].close()
+
+    return cb

@@ -1,0 +1,126 @@
+"""Hybrid retrieval behind LangChain's retriever interface.
+
+Dense search (the vector store) and lexical search (BM25 over the same chunks) are
+fused with reciprocal rank fusion.  A ``Snapshot`` is everything loaded from one index
+generation; it is immutable, so many threads can answer from it at once.
+"""
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from rank_bm25 import BM25Okapi
+
+from .embed import Embedder
+from .store import VectorStore
+from .text import terms
+
+
+@dataclass
+class Snapshot:
+    """One index generation, loaded for answering."""
+    chunk_store: VectorStore
+    chunk_ids: list[str]
+    chunk_texts: list[str]
+    chunk_metas: list[dict]
+    sent_ids: list[str]
+    sent_texts: list[str]
+    sent_metas: list[dict]
+    sent_emb: np.ndarray
+    generation: int = 0
+    bm25: BM25Okapi = field(init=False)
+    idf: dict[str, float] = field(init=False)
+    sents_by_chunk: dict[str, list[int]] = field(init=False)
+    chunk_pos: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        tokenised = [terms(f"{m.get('title', '')} {m.get('section', '')} {t}") for t, m in zip(self.chunk_texts, self.chunk_metas)]
+        self.bm25 = BM25Okapi(tokenised or [[""]])
+        n = max(len(tokenised), 1)
+        df: dict[str, int] = {}
+        for toks in tokenised:
+            for t in set(toks):
+                df[t] = df.get(t, 0) + 1
+        self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self.sents_by_chunk = {}
+        for i, m in enumerate(self.sent_metas):
+            self.sents_by_chunk.setdefault(m["chunk_id"], []).append(i)
+        self.chunk_pos = {cid: i for i, cid in enumerate(self.chunk_ids)}
+
+    @classmethod
+    def load(cls, chunk_store: VectorStore, sentence_store: VectorStore, generation: int = 0) -> "Snapshot":
+        cids, ctexts, cmetas, _ = chunk_store.get_all()
+        sids, stexts, smetas, semb = sentence_store.get_all(with_embeddings=True)
+        order = sorted(range(len(sids)), key=lambda i: (smetas[i]["chunk_id"], smetas[i]["sentence"]))
+        semb = semb[order] if semb is not None else np.zeros((0, 384), dtype=np.float32)
+        return cls(chunk_store, cids, ctexts, cmetas, [sids[i] for i in order], [stexts[i] for i in order],
+                   [smetas[i] for i in order], np.ascontiguousarray(semb), generation)
+
+    def source_ids(self) -> set[str]:
+        return {m["source_id"] for m in self.chunk_metas}
+
+
+class QueryEncoder:
+    """Embeds queries through the embedder, caching recent ones (the chain embeds once per question)."""
+
+    def __init__(self, embedder: Embedder, size: int = 256):
+        self.embedder = embedder
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self.size = size
+
+    def __call__(self, text: str) -> np.ndarray:
+        with self._lock:
+            if text in self._cache:
+                self._cache.move_to_end(text)
+                return self._cache[text]
+        v = self.embedder.embed_query(text)
+        with self._lock:
+            self._cache[text] = v
+            if len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+        return v
+
+
+def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
+    """Reciprocal rank fusion: sum of 1/(k + rank) over the rankings an id appears in."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for r, key in enumerate(ranking):
+            scores[key] = scores.get(key, 0.0) + 1.0 / (k + r + 1)
+    return scores
+
+
+class HybridRetriever(BaseRetriever):
+    """Dense + BM25 over the chunk collection, fused by RRF; scores go in metadata."""
+
+    snapshot: Any
+    encoder: Any
+    dense_k: int = 20
+    lexical_k: int = 20
+    rrf_k: int = 60
+    top_k: int = 8
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None) -> list[Document]:
+        snap: Snapshot = self.snapshot
+        qv = self.encoder(query)
+        dense = snap.chunk_store.query(qv, self.dense_k)
+        dense_sim = {h.id: h.similarity for h in dense}
+        q_terms = terms(query)
+        lex_scores = snap.bm25.get_scores(q_terms) if q_terms else np.zeros(len(snap.chunk_ids))
+        lex_order = [snap.chunk_ids[i] for i in np.argsort(-lex_scores)[: self.lexical_k] if lex_scores[i] > 0]
+        fused = rrf([[h.id for h in dense], lex_order], self.rrf_k)
+        docs = []
+        for cid, score in sorted(fused.items(), key=lambda kv: -kv[1])[: self.top_k]:
+            i = snap.chunk_pos[cid]
+            meta = dict(snap.chunk_metas[i], id=cid, rrf=score, bm25=float(lex_scores[i]),
+                        dense=dense_sim.get(cid, 0.0))
+            docs.append(Document(page_content=snap.chunk_texts[i], metadata=meta, id=cid))
+        return docs
