@@ -92,9 +92,14 @@ class GroundedComposer:
         self.config = config or ComposerConfig()
         self.refusal_text = refusal_text
 
-    def candidates(self, question: str, docs: list[Document]) -> list[Candidate]:
+    def candidates(self, question: str, docs: list[Document], context: str | None = None) -> list[Candidate]:
+        """Score every sentence of the retrieved chunks.  For a follow-up, ``context`` is the
+        question merged with the turn it follows; similarity averages both."""
         snap, cfg = self.snapshot, self.config
         qv = self.encoder(question)
+        if context:
+            qv = qv + self.encoder(context)
+            qv = qv / max(float(np.linalg.norm(qv)), 1e-12)
         q_terms = set(terms(question))
         q_weight = sum(snap.idf.get(t, 1.0) for t in q_terms) or 1.0
         max_rrf = max((d.metadata.get("rrf", 0.0) for d in docs), default=1.0) or 1.0
@@ -138,23 +143,52 @@ class GroundedComposer:
             per_source[src] = per_source.get(src, 0) + 1
         return chosen
 
-    def compose(self, question: str, docs: list[Document]) -> Answer:
-        cands = self.candidates(question, docs)
-        if not cands or cands[0].semantic < self.config.min_similarity:
+    def compose(self, question: str, docs: list[Document], context: str | None = None,
+                min_similarity: float | None = None) -> Answer:
+        cands = self.candidates(question, docs, context)
+        floor = self.config.min_similarity if min_similarity is None else min_similarity
+        if not cands or cands[0].semantic < floor:
             return Answer(question=question, answer=self.refusal_text, refused=True)
-        chosen = self.select(cands)
-        return render(question, chosen)
+        return render(question, self.select(cands))
+
+    def best_from_sources(self, qv: np.ndarray, text: str, source_ids, limit: int) -> list[Candidate]:
+        """The sentences of the given sources that best match ``qv``, one per source, at most ``limit``."""
+        snap = self.snapshot
+        q_terms = set(terms(text))
+        q_weight = sum(snap.idf.get(t, 1.0) for t in q_terms) or 1.0
+        best: list[Candidate] = []
+        for sid in source_ids:
+            idxs = [i for i in snap.sents_by_source.get(sid, []) if _clean_candidate(snap.sent_texts[i])]
+            if not idxs:
+                continue
+            sims = snap.sent_emb[idxs] @ qv
+            scored = []
+            for i, sim in zip(idxs, sims):
+                lex = sum(snap.idf.get(t, 1.0) for t in q_terms & set(terms(snap.sent_texts[i]))) / q_weight
+                scored.append((self.config.w_semantic * float(sim) + self.config.w_lexical * lex, i, float(sim)))
+            score, i, sim = max(scored)
+            best.append(Candidate(i, snap.sent_texts[i], snap.sent_metas[i], score, sim))
+        best.sort(key=lambda c: -c.score)
+        return best[:limit]
 
 
 def render(question: str, chosen: list[Candidate]) -> Answer:
-    """Lay out the direct answer then the evidence, numbering citations in order of use."""
+    """The direct answer (best sentence) first, then the supporting evidence."""
+    return render_sections(question, None, [(None, chosen[:1]), ("Evidence", chosen[1:])])
+
+
+def render_sections(question: str, lead: str | None, sections: list[tuple[str | None, list[Candidate]]]) -> Answer:
+    """Lay out an optional lead line and titled lists of cited sentences, numbering citations in order."""
     citations: list[Citation] = []
-    lines = []
-    for n, c in enumerate(chosen, start=1):
-        m = c.meta
-        citations.append(Citation(n, m["source_id"], m["title"], c.text, m.get("url") or None))
-        lines.append(f"{c.text} [{n}]")
-    body = lines[0]
-    if len(lines) > 1:
-        body += "\n\n**Evidence**\n" + "\n".join(f"- {x}" for x in lines[1:])
-    return Answer(question=question, answer=body, citations=citations)
+    parts = [lead] if lead else []
+    for title, cands in sections:
+        if not cands:
+            continue
+        lines = []
+        for c in cands:
+            n = len(citations) + 1
+            m = c.meta
+            citations.append(Citation(n, m["source_id"], m["title"], c.text, m.get("url") or None))
+            lines.append(f"{c.text} [{n}]")
+        parts.append(lines[0] if title is None else f"**{title}**\n" + "\n".join(f"- {x}" for x in lines))
+    return Answer(question=question, answer="\n\n".join(parts), citations=citations)

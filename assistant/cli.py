@@ -36,6 +36,8 @@ def cmd_ingest(args) -> int:
 
 def format_answer(ans) -> str:
     out = [ans.answer]
+    if ans.notice:
+        out.insert(0, f"({ans.notice})\n")
     if ans.caveats:
         out.append("\nCaveats:")
         out += [f"  ! {c.text}" for c in ans.caveats]
@@ -50,6 +52,13 @@ def format_answer(ans) -> str:
 def cmd_ask(args) -> int:
     a = _assistant(args)
     ans = a.ask(" ".join(args.question))
+    print(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(ans))
+    return 0
+
+
+def cmd_check(args) -> int:
+    a = _assistant(args)
+    ans = a.check(" ".join(args.claim))
     print(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(ans))
     return 0
 
@@ -84,12 +93,12 @@ def cmd_batch(args) -> int:
             if not isinstance(item, dict):
                 raise InputError(f"line {lineno}: expected a JSON object with 'id' and 'question'")
             rid = item.get("id", lineno)
-            if "question" not in item:
-                raise InputError(f"line {lineno}: missing 'question'")
+            if ("question" in item) == ("claim" in item):
+                raise InputError(f"line {lineno}: give exactly one of 'question' or 'claim'")
             history = item.get("history") or []
             if not isinstance(history, list):
                 raise InputError(f"line {lineno}: 'history' must be a list of {{role, content}} objects")
-            ans = a.ask(item["question"], history=history)
+            ans = a.ask(item["question"], history=history) if "question" in item else a.check(item["claim"])
             out = {"id": rid, **ans.to_dict()}
         except AssistantError as e:
             failures += 1
@@ -110,7 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("question", nargs="+", help="the question, e.g. \"How heavy should I lift?\"")
     s.add_argument("--json", action="store_true", help="print the answer as JSON")
     s.set_defaults(func=cmd_ask)
-    s = sub.add_parser("batch", help="answer JSON Lines ({id, question}) from FILE or stdin; JSON Lines out")
+    s = sub.add_parser("check", help="check a claim against the evidence (verdict + evidence for and against)")
+    s.add_argument("claim", nargs="+", help="the claim, e.g. \"lifting heavy makes runners bulky\"")
+    s.add_argument("--json", action="store_true", help="print the result as JSON")
+    s.set_defaults(func=cmd_check)
+    s = sub.add_parser("batch", help="answer JSON Lines ({id, question|claim, history?}) from FILE or stdin")
     s.add_argument("file", nargs="?", default="-", help="JSON Lines file, or - for standard input (default)")
     s.set_defaults(func=cmd_batch)
     return p

@@ -22,6 +22,7 @@ import numpy as np
 
 from .corpus import Chunk, Source, chunk_source, corpus_hash, load_corpus
 from .embed import Embedder, get_embedder
+from .claims import LedgerClaim, ledger_hash, load_ledger
 from .errors import AssistantError, IndexMissingError
 from .settings import Settings
 from .store import ChromaStore, chroma_client
@@ -73,6 +74,15 @@ def build_units(sources: list[Source], chunk_chars: int) -> tuple[list[Unit], li
                 meta = dict(c.metadata, chunk_id=c.id, sentence=i, hash=h)
                 sentences.append(Unit(f"{c.id}:{i}", s, s, meta, h, c.source_id))
     return chunks, sentences
+
+
+def build_claim_units(claims: list[LedgerClaim]) -> list[Unit]:
+    units = []
+    for c in claims:
+        for k, text in enumerate(c.texts):
+            h = hashlib.sha256(text.encode()).hexdigest()[:16]
+            units.append(Unit(f"{c.id}:{k}", text, text, {"claim_id": c.id, "hash": h}, h))
+    return units
 
 
 def _chunk_sentences(c: Chunk) -> list[str]:
@@ -130,11 +140,11 @@ class IndexManager:
             return None
         return json.loads(got["documents"][0])
 
-    def _names(self, gen: int) -> tuple[str, str]:
+    def _names(self, gen: int) -> tuple[str, str, str]:
         base = f"{self.settings.collection}-g{gen}"
-        return base, base + "-sentences"
+        return base, base + "-sentences", base + "-claims"
 
-    def open_current(self) -> tuple[ChromaStore, ChromaStore, dict]:
+    def open_current(self) -> tuple[ChromaStore, ChromaStore, ChromaStore, dict]:
         """The serving collections, checked against their manifest."""
         man = self.manifest()
         if man is None:
@@ -142,13 +152,12 @@ class IndexManager:
         if man.get("model_id") != self.embedder.model_id:
             raise AssistantError(f"the index was built with {man.get('model_id')}, not {self.embedder.model_id} — "
                                  "run `strength-assistant ingest --rebuild`")
-        chunks_name, sents_name = self._names(man["generation"])
-        chunks = ChromaStore(self.client, chunks_name, self.embedder)
-        sents = ChromaStore(self.client, sents_name, self.embedder)
-        if chunks.count() != len(man["chunks"]) or sents.count() != len(man["sentences"]):
-            raise AssistantError(f"index damaged: {chunks.count()} chunks stored, manifest expects {len(man['chunks'])} — "
-                                 "run `strength-assistant ingest --rebuild`")
-        return chunks, sents, man
+        stores = [ChromaStore(self.client, name, self.embedder) for name in self._names(man["generation"])]
+        for store, key in zip(stores, ("chunks", "sentences", "claims")):
+            if store.count() != len(man.get(key, {})):
+                raise AssistantError(f"index damaged: {store.count()} {key} stored, the manifest expects "
+                                     f"{len(man.get(key, {}))} — run `strength-assistant ingest --rebuild`")
+        return (*stores, man)
 
     # -- ingest ------------------------------------------------------------
     def ingest(self, rebuild: bool = False, progress: Callable[[int, int], None] | None = None,
@@ -156,6 +165,8 @@ class IndexManager:
         t0 = time.perf_counter()
         sources = load_corpus(self.settings.corpus_dir) if sources is None else sources
         chunks, sentences = build_units(sources, self.settings.chunk_chars)
+        claim_units = build_claim_units(load_ledger(self.settings.corpus_dir, {s.id for s in sources}))
+        fingerprint = corpus_fingerprint(sources, self.settings.corpus_dir)
         rep = IngestReport(sources=len(sources), chunks=len(chunks), sentences=len(sentences))
         old = None if rebuild else self._usable_manifest()
         old_chunks = old["chunks"] if old else {}
@@ -169,14 +180,14 @@ class IndexManager:
             else:
                 rep.added += 1
         rep.removed = sum(1 for cid in old_chunks if cid not in new_ids)
-        if old and old.get("corpus_hash") == corpus_hash(sources) and old.get("chunk_chars") == self.settings.chunk_chars:
+        if old and old.get("corpus_hash") == fingerprint and old.get("chunk_chars") == self.settings.chunk_chars:
             rep.generation = old["generation"]
             rep.seconds = time.perf_counter() - t0
             return rep
 
         gen = self._next_generation()
         reuse = self._reusable_vectors(old) if old else {}
-        todo = [u for u in sentences if u.hash not in reuse]
+        todo = [u for u in sentences + claim_units if u.hash not in reuse]
         rep.embedded = len(todo)
         vectors = dict(reuse)
         total, step = len(todo), 64
@@ -195,10 +206,10 @@ class IndexManager:
         for u in chunks:
             m = np.mean(by_chunk[u.id], axis=0)
             vectors[u.hash] = m / max(float(np.linalg.norm(m)), 1e-12)
-        chunks_name, sents_name = self._names(gen)
-        for name in (chunks_name, sents_name):
+        names = self._names(gen)
+        for name in names:
             self._drop(name)  # a leftover from a killed ingest
-        for name, units in ((chunks_name, chunks), (sents_name, sentences)):
+        for name, units in zip(names, (chunks, sentences, claim_units)):
             store = ChromaStore(self.client, name, self.embedder, create=True)
             store.upsert([u.id for u in units], np.array([vectors[u.hash] for u in units], dtype=np.float32),
                          [u.text for u in units], [u.metadata for u in units])
@@ -206,10 +217,11 @@ class IndexManager:
                 raise AssistantError(f"ingest wrote {store.count()} of {len(units)} items to {name} — run `strength-assistant ingest --rebuild`")
         manifest = {
             "version": MANIFEST_VERSION, "generation": gen, "model_id": self.embedder.model_id,
-            "corpus_hash": corpus_hash(sources), "chunk_chars": self.settings.chunk_chars,
+            "corpus_hash": fingerprint, "chunk_chars": self.settings.chunk_chars,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "sources": {s.id: s.file_hash for s in sources},
             "chunks": {u.id: u.hash for u in chunks}, "sentences": {u.id: u.hash for u in sentences},
+            "claims": {u.id: u.hash for u in claim_units},
         }
         meta = self._meta(create=True)
         meta.upsert(ids=[f"manifest-{gen}"], documents=[json.dumps(manifest)], embeddings=[_ZERO * 384])
@@ -229,7 +241,7 @@ class IndexManager:
     def _usable_manifest(self) -> dict | None:
         """The current manifest if its collections are intact and match the model; else None (full build)."""
         try:
-            _, _, man = self.open_current()
+            *_, man = self.open_current()
         except AssistantError:
             return None
         return man
@@ -260,6 +272,11 @@ class IndexManager:
             if g.isdigit() and int(g) not in keep:
                 self._drop(name)
                 meta.delete(ids=[f"manifest-{g}"])
+
+
+def corpus_fingerprint(sources: list[Source], corpus_dir: Path) -> str:
+    """Hash of every note and of the claims ledger: changes when anything ingestible changes."""
+    return hashlib.sha256((corpus_hash(sources) + ledger_hash(corpus_dir)).encode()).hexdigest()
 
 
 def tqdm_progress(desc: str = "embedding"):

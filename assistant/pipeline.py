@@ -1,12 +1,13 @@
 """The assistant: services wired into one LangChain runnable chain.
 
-    question (+ history) -> retriever -> composer -> Answer
+    question (+ history) -> intent -> retriever -> composer -> caveats -> Answer
 
 Services (embedder, index, composer) are passed in; missing ones come from settings,
 loaded lazily and once.  ``Assistant`` is thread-safe for answering.
 """
 from __future__ import annotations
 
+import re
 import sys
 import threading
 import time
@@ -14,18 +15,38 @@ from typing import Callable
 
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from .answer import Answer, ComposerConfig, GroundedComposer
+from . import caveats as caveat_rules
+from .answer import Answer, ComposerConfig, GroundedComposer, render_sections
+from .calculator import parse as parse_load
+from .claims import ClaimMatcher, load_ledger
 from .embed import Embedder
-from .errors import AssistantError, IndexMissingError, InputError
+from .errors import AssistantError, InputError
 from .index import IndexManager, tqdm_progress
 from .retrieve import HybridRetriever, QueryEncoder, Snapshot
+from .scope import Intent, SpellFixer, analyse, vocabulary
 from .settings import Settings
+
+REFUSAL = ("I can't answer that from my sources. I answer questions about strength training for runners — "
+           "how heavy to lift, how many reps and sessions, which exercises, what the research shows for running "
+           "economy, race and marathon performance, muscle gain, injuries and tapering.")
+NO_EVIDENCE = ("My sources don't speak to this claim, so I can't judge it. I can check claims about strength training "
+               "for runners: running economy, race and marathon performance, muscle and bulk, injuries, dosing, "
+               "beginners and tapering.")
+# What a load-calculator question is really asking the corpus, whatever lift and numbers it names.
+CALCULATOR_QUERY = "What load should runners lift, as a percentage of their one-repetition maximum (1RM)?"
+INJECTION_NOTICE = "Instructions inside a question are ignored: answers come only from the sources."
+VERDICT_LABEL = {"supported": "supported", "mixed": "mixed evidence", "not-supported": "not supported",
+                 "no-evidence": "no evidence in my sources"}
+_FOLLOWUP = re.compile(r"^\s*(and|but|also|so|what about|how about|why|what if|ok|okay|then|same|is that|does that|"
+                       r"would that|and if|how come|really)\b|\b(it|that|this|those|these|them|they|there)\b", re.I)
 
 
 def clean_question(text, max_chars: int) -> str:
     if not isinstance(text, str):
         raise InputError("the question must be text")
-    q = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
+    if len(text) > max_chars * 4:  # don't even normalise megabytes
+        raise InputError(f"the question is {len(text):,} characters; the limit is {max_chars:,} — shorten it")
+    q = "".join(ch if ch.isprintable() else " " for ch in text)
     q = " ".join(q.split())
     if not q:
         raise InputError("the question is empty — type a question about strength training for running")
@@ -34,14 +55,35 @@ def clean_question(text, max_chars: int) -> str:
     return q
 
 
+def message_text(content) -> str:
+    """History content as text: a string, or Gradio-style parts ({"type": "text", "text": ...})."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or content.get("content") or "")
+    if isinstance(content, (list, tuple)):
+        return " ".join(message_text(c) for c in content)
+    return ""
+
+
+def last_user_turn(history: list | None) -> str:
+    for turn in reversed(history or []):
+        if isinstance(turn, dict) and turn.get("role") == "user":
+            text = message_text(turn.get("content"))
+            if text.strip():
+                return " ".join(text.split())[:1000]
+    return ""
+
+
 class Assistant:
     def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None,
                  index: IndexManager | None = None, auto_ingest: bool = True,
-                 progress: Callable[[str], None] | None = None):
+                 progress: Callable[[str], None] | None = None, llm=None):
         self.settings = settings or Settings.from_env()
         self.index = index or IndexManager(self.settings, embedder=embedder)
         self.auto_ingest = auto_ingest
         self.say = progress or (lambda msg: print(msg, file=sys.stderr))
+        self._llm = llm
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._chain: Runnable | None = None
@@ -53,75 +95,130 @@ class Assistant:
             return self._snapshot
         with self._lock:
             if self._snapshot is None:
-                self._snapshot = self._open()
-                self._chain = self._build_chain(self._snapshot)
+                snap = self._open()
+                self._build(snap)
+                self._snapshot = snap
         return self._snapshot
 
     def _open(self) -> Snapshot:
-        try:
-            if self.auto_ingest and self._needs_ingest():
-                self.say("building the index (first run or corpus changed)…")
-                rep = self.index.ingest(progress=tqdm_progress())
-                self.say(rep.summary())
-            chunks, sents, man = self.index.open_current()
-        except IndexMissingError:
-            raise
-        return Snapshot.load(chunks, sents, man["generation"])
+        if self.auto_ingest and self._needs_ingest():
+            self.say("building the index (first run or corpus changed)…")
+            rep = self.index.ingest(progress=tqdm_progress())
+            self.say(rep.summary())
+        chunks, sents, claims, man = self.index.open_current()
+        return Snapshot.load(chunks, sents, claims, man["generation"])
 
     def _needs_ingest(self) -> bool:
-        from .corpus import corpus_hash, load_corpus
+        from .corpus import load_corpus
+        from .index import corpus_fingerprint
 
-        man = self.index.manifest()
-        if man is None:
-            return True
         try:
-            self.index.open_current()
+            *_, man = self.index.open_current()
         except AssistantError:
             return True
-        return man.get("corpus_hash") != corpus_hash(load_corpus(self.settings.corpus_dir))
+        sources = load_corpus(self.settings.corpus_dir)
+        return man.get("corpus_hash") != corpus_fingerprint(sources, self.settings.corpus_dir)
 
     def reload(self) -> None:
         """Drop the loaded snapshot so the next question sees a new index generation."""
         with self._lock:
             self._snapshot, self._chain = None, None
 
-    # -- the chain ---------------------------------------------------------
-    def _build_chain(self, snap: Snapshot) -> Runnable:
+    def _build(self, snap: Snapshot) -> None:
         s = self.settings
-        encoder = QueryEncoder(self.index.embedder)
-        retriever = HybridRetriever(snapshot=snap, encoder=encoder, dense_k=s.dense_k,
-                                    lexical_k=s.lexical_k, rrf_k=s.rrf_k, top_k=s.top_k)
-        self.retriever = retriever
-        self.composer = GroundedComposer(snap, encoder, ComposerConfig(max_sentences=s.max_sentences,
-                                                                        min_similarity=s.min_similarity),
+        self.encoder = QueryEncoder(self.index.embedder)
+        self.fixer = SpellFixer(vocabulary(snap.chunk_texts))
+        self.retriever = HybridRetriever(snapshot=snap, encoder=self.encoder, dense_k=s.dense_k,
+                                         lexical_k=s.lexical_k, rrf_k=s.rrf_k, top_k=s.top_k)
+        self.composer = GroundedComposer(snap, self.encoder, ComposerConfig(max_sentences=s.max_sentences,
+                                                                             min_similarity=s.min_similarity),
                                          refusal_text=REFUSAL)
-        return (
-            RunnablePassthrough.assign(docs=RunnableLambda(lambda x: x["query"]) | retriever)
-            | RunnableLambda(self._timed_compose)
-        )
+        ledger = load_ledger(s.corpus_dir)
+        self.matcher = ClaimMatcher(ledger, snap.claim_ids, snap.claim_emb, s.claim_similarity)
+        composer = self.composer
+        if s.llm or self._llm is not None:
+            from .llm import LLMComposer
 
-    def _timed_compose(self, x: dict) -> Answer:
-        t = time.perf_counter()
-        ans = self.composer.compose(x["question"], x["docs"])
-        ans.timings_ms["retrieve"] = round((t - x["t0"]) * 1000, 2)
-        ans.timings_ms["compose"] = round((time.perf_counter() - t) * 1000, 2)
-        return ans
+            composer = LLMComposer(self.composer, settings=s, model=self._llm)
+        self.active_composer = composer
+        self._chain = (
+            RunnablePassthrough.assign(docs=RunnableLambda(lambda x: x["query"]) | self.retriever)
+            | RunnableLambda(self._compose_step)
+        )
 
     @property
     def chain(self) -> Runnable:
         self.load()
         return self._chain
 
+    def _compose_step(self, x: dict) -> Answer:
+        t = time.perf_counter()
+        ans = self.active_composer.compose(x["question"], x["docs"], context=x.get("context"),
+                                           min_similarity=x.get("min_similarity"))
+        ans.timings_ms["retrieve"] = round((t - x["t0"]) * 1000, 2)
+        ans.timings_ms["compose"] = round((time.perf_counter() - t) * 1000, 2)
+        return ans
+
     # -- public API ---------------------------------------------------------
-    def ask(self, question: str, history: list[dict] | None = None) -> Answer:
+    def understand(self, question: str, history: list | None = None) -> tuple[Intent, str | None]:
+        """The question's intent and, for a follow-up, the previous user turn it builds on."""
+        self.load()
+        intent = analyse(question, self.fixer)
+        prev = last_user_turn(history)
+        if prev and (_FOLLOWUP.search(question) or (not intent.domain and len(question.split()) < 10)):
+            merged = analyse(f"{prev} {question}", self.fixer)
+            merged.medical = merged.medical or intent.medical
+            merged.injection = intent.injection
+            return merged, prev
+        return intent, None
+
+    def ask(self, question: str, history: list | None = None) -> Answer:
         t0 = time.perf_counter()
         q = clean_question(question, self.settings.max_question_chars)
-        self.load()
-        ans = self.chain.invoke({"question": q, "query": q, "history": history or [], "t0": t0})
+        intent, prev = self.understand(q, history)
+        current = analyse(q, self.fixer).text if prev else intent.text
+        if intent.off_topic and not intent.domain and not intent.medical:
+            ans = Answer(question=q, answer=REFUSAL, refused=True)
+        else:
+            load = parse_load(q)
+            query = current if load is None else CALCULATOR_QUERY
+            ctx = intent.text if prev else None
+            floor = self.settings.min_similarity if (intent.domain or intent.medical) else self.settings.scope_similarity
+            ans = self.chain.invoke({"question": query, "query": f"{ctx} {query}" if ctx else query,
+                                     "context": ctx, "min_similarity": floor, "t0": t0})
+            ans.question = q
+            if load is not None and not ans.refused:
+                ans.answer = f"{load.summary()}\n\n{ans.answer}"
+                if load.reps > 10 or not load.reliable:
+                    intent.topics.add("beginner")
+        if not ans.refused:
+            ans.caveats = caveat_rules.select(intent, ans.citations)
+        if intent.injection:
+            ans.notice = INJECTION_NOTICE
         ans.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 2)
         return ans
 
-
-REFUSAL = ("I can't answer that from my sources. I answer questions about strength training for runners — "
-           "how heavy to lift, how many reps and sessions, which exercises, what the research shows for running "
-           "economy, race and marathon performance, muscle gain, injuries and tapering.")
+    def check(self, claim: str) -> Answer:
+        """Judge a claim against the ledger and cite the evidence for and against it."""
+        t0 = time.perf_counter()
+        c = clean_question(claim, self.settings.max_question_chars)
+        self.load()
+        intent = analyse(c, self.fixer)
+        match = None
+        if not (intent.off_topic and not intent.domain):
+            match = self.matcher.match(c, self.encoder(intent.text))
+        if match is None:
+            ans = Answer(question=c, answer=NO_EVIDENCE, verdict="no-evidence")
+        else:
+            qv = self.encoder(intent.text)
+            sections = [("Evidence for", self.composer.best_from_sources(qv, intent.text, match.evidence_for, 2)),
+                        ("Evidence against", self.composer.best_from_sources(qv, intent.text, match.evidence_against, 2))]
+            lead = f"**Verdict: {VERDICT_LABEL[match.verdict]}.** {match.claim.reason}".strip()
+            ans = render_sections(c, lead, sections)
+            ans.verdict = match.verdict
+            claim_ids = {match.claim.article_claim} if match.claim.article_claim else set()
+            ans.caveats = caveat_rules.select(intent, ans.citations, claim_ids)
+        if intent.injection:
+            ans.notice = INJECTION_NOTICE
+        ans.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 2)
+        return ans

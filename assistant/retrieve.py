@@ -34,10 +34,13 @@ class Snapshot:
     sent_texts: list[str]
     sent_metas: list[dict]
     sent_emb: np.ndarray
+    claim_ids: list[str] = field(default_factory=list)    # ledger claim id per claim text
+    claim_emb: np.ndarray | None = None
     generation: int = 0
     bm25: BM25Okapi = field(init=False)
     idf: dict[str, float] = field(init=False)
     sents_by_chunk: dict[str, list[int]] = field(init=False)
+    sents_by_source: dict[str, list[int]] = field(init=False)
     chunk_pos: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -53,15 +56,24 @@ class Snapshot:
         for i, m in enumerate(self.sent_metas):
             self.sents_by_chunk.setdefault(m["chunk_id"], []).append(i)
         self.chunk_pos = {cid: i for i, cid in enumerate(self.chunk_ids)}
+        self.sents_by_source: dict[str, list[int]] = {}
+        for i, m in enumerate(self.sent_metas):
+            self.sents_by_source.setdefault(m["source_id"], []).append(i)
 
     @classmethod
-    def load(cls, chunk_store: VectorStore, sentence_store: VectorStore, generation: int = 0) -> "Snapshot":
+    def load(cls, chunk_store: VectorStore, sentence_store: VectorStore, claim_store: VectorStore | None = None,
+             generation: int = 0) -> "Snapshot":
         cids, ctexts, cmetas, _ = chunk_store.get_all()
         sids, stexts, smetas, semb = sentence_store.get_all(with_embeddings=True)
         order = sorted(range(len(sids)), key=lambda i: (smetas[i]["chunk_id"], smetas[i]["sentence"]))
         semb = semb[order] if semb is not None else np.zeros((0, 384), dtype=np.float32)
+        claim_ids, claim_emb = [], np.zeros((0, semb.shape[1] if semb.size else 384), dtype=np.float32)
+        if claim_store is not None:
+            _, _, kmetas, kemb = claim_store.get_all(with_embeddings=True)
+            if kemb is not None:
+                claim_ids, claim_emb = [m["claim_id"] for m in kmetas], kemb
         return cls(chunk_store, cids, ctexts, cmetas, [sids[i] for i in order], [stexts[i] for i in order],
-                   [smetas[i] for i in order], np.ascontiguousarray(semb), generation)
+                   [smetas[i] for i in order], np.ascontiguousarray(semb), claim_ids, claim_emb, generation)
 
     def source_ids(self) -> set[str]:
         return {m["source_id"] for m in self.chunk_metas}

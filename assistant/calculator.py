@@ -1,0 +1,72 @@
+"""Load calculator: "I squat 80 kg for 5" -> estimated 1RM and working loads for sets of 3-6.
+
+Uses the Epley formula, 1RM = w x (1 + reps / 30), and its inverse for the load that
+can be lifted for n reps.  Estimates are least reliable above about 10 reps.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNIT = r"(?P<unit>kg|kgs|kilos?|kilograms?|lbs?|pounds?)"
+_W = r"(?P<w>\d+(?:[.,]\d+)?)\s*" + _UNIT
+_R = r"(?P<r>\d{1,2})"
+PATTERNS = [
+    re.compile(_W + r"\s*(?:for|x|×|\*|by|times)\s*" + _R + r"\b(?!\s*(?:kg|lb|%))", re.I),
+    re.compile(_R + r"\s*(?:reps?|times|x|×)\s*(?:at|with|of|@)?\s*" + _W, re.I),
+    re.compile(_W + r"[^.?!\d]{0,25}?\b" + _R + r"\s*(?:reps?|times)\b", re.I),
+]
+FORMULA = "Epley"
+EXERCISES = ("back squat", "front squat", "squat", "deadlift", "bench press", "bench", "lunge", "split squat",
+             "step-up", "calf raise", "hip thrust", "press", "row", "clean", "leg press")
+
+
+@dataclass
+class LoadEstimate:
+    weight: float
+    reps: int
+    unit: str
+    one_rm: float
+    low: float   # load for sets of 6
+    high: float  # load for sets of 3
+    exercise: str | None
+    reliable: bool
+
+    def summary(self) -> str:
+        u = self.unit
+        lead = f"Your {self.exercise}" if self.exercise else "A set"
+        text = (f"{lead} of {fmt(self.weight)} {u} for {self.reps} estimates a one-rep max (1RM) of about "
+                f"{fmt(self.one_rm)} {u} ({FORMULA} formula: 1RM = weight × (1 + reps / 30)). "
+                f"For heavy sets of 3–6 reps that means working loads of about {fmt(self.low)}–{fmt(self.high)} {u} "
+                f"(roughly 83–91% of 1RM): about {fmt(self.low)} {u} for sets of 6 and {fmt(self.high)} {u} for sets of 3.")
+        if not self.reliable:
+            text += " Rep-max formulas get unreliable above about 10 reps, so treat this as a rough starting point."
+        return text
+
+
+def fmt(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def _round(x: float, unit: str) -> float:
+    step = 5.0 if unit == "lb" else 2.5
+    return round(x / step) * step
+
+
+def parse(text: str) -> LoadEstimate | None:
+    """Find "<weight> <unit> for <reps>" (and common variants) in ``text``."""
+    for pat in PATTERNS:
+        m = pat.search(text)
+        if not m:
+            continue
+        w = float(m.group("w").replace(",", "."))
+        r = int(m.group("r"))
+        unit = "lb" if m.group("unit").lower().startswith(("lb", "pound")) else "kg"
+        if not (0 < w <= 1000 and 1 <= r <= 30):
+            return None
+        one_rm = w if r == 1 else w * (1 + r / 30)
+        low, high = one_rm / (1 + 6 / 30), one_rm / (1 + 3 / 30)
+        lower = text.lower()
+        exercise = next((e for e in EXERCISES if e in lower), None)
+        return LoadEstimate(w, r, unit, _round(one_rm, unit), _round(low, unit), _round(high, unit), exercise, r <= 10)
+    return None

@@ -1,0 +1,58 @@
+"""Caveats attached by general rules over question intent and the cited evidence.
+
+The rules and texts are data (``data/caveats.yaml``); this module only evaluates them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .answer import Caveat, Citation
+from .scope import Intent
+
+DATA = Path(__file__).parent / "data" / "caveats.yaml"
+ARTICLE_ID = "runners-lift-heavier"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    text: str
+    sources: tuple[str, ...]
+    topics: frozenset[str]
+    article_claims: frozenset[str]
+    medical: bool
+    quotes: re.Pattern | None
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[Rule, ...]:
+    out = []
+    for r in yaml.safe_load(DATA.read_text(encoding="utf-8")):
+        w = r.get("when") or {}
+        out.append(Rule(r["id"], " ".join(r["text"].split()), tuple(r.get("sources") or ()),
+                        frozenset(w.get("topics") or ()), frozenset(w.get("article_claims") or ()),
+                        bool(w.get("medical")), re.compile(w["quotes"], re.I) if w.get("quotes") else None))
+    return tuple(out)
+
+
+def caveat_text(caveat_id: str) -> str:
+    return next(r.text for r in rules() if r.id == caveat_id)
+
+
+def select(intent: Intent, citations: list[Citation], claim_ids: set[str] = frozenset()) -> list[Caveat]:
+    """Caveats for an answer: question topics, medical flags, the article's overstated quotes,
+    and (for claim checks) the article claims the matched claim concerns."""
+    article_quotes = [c.quote for c in citations if c.source_id == ARTICLE_ID]
+    out = []
+    for r in rules():
+        fire = bool(r.topics & intent.topics) or (r.medical and intent.medical) or bool(r.article_claims & set(claim_ids))
+        if not fire and r.quotes is not None:
+            fire = any(r.quotes.search(q) for q in article_quotes)
+        if fire:
+            out.append(Caveat(r.id, r.text))
+    return out

@@ -1,0 +1,128 @@
+"""Claim checks against the curated ledger (``corpus/ledger/claims.yaml``).
+
+Matching is general: the claim is embedded and compared with every ledger statement
+and paraphrase; polarity is read from negation cues, so "lifting makes you bulky" and
+"lifting won't make you bulky" match the same entry with opposite verdicts.  A claim
+that matches nothing well enough gets ``no-evidence``: no guessing.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from .errors import CorpusError
+
+VERDICTS = ("supported", "mixed", "not-supported", "no-evidence")
+FLIP = {"supported": "not-supported", "not-supported": "supported", "mixed": "mixed"}
+_NEGATION = re.compile(
+    r"\b(no|not|never|none|nothing|nobody|neither|nor|without|cannot|hardly|barely|myth|false|untrue|"
+    r"\w+n['’]t|cant|wont|dont|doesnt|isnt|arent|wasnt|werent|shouldnt|wouldnt|couldnt|didnt|"
+    r"fails? to|unlikely to)\b", re.I)
+
+
+@dataclass(frozen=True)
+class LedgerClaim:
+    id: str
+    statement: str
+    paraphrases: tuple[str, ...]
+    verdict: str
+    negated_verdict: str
+    reason: str
+    supporting: tuple[str, ...]
+    opposing: tuple[str, ...]
+    article_claim: str | None
+
+    @property
+    def texts(self) -> list[str]:
+        return [self.statement, *self.paraphrases]
+
+
+def ledger_path(corpus_dir: Path) -> Path:
+    return Path(corpus_dir) / "ledger" / "claims.yaml"
+
+
+def load_ledger(corpus_dir: Path, known_sources: set[str] | None = None) -> list[LedgerClaim]:
+    path = ledger_path(corpus_dir)
+    if not path.exists():
+        return []
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise CorpusError(f"{path}:{mark.line + 1 if mark else 1}: invalid YAML: {getattr(e, 'problem', e)}") from None
+    except UnicodeDecodeError:
+        raise CorpusError(f"{path}:1: not valid UTF-8 — save the file as UTF-8") from None
+    out, seen = [], set()
+    for i, c in enumerate(raw):
+        where = f"{path}: claim {i + 1} ({c.get('id', '?') if isinstance(c, dict) else '?'})"
+        if not isinstance(c, dict) or not c.get("id") or not c.get("statement") or c.get("verdict") not in FLIP:
+            raise CorpusError(f"{where}: needs id, statement and verdict (supported / mixed / not-supported)")
+        if c["id"] in seen:
+            raise CorpusError(f"{where}: duplicate claim id")
+        seen.add(c["id"])
+        for sid in (c.get("for") or []) + (c.get("against") or []):
+            if known_sources is not None and sid not in known_sources:
+                raise CorpusError(f"{where}: unknown source id {sid!r} — add corpus/{sid}.md or fix the id")
+        for text in [c["statement"], *(c.get("paraphrases") or [])]:
+            if is_negated(text):
+                raise CorpusError(f"{where}: write statements and paraphrases in affirmative form (no negation words): {text!r}")
+        out.append(LedgerClaim(c["id"], c["statement"], tuple(c.get("paraphrases") or ()), c["verdict"],
+                               c.get("negated_verdict") or FLIP[c["verdict"]], c.get("reason", ""),
+                               tuple(c.get("for") or ()), tuple(c.get("against") or ()), c.get("article_claim")))
+    return out
+
+
+def ledger_hash(corpus_dir: Path) -> str:
+    p = ledger_path(corpus_dir)
+    return hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else ""
+
+
+def is_negated(text: str) -> bool:
+    """Odd number of negation cues: "won't make you bulky" is negated, "not true that it won't" is not."""
+    return len(_NEGATION.findall(text)) % 2 == 1
+
+
+@dataclass
+class Match:
+    claim: LedgerClaim
+    similarity: float
+    negated: bool
+
+    @property
+    def verdict(self) -> str:
+        return self.claim.negated_verdict if self.negated else self.claim.verdict
+
+    @property
+    def evidence_for(self) -> tuple[str, ...]:
+        return self.claim.opposing if self.negated else self.claim.supporting
+
+    @property
+    def evidence_against(self) -> tuple[str, ...]:
+        return self.claim.supporting if self.negated else self.claim.opposing
+
+
+class ClaimMatcher:
+    """Nearest ledger entry by embedding similarity (max over statement and paraphrases)."""
+
+    def __init__(self, claims: list[LedgerClaim], text_claim_ids: list[str], text_emb: np.ndarray, threshold: float):
+        self.by_id = {c.id: c for c in claims}
+        self.text_claim_ids = text_claim_ids
+        self.emb = text_emb
+        self.threshold = threshold
+
+    def match(self, claim_text: str, vector: np.ndarray) -> Match | None:
+        if not len(self.text_claim_ids):
+            return None
+        sims = self.emb @ vector
+        best: dict[str, float] = {}
+        for cid, s in zip(self.text_claim_ids, sims):
+            best[cid] = max(best.get(cid, -1.0), float(s))
+        cid, sim = max(best.items(), key=lambda kv: kv[1])
+        if sim < self.threshold:
+            return None
+        return Match(self.by_id[cid], sim, is_negated(claim_text))

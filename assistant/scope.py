@@ -1,0 +1,108 @@
+"""Question intent: is it in scope, is it about pain or a medical condition, which topics.
+
+Lexicons live in ``data/intents.yaml``.  Misspelt words are corrected against the
+corpus vocabulary first, so "do sqauts help my marthon" reads as it was meant.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).parent / "data"
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> dict:
+    raw = yaml.safe_load((DATA / "intents.yaml").read_text(encoding="utf-8"))
+    comp = lambda pats: [re.compile(p, re.I) for p in pats]  # noqa: E731
+    return {
+        "domain": comp(raw["domain"]),
+        "running": comp(raw["running"]),
+        "off_topic": comp(raw["off_topic"]),
+        "medical": comp(raw["medical"]),
+        "injection": comp(raw["injection"]),
+        "topics": {k: re.compile(v, re.I) for k, v in raw["topics"].items()},
+        "words": _lexicon_words(raw),
+    }
+
+
+def _lexicon_words(raw: dict) -> set[str]:
+    text = " ".join(str(v) for v in raw.values())
+    return {w.lower() for w in re.findall(r"[a-z]{4,}", text)}
+
+
+@dataclass
+class Intent:
+    text: str                      # the question after spelling correction
+    domain: bool = False
+    running: bool = False
+    off_topic: bool = False
+    medical: bool = False
+    injection: bool = False
+    topics: set[str] = field(default_factory=set)
+    corrections: dict[str, str] = field(default_factory=dict)
+
+
+class SpellFixer:
+    """Corrects words missing from a vocabulary to the closest known word (ratio >= cutoff)."""
+
+    def __init__(self, vocabulary: set[str], cutoff: float = 0.8):
+        self.vocab = {w for w in vocabulary if len(w) >= 3}
+        self.cutoff = cutoff
+        self._by_key: dict[tuple[str, int], list[str]] = {}
+        for w in self.vocab:
+            self._by_key.setdefault((w[0], len(w)), []).append(w)
+        self.fix_word = lru_cache(maxsize=4096)(self._fix_word)
+
+    def _fix_word(self, word: str) -> str:
+        w = word.lower()
+        if len(w) < 4 or w in self.vocab:
+            return word
+        best, best_r = word, self.cutoff
+        for first in {w[0], w[1] if len(w) > 1 else w[0]}:
+            for n in range(len(w) - 2, len(w) + 3):
+                for cand in self._by_key.get((first, n), ()):
+                    r = SequenceMatcher(None, w, cand).ratio()
+                    if r > best_r:
+                        best, best_r = cand, r
+        return best
+
+    def fix(self, text: str) -> tuple[str, dict[str, str]]:
+        fixes: dict[str, str] = {}
+
+        def sub(m: re.Match) -> str:
+            new = self.fix_word(m.group(0))
+            if new.lower() != m.group(0).lower():
+                fixes[m.group(0)] = new
+            return new
+
+        return _WORD.sub(sub, text), fixes
+
+
+def analyse(question: str, fixer: SpellFixer | None = None) -> Intent:
+    lx = lexicons()
+    text, fixes = fixer.fix(question) if fixer else (question, {})
+    hit = lambda pats: any(p.search(text) for p in pats)  # noqa: E731
+    return Intent(
+        text=text,
+        domain=hit(lx["domain"]),
+        running=hit(lx["running"]),
+        off_topic=hit(lx["off_topic"]),
+        medical=hit(lx["medical"]),
+        injection=any(p.search(question) for p in lx["injection"]),
+        topics={name for name, p in lx["topics"].items() if p.search(text)},
+        corrections=fixes,
+    )
+
+
+def vocabulary(texts) -> set[str]:
+    words = set(lexicons()["words"])
+    for t in texts:
+        words.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", t))
+    return words
