@@ -107,6 +107,13 @@ def cmd_batch(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from .ui import launch
+
+    launch(host=args.host, port=args.port, share=args.share)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="strength-assistant",
                                 description="Evidence-grounded answers about strength training for runners.")
@@ -126,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("batch", help="answer JSON Lines ({id, question|claim, history?}) from FILE or stdin")
     s.add_argument("file", nargs="?", default="-", help="JSON Lines file, or - for standard input (default)")
     s.set_defaults(func=cmd_batch)
+    s = sub.add_parser("serve", help="start the chat app (Gradio) on 127.0.0.1:7860")
+    s.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    s.add_argument("--share", action="store_true", help="also create a public Gradio share link")
+    s.set_defaults(func=cmd_serve)
     return p
 
 

@@ -128,7 +128,7 @@ class Assistant:
         s = self.settings
         self.encoder = QueryEncoder(self.index.embedder)
         self.fixer = SpellFixer(vocabulary(snap.chunk_texts))
-        self.retriever = HybridRetriever(snapshot=snap, encoder=self.encoder, dense_k=s.dense_k,
+        self.retriever = HybridRetriever(snapshot=snap, encoder=self.encoder, fixer=self.fixer, dense_k=s.dense_k,
                                          lexical_k=s.lexical_k, rrf_k=s.rrf_k, top_k=s.top_k)
         self.composer = GroundedComposer(snap, self.encoder, ComposerConfig(max_sentences=s.max_sentences,
                                                                              min_similarity=s.min_similarity),

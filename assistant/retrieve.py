@@ -115,6 +115,7 @@ class HybridRetriever(BaseRetriever):
 
     snapshot: Any
     encoder: Any
+    fixer: Any = None  # optional spelling corrector (scope.SpellFixer)
     dense_k: int = 20
     lexical_k: int = 20
     rrf_k: int = 60
@@ -122,6 +123,8 @@ class HybridRetriever(BaseRetriever):
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None) -> list[Document]:
         snap: Snapshot = self.snapshot
+        if self.fixer is not None:
+            query = self.fixer.fix(query)[0]
         qv = self.encoder(query)
         dense = snap.chunk_store.query(qv, self.dense_k)
         dense_sim = {h.id: h.similarity for h in dense}
