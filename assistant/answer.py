@@ -43,9 +43,13 @@ class Answer:
     verdict: str | None = None
     timings_ms: dict = field(default_factory=dict)
     notice: str | None = None
+    retrieved: list = field(default_factory=list, repr=False)      # ranked source ids (not in the schema)
+    contexts: list = field(default_factory=list, repr=False)       # retrieved chunk texts (for RAGAS export)
 
     def to_dict(self) -> dict:
         d = asdict(self)
+        d.pop("retrieved")
+        d.pop("contexts")
         if d.get("notice") is None:
             d.pop("notice")
         return d
@@ -62,6 +66,13 @@ class ComposerConfig:
     w_rank: float = 0.15
     quantity_bonus: float = 0.04
     keep_ratio: float = 0.70
+    # Priors: a note's Summary and findings say what a source found; reviews outrank single trials.
+    section_bonus: tuple = (("Summary", 0.05), ("What was found", 0.03), ("How it bears on the article", 0.01))
+    design_bonus: tuple = (("meta-analysis", 0.03), ("systematic-review", 0.03), ("review-summary", 0.03),
+                           ("position-stand", 0.02), ("rct", 0.015), ("article", 0.02))
+
+    def prior(self, meta: dict) -> float:
+        return dict(self.section_bonus).get(meta.get("section"), 0.0) + dict(self.design_bonus).get(meta.get("design_class"), 0.0)
 
 
 @dataclass
@@ -117,7 +128,7 @@ class GroundedComposer:
                     continue
                 s_terms = set(terms(text))
                 lex = sum(snap.idf.get(t, 1.0) for t in q_terms & s_terms) / q_weight
-                score = cfg.w_semantic * float(sim) + cfg.w_lexical * lex + cfg.w_rank * rank
+                score = cfg.w_semantic * float(sim) + cfg.w_lexical * lex + cfg.w_rank * rank + cfg.prior(snap.sent_metas[i])
                 if wants_number and _NUMBERISH.search(text):
                     score += cfg.quantity_bonus
                 out.append(Candidate(i, text, snap.sent_metas[i], score, float(sim)))
@@ -165,7 +176,8 @@ class GroundedComposer:
             scored = []
             for i, sim in zip(idxs, sims):
                 lex = sum(snap.idf.get(t, 1.0) for t in q_terms & set(terms(snap.sent_texts[i]))) / q_weight
-                scored.append((self.config.w_semantic * float(sim) + self.config.w_lexical * lex, i, float(sim)))
+                scored.append((self.config.w_semantic * float(sim) + self.config.w_lexical * lex
+                               + self.config.prior(snap.sent_metas[i]), i, float(sim)))
             score, i, sim = max(scored)
             best.append(Candidate(i, snap.sent_texts[i], snap.sent_metas[i], score, sim))
         best.sort(key=lambda c: -c.score)

@@ -22,7 +22,7 @@ FLIP = {"supported": "not-supported", "not-supported": "supported", "mixed": "mi
 _NEGATION = re.compile(
     r"\b(no|not|never|none|nothing|nobody|neither|nor|without|cannot|hardly|barely|myth|false|untrue|"
     r"\w+n['’]t|cant|wont|dont|doesnt|isnt|arent|wasnt|werent|shouldnt|wouldnt|couldnt|didnt|"
-    r"fails? to|unlikely to)\b", re.I)
+    r"fails? to|unlikely to|zero)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,6 @@ def load_ledger(corpus_dir: Path, known_sources: set[str] | None = None) -> list
         for sid in (c.get("for") or []) + (c.get("against") or []):
             if known_sources is not None and sid not in known_sources:
                 raise CorpusError(f"{where}: unknown source id {sid!r} — add corpus/{sid}.md or fix the id")
-        for text in [c["statement"], *(c.get("paraphrases") or [])]:
-            if is_negated(text):
-                raise CorpusError(f"{where}: write statements and paraphrases in affirmative form (no negation words): {text!r}")
         out.append(LedgerClaim(c["id"], c["statement"], tuple(c.get("paraphrases") or ()), c["verdict"],
                                c.get("negated_verdict") or FLIP[c["verdict"]], c.get("reason", ""),
                                tuple(c.get("for") or ()), tuple(c.get("against") or ()), c.get("article_claim")))
@@ -80,6 +77,22 @@ def load_ledger(corpus_dir: Path, known_sources: set[str] | None = None) -> list
 def ledger_hash(corpus_dir: Path) -> str:
     p = ledger_path(corpus_dir)
     return hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else ""
+
+
+# Opposites: a claim using one side where the matched ledger text uses the other says the reverse.
+ANTONYMS = [
+    ("heavy", "light"), ("heavier", "lighter"), ("more", "less"), ("increase", "decrease"), ("increases", "decreases"),
+    ("improve", "worsen"), ("improves", "worsens"), ("faster", "slower"), ("higher", "lower"), ("safe", "dangerous"),
+    ("useful", "useless"), ("helps", "hurts"), ("help", "hurt"), ("better", "worse"), ("gain", "lose"), ("raises", "lowers"),
+]
+_OPP = {a: b for a, b in ANTONYMS} | {b: a for a, b in ANTONYMS}
+_WORDS = re.compile(r"[a-z]+")
+
+
+def antonym_flips(claim: str, reference: str) -> int:
+    """How many words of ``claim`` have their opposite, but not themselves, in ``reference``."""
+    cw, rw = set(_WORDS.findall(claim.lower())), set(_WORDS.findall(reference.lower()))
+    return sum(1 for w in cw if w in _OPP and _OPP[w] in rw and w not in rw)
 
 
 def is_negated(text: str) -> bool:
@@ -109,20 +122,23 @@ class Match:
 class ClaimMatcher:
     """Nearest ledger entry by embedding similarity (max over statement and paraphrases)."""
 
-    def __init__(self, claims: list[LedgerClaim], text_claim_ids: list[str], text_emb: np.ndarray, threshold: float):
+    def __init__(self, claims: list[LedgerClaim], keys: list[tuple[str, int]], text_emb: np.ndarray, threshold: float):
         self.by_id = {c.id: c for c in claims}
-        self.text_claim_ids = text_claim_ids
-        self.emb = text_emb
+        self.keys = [(cid, k) for cid, k in keys if cid in self.by_id]
+        self.emb = text_emb[[i for i, (cid, _) in enumerate(keys) if cid in self.by_id]] if len(keys) else text_emb
         self.threshold = threshold
 
     def match(self, claim_text: str, vector: np.ndarray) -> Match | None:
-        if not len(self.text_claim_ids):
+        """The closest ledger claim, if close enough; ``negated`` when the claim says the opposite of
+        the ledger text it matched (negation cues or opposite words differ in parity)."""
+        if not self.keys:
             return None
         sims = self.emb @ vector
-        best: dict[str, float] = {}
-        for cid, s in zip(self.text_claim_ids, sims):
-            best[cid] = max(best.get(cid, -1.0), float(s))
-        cid, sim = max(best.items(), key=lambda kv: kv[1])
+        best = int(np.argmax(sims))
+        sim, (cid, k) = float(sims[best]), self.keys[best]
         if sim < self.threshold:
             return None
-        return Match(self.by_id[cid], sim, is_negated(claim_text))
+        claim = self.by_id[cid]
+        ref = claim.texts[k]
+        flips = (is_negated(claim_text) != is_negated(ref)) + antonym_flips(claim_text, ref)
+        return Match(claim, sim, flips % 2 == 1)

@@ -28,7 +28,7 @@ from .settings import Settings
 from .store import ChromaStore, chroma_client
 from .text import split_sentences
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # bump when what ingest stores changes: older indexes are rebuilt
 _ZERO = [0.0]
 
 
@@ -81,7 +81,7 @@ def build_claim_units(claims: list[LedgerClaim]) -> list[Unit]:
     for c in claims:
         for k, text in enumerate(c.texts):
             h = hashlib.sha256(text.encode()).hexdigest()[:16]
-            units.append(Unit(f"{c.id}:{k}", text, text, {"claim_id": c.id, "hash": h}, h))
+            units.append(Unit(f"{c.id}:{k}", text, text, {"claim_id": c.id, "k": k, "hash": h}, h))
     return units
 
 
@@ -149,6 +149,9 @@ class IndexManager:
         man = self.manifest()
         if man is None:
             raise IndexMissingError("index not built — run `strength-assistant ingest`")
+        if man.get("version") != MANIFEST_VERSION:
+            raise AssistantError(f"the index format is out of date (v{man.get('version')}, need v{MANIFEST_VERSION}) — "
+                                 "run `strength-assistant ingest --rebuild`")
         if man.get("model_id") != self.embedder.model_id:
             raise AssistantError(f"the index was built with {man.get('model_id')}, not {self.embedder.model_id} — "
                                  "run `strength-assistant ingest --rebuild`")

@@ -23,7 +23,7 @@ from .embed import Embedder
 from .errors import AssistantError, InputError
 from .index import IndexManager, tqdm_progress
 from .retrieve import HybridRetriever, QueryEncoder, Snapshot
-from .scope import Intent, SpellFixer, analyse, vocabulary
+from .scope import Intent, SpellFixer, analyse, asks_something, vocabulary
 from .settings import Settings
 
 REFUSAL = ("I can't answer that from my sources. I answer questions about strength training for runners — "
@@ -38,7 +38,8 @@ INJECTION_NOTICE = "Instructions inside a question are ignored: answers come onl
 VERDICT_LABEL = {"supported": "supported", "mixed": "mixed evidence", "not-supported": "not supported",
                  "no-evidence": "no evidence in my sources"}
 _FOLLOWUP = re.compile(r"^\s*(and|but|also|so|what about|how about|why|what if|ok|okay|then|same|is that|does that|"
-                       r"would that|and if|how come|really)\b|\b(it|that|this|those|these|them|they|there)\b", re.I)
+                       r"would that|and if|how come|really)\b|\b(it|that|this|those|these|them|they|there|then|still|"
+                       r"instead)\b", re.I)
 
 
 def clean_question(text, max_chars: int) -> str:
@@ -134,7 +135,7 @@ class Assistant:
                                                                              min_similarity=s.min_similarity),
                                          refusal_text=REFUSAL)
         ledger = load_ledger(s.corpus_dir)
-        self.matcher = ClaimMatcher(ledger, snap.claim_ids, snap.claim_emb, s.claim_similarity)
+        self.matcher = ClaimMatcher(ledger, snap.claim_keys, snap.claim_emb, s.claim_similarity)
         composer = self.composer
         if s.llm or self._llm is not None:
             from .llm import LLMComposer
@@ -155,6 +156,8 @@ class Assistant:
         t = time.perf_counter()
         ans = self.active_composer.compose(x["question"], x["docs"], context=x.get("context"),
                                            min_similarity=x.get("min_similarity"))
+        ans.retrieved = [d.metadata["source_id"] for d in x["docs"]]
+        ans.contexts = [d.page_content for d in x["docs"]]
         ans.timings_ms["retrieve"] = round((t - x["t0"]) * 1000, 2)
         ans.timings_ms["compose"] = round((time.perf_counter() - t) * 1000, 2)
         return ans
@@ -177,26 +180,44 @@ class Assistant:
         q = clean_question(question, self.settings.max_question_chars)
         intent, prev = self.understand(q, history)
         current = analyse(q, self.fixer).text if prev else intent.text
-        if intent.off_topic and not intent.domain and not intent.medical:
+        if self._out_of_scope(intent, q):
             ans = Answer(question=q, answer=REFUSAL, refused=True)
         else:
             load = parse_load(q)
             query = current if load is None else CALCULATOR_QUERY
             ctx = intent.text if prev else None
-            floor = self.settings.min_similarity if (intent.domain or intent.medical) else self.settings.scope_similarity
             ans = self.chain.invoke({"question": query, "query": f"{ctx} {query}" if ctx else query,
-                                     "context": ctx, "min_similarity": floor, "t0": t0})
+                                     "context": ctx, "min_similarity": self._floor(intent), "t0": t0})
             ans.question = q
             if load is not None and not ans.refused:
                 ans.answer = f"{load.summary()}\n\n{ans.answer}"
-                if load.reps > 10 or not load.reliable:
+                if not load.reliable:
                     intent.topics.add("beginner")
         if not ans.refused:
-            ans.caveats = caveat_rules.select(intent, ans.citations)
+            ans.caveats = caveat_rules.select(intent, ans.citations, self._article_claims(intent.text))
         if intent.injection:
             ans.notice = INJECTION_NOTICE
         ans.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 2)
         return ans
+
+    def _out_of_scope(self, intent: Intent, question: str) -> bool:
+        if intent.injection and not asks_something(question):
+            return True  # an instruction with no question in it: nothing to answer
+        return intent.off_topic and not intent.domain and not intent.medical
+
+    def _floor(self, intent: Intent) -> float:
+        """Similarity needed to answer: low when the question names strength training, higher otherwise."""
+        s = self.settings
+        if intent.domain or intent.medical:
+            return s.min_similarity
+        if intent.related or intent.running:
+            return (s.min_similarity + s.scope_similarity) / 2
+        return s.scope_similarity
+
+    def _article_claims(self, text: str) -> set[str]:
+        """Article claims a question touches: those of the ledger claim it closely matches."""
+        m = self.matcher.match(text, self.encoder(text))
+        return {m.claim.article_claim} if m and m.claim.article_claim else set()
 
     def check(self, claim: str) -> Answer:
         """Judge a claim against the ledger and cite the evidence for and against it."""
@@ -204,8 +225,9 @@ class Assistant:
         c = clean_question(claim, self.settings.max_question_chars)
         self.load()
         intent = analyse(c, self.fixer)
+        docs = self.retriever.invoke(intent.text)
         match = None
-        if not (intent.off_topic and not intent.domain):
+        if not self._out_of_scope(intent, c) and not self._unknown_subject(intent.text):
             match = self.matcher.match(c, self.encoder(intent.text))
         if match is None:
             ans = Answer(question=c, answer=NO_EVIDENCE, verdict="no-evidence")
@@ -218,7 +240,17 @@ class Assistant:
             ans.verdict = match.verdict
             claim_ids = {match.claim.article_claim} if match.claim.article_claim else set()
             ans.caveats = caveat_rules.select(intent, ans.citations, claim_ids)
+        ans.retrieved = [d.metadata["source_id"] for d in docs]
+        ans.contexts = [d.page_content for d in docs]
         if intent.injection:
             ans.notice = INJECTION_NOTICE
         ans.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 2)
         return ans
+
+    def _unknown_subject(self, text: str) -> bool:
+        """True when the claim names something the corpus never mentions (e.g. a supplement or a shoe type):
+        the corpus cannot speak to it, whatever the rest of the sentence shares with a ledger claim."""
+        from .text import STOPWORDS
+
+        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)} - STOPWORDS
+        return any(w not in self.fixer.vocab and self.fixer.fix_word(w) == w for w in words)

@@ -34,7 +34,7 @@ class Snapshot:
     sent_texts: list[str]
     sent_metas: list[dict]
     sent_emb: np.ndarray
-    claim_ids: list[str] = field(default_factory=list)    # ledger claim id per claim text
+    claim_keys: list[tuple[str, int]] = field(default_factory=list)  # (ledger claim id, text position) per vector
     claim_emb: np.ndarray | None = None
     generation: int = 0
     bm25: BM25Okapi = field(init=False)
@@ -67,13 +67,13 @@ class Snapshot:
         sids, stexts, smetas, semb = sentence_store.get_all(with_embeddings=True)
         order = sorted(range(len(sids)), key=lambda i: (smetas[i]["chunk_id"], smetas[i]["sentence"]))
         semb = semb[order] if semb is not None else np.zeros((0, 384), dtype=np.float32)
-        claim_ids, claim_emb = [], np.zeros((0, semb.shape[1] if semb.size else 384), dtype=np.float32)
+        claim_keys, claim_emb = [], np.zeros((0, semb.shape[1] if semb.size else 384), dtype=np.float32)
         if claim_store is not None:
             _, _, kmetas, kemb = claim_store.get_all(with_embeddings=True)
             if kemb is not None:
-                claim_ids, claim_emb = [m["claim_id"] for m in kmetas], kemb
+                claim_keys, claim_emb = [(m["claim_id"], int(m["k"])) for m in kmetas], kemb
         return cls(chunk_store, cids, ctexts, cmetas, [sids[i] for i in order], [stexts[i] for i in order],
-                   [smetas[i] for i in order], np.ascontiguousarray(semb), claim_ids, claim_emb, generation)
+                   [smetas[i] for i in order], np.ascontiguousarray(semb), claim_keys, claim_emb, generation)
 
     def source_ids(self) -> set[str]:
         return {m["source_id"] for m in self.chunk_metas}

@@ -23,6 +23,7 @@ def lexicons() -> dict:
     comp = lambda pats: [re.compile(p, re.I) for p in pats]  # noqa: E731
     return {
         "domain": comp(raw["domain"]),
+        "related": comp(raw["related"]),
         "running": comp(raw["running"]),
         "off_topic": comp(raw["off_topic"]),
         "medical": comp(raw["medical"]),
@@ -40,7 +41,8 @@ def _lexicon_words(raw: dict) -> set[str]:
 @dataclass
 class Intent:
     text: str                      # the question after spelling correction
-    domain: bool = False
+    domain: bool = False           # names strength training itself
+    related: bool = False          # names a topic the research covers (injury, economy, evidence…)
     running: bool = False
     off_topic: bool = False
     medical: bool = False
@@ -92,6 +94,7 @@ def analyse(question: str, fixer: SpellFixer | None = None) -> Intent:
     return Intent(
         text=text,
         domain=hit(lx["domain"]),
+        related=hit(lx["related"]),
         running=hit(lx["running"]),
         off_topic=hit(lx["off_topic"]),
         medical=hit(lx["medical"]),
@@ -99,6 +102,14 @@ def analyse(question: str, fixer: SpellFixer | None = None) -> Intent:
         topics={name for name, p in lx["topics"].items() if p.search(text)},
         corrections=fixes,
     )
+
+
+_INTERROGATIVE = re.compile(r"\?|(^|[.!;:]\s*|\b(and|but|so)\s+)(how|what|why|when|which|who|where|should|does|do|did|can|could|is|are|will|would|would|am)\b", re.I)
+
+
+def asks_something(text: str) -> bool:
+    """True when the text contains a genuine question (a question mark or an interrogative clause)."""
+    return bool(_INTERROGATIVE.search(text))
 
 
 def vocabulary(texts) -> set[str]:

@@ -1,0 +1,592 @@
+"""The chat app: a Gradio Blocks UI over :class:`assistant.pipeline.Assistant`.
+
+``build_app()`` is cheap and side-effect free: it only lays out components.  The
+assistant (embedding model + search index) loads on the first request or in a
+background thread started by ``launch()`` / the first page view, and the header
+shows its progress ("Building the search index (first run, ~15 s)…").
+
+Tabs: Chat (streamed, cited answers with caveats and collapsible sources; follow-ups;
+"Check: …" runs a claim check; thumbs up/down go to the feedback log), Check a claim
+(verdict badge + evidence for and against) and Evidence (searchable corpus table and
+a running-economy chart).  API names: /chat, /check, /search_sources, /feedback.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import sys
+import threading
+import time
+from typing import TYPE_CHECKING
+
+import gradio as gr
+
+from . import feedback
+from .errors import AssistantError
+from .settings import Settings
+
+if TYPE_CHECKING:  # imported lazily at run time: keeps `import app` light
+    from .pipeline import Assistant
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "Runner Strength Assistant"
+TAGLINE = ("Evidence-based answers about strength training for runners — every sentence cited "
+           "to the article and the research behind it.")
+FOOTER = ("Answers come only from the article <em>“Runners don't need to lift more. They need to lift heavier.”</em> "
+          "and the research it draws on, with a citation for every sentence. It is not medical advice: with pain "
+          "or an injury, see a clinician.")
+EXAMPLES = ["How heavy should I lift?", "Will squats make my marathon faster?",
+            "Check: lifting heavy makes runners bulky"]
+CLAIM_EXAMPLES = ["Lifting heavy makes runners bulky", "Strength training improves running economy",
+                  "Strength training prevents running injuries", "Two sessions a week is enough"]
+STATUS_LOADING = "Loading the search index…"
+STATUS_BUILDING = "Building the search index (first run, ~15 s)…"
+CHECK_PREFIX = re.compile(r"^\s*check\s*:\s*", re.I)
+STREAM_DELAY = 0.035  # seconds between streamed pieces of an answer
+VERDICTS = {  # verdict -> (label, css class)
+    "supported": ("Supported", "supported"),
+    "mixed": ("Mixed evidence", "mixed"),
+    "not-supported": ("Not supported", "not-supported"),
+    "no-evidence": ("No evidence in my sources", "no-evidence"),
+}
+DESIGN_LABELS = {
+    "rct": "Randomised controlled trial", "controlled-trial": "Controlled trial", "pre-post": "Pre–post study",
+    "cohort": "Cohort study", "meta-analysis": "Meta-analysis", "systematic-review": "Systematic review",
+    "narrative-review": "Narrative review", "position-stand": "Position stand", "infographic": "Infographic",
+    "article": "The article", "review-summary": "Evidence review",
+}
+_EXTRAS = '\n\n<div class="rsa-extras">'
+_NOTICE_RE = re.compile(r'^<div class="rsa-(notice|verdict)">.*?</div>\n\n', re.S)
+_SOURCE_RE = re.compile(r'data-source="([^"]+)"')
+
+
+# -- the assistant, loaded once in the background --------------------------------------
+class Service:
+    """Owns the (lazily loaded) Assistant, the corpus metadata and the load status."""
+
+    def __init__(self, settings: Settings, assistant: "Assistant | None" = None):
+        self.settings = settings
+        self._assistant = assistant
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._ready = assistant is not None and getattr(assistant, "_snapshot", None) is not None
+        self.error: str | None = None
+        self.status = "Ready" if self._ready else STATUS_LOADING
+        self._meta: dict[str, dict] | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self._ready
+
+    def _progress(self, msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+        if "building" in msg.lower():
+            self.status = STATUS_BUILDING
+
+    def get(self) -> "Assistant":
+        """The loaded assistant (builds the index on first use; blocks until ready)."""
+        with self._lock:
+            if self._assistant is None:
+                from .pipeline import Assistant
+
+                self._assistant = Assistant(self.settings, progress=self._progress)
+        a = self._assistant
+        if not self._ready:
+            try:
+                a.load()
+            except AssistantError as e:
+                self.error, self.status = str(e), f"The search index could not be loaded: {e}"
+                raise
+            except Exception as e:  # noqa: BLE001 — reported in the UI, logged with its traceback
+                log.exception("loading the assistant failed")
+                self.error = self.status = f"The search index could not be loaded ({type(e).__name__}); see the server log."
+                raise AssistantError(self.error) from None
+            self._ready, self.error, self.status = True, None, "Ready"
+        return a
+
+    def start_background(self) -> None:
+        """Start loading in a daemon thread (once); progress shows in ``status``."""
+        with self._lock:
+            if self._ready or (self._thread is not None and self._thread.is_alive()):
+                return
+            self.error = None
+            self._thread = threading.Thread(target=self._load_quietly, name="assistant-load", daemon=True)
+            self._thread.start()
+
+    def _load_quietly(self) -> None:
+        try:
+            self.get()
+        except Exception:  # noqa: BLE001 — already recorded in self.error / status
+            pass
+
+    def source_meta(self) -> dict[str, dict]:
+        """Front matter by source id (empty when the corpus cannot be read)."""
+        if self._meta is None:
+            from .corpus import load_corpus
+
+            try:
+                sources = load_corpus(self.settings.corpus_dir)
+            except AssistantError as e:
+                log.warning("corpus metadata unavailable: %s", e)
+                return {}
+            self._meta = {s.id: dict(s.meta, url=s.url) for s in sources}
+        return self._meta
+
+
+# -- rendering -----------------------------------------------------------------------
+def _e(text) -> str:
+    return html.escape(str(text or ""), quote=True)
+
+
+def design_label(meta: dict) -> str:
+    return meta.get("design") or DESIGN_LABELS.get(meta.get("design_class") or meta.get("type") or "", "")
+
+
+def short_name(sid: str, meta: dict) -> str:
+    """"Støren 2008" from the first author's surname and the year, else the title."""
+    authors = meta.get("authors") or []
+    if authors and meta.get("year"):
+        surname = str(authors[0]).split()[0].rstrip(",")
+        return f"{surname} {meta['year']}" if len(authors) < 3 else f"{surname} et al. {meta['year']}"
+    return meta.get("title") or sid
+
+
+def verdict_badge(verdict: str | None) -> str:
+    label, cls = VERDICTS.get(verdict or "", ("", ""))
+    if not label:
+        return ""
+    return f'<span class="rsa-badge rsa-{cls}" data-verdict="{_e(verdict)}">{_e(label)}</span>'
+
+
+def caveats_html(caveats: list[dict]) -> str:
+    if not caveats:
+        return ""
+    items = "".join(f"<li>{_e(c['text'])}</li>" for c in caveats)
+    title = "Caveat" if len(caveats) == 1 else "Caveats"
+    return (f'<div class="rsa-caveat" role="note"><div class="rsa-caveat-title">⚠️ {title}</div>'
+            f"<ul>{items}</ul></div>")
+
+
+def sources_html(citations: list[dict], meta: dict[str, dict]) -> str:
+    if not citations:
+        return ""
+    rows = []
+    for c in citations:
+        m = meta.get(c["source_id"], {})
+        year = m.get("year")
+        bits = [str(year)] if year else []
+        if design_label(m):
+            bits.append(design_label(m))
+        url = c.get("url") or m.get("url")
+        link = (f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">Open the source ↗</a>'
+                if url else '<span class="rsa-muted">From the article (no link)</span>')
+        rows.append(
+            f'<details class="rsa-source" data-source="{_e(c["source_id"])}">'
+            f'<summary><span class="rsa-n">[{int(c["n"])}]</span> {_e(c["title"])}'
+            f'<span class="rsa-meta">{_e(" · ".join(bits))}</span></summary>'
+            f'<blockquote>“{_e(c["quote"])}”</blockquote>'
+            f'<div class="rsa-link">{link}</div></details>')
+    return f'<div class="rsa-sources"><div class="rsa-sources-title">Sources</div>{"".join(rows)}</div>'
+
+
+def render_answer(ans: dict, meta: dict[str, dict], body: str | None = None) -> str:
+    """An answer as chat Markdown: notice/verdict, the answer text with [n] markers, then
+    one HTML block (no blank lines inside) holding the caveats and the sources."""
+    head = ""
+    if ans.get("verdict"):
+        head += f'<div class="rsa-verdict">{verdict_badge(ans["verdict"])}</div>\n\n'
+    if ans.get("notice"):
+        head += f'<div class="rsa-notice">ℹ️ {_e(ans["notice"])}</div>\n\n'
+    text = ans["answer"] if body is None else body
+    if body is not None:
+        return head + text
+    extras = caveats_html(ans.get("caveats") or []) + sources_html(ans.get("citations") or [], meta)
+    return head + text + (f"{_EXTRAS}{extras}</div>" if extras else "")
+
+
+def answer_pieces(text: str) -> list[str]:
+    """The answer cut into growing prefixes, a sentence or list item at a time."""
+    parts = [p for p in re.split(r"(?<=\n)|(?<=[.!?]) (?=[A-Z“\"(])|(?<=\]) (?=[A-Z“\"(])", text) if p]
+    out, acc = [], ""
+    for p in parts:
+        acc += p if (acc.endswith(("\n", " ")) or not acc) else " " + p
+        out.append(acc)
+    if out and out[-1] != text:
+        out.append(text)
+    return out or [text]
+
+
+def split_message(content: str) -> tuple[str, list[str]]:
+    """A rendered assistant message -> (the answer text, cited source ids)."""
+    sources = list(dict.fromkeys(_SOURCE_RE.findall(content)))
+    text = content.split(_EXTRAS, 1)[0]
+    while (m := _NOTICE_RE.match(text)):
+        text = text[m.end():]
+    return text.strip(), sources
+
+
+def _text(content) -> str:
+    from .pipeline import message_text
+
+    return message_text(content)
+
+
+def pipeline_history(history: list) -> list[dict]:
+    """Chatbot messages -> the assistant's history (plain text, user text un-escaped)."""
+    out = []
+    for turn in history or []:
+        if not isinstance(turn, dict) or turn.get("role") not in ("user", "assistant"):
+            continue
+        text = _text(turn.get("content"))
+        text = html.unescape(text) if turn["role"] == "user" else split_message(text)[0]
+        if text.strip():
+            out.append({"role": turn["role"], "content": text})
+    return out
+
+
+def _friendly(e: Exception) -> str:
+    msg = str(e).strip() or "something went wrong"
+    return msg[0].upper() + msg[1:]
+
+
+# -- evidence tab ------------------------------------------------------------------------
+TABLE_HEADERS = ["Source", "Year", "Design", "Population", "Key finding", "Link"]
+
+
+def evidence_rows(meta: dict[str, dict], query: str = "") -> list[list]:
+    words = [w for w in re.split(r"\s+", (query or "").lower()) if w]
+    rows = []
+    for sid, m in sorted(meta.items(), key=lambda kv: (-(kv[1].get("year") or 9999), kv[0])):
+        title = m.get("title") or sid
+        name = short_name(sid, m)
+        source = f"**{name}** — {title}" if name != title else f"**{title}**"
+        design = design_label(m)
+        hay = " ".join(str(x) for x in (sid, title, name, m.get("year") or "", design, m.get("population") or "",
+                                        m.get("key_finding") or "", m.get("intervention") or "",
+                                        " ".join(m.get("tags") or []))).lower()
+        if words and not all(w in hay for w in words):
+            continue
+        url = m.get("url")
+        rows.append([source, str(m.get("year") or "—"), design, m.get("population") or "—",
+                     m.get("key_finding") or "—", f"[Open ↗]({url})" if url else "—"])
+    return rows
+
+
+def economy_chart(meta: dict[str, dict]):
+    """Running-economy change per study (matplotlib): improvement %, 'no change' at 0."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    items = []
+    for sid, m in meta.items():
+        res, pct = m.get("re_result"), m.get("re_improvement_pct")
+        if res == "no-change":
+            items.append((short_name(sid, m), 0.0, "no-change"))
+        elif isinstance(pct, (int, float)) and res in ("improved", "mixed"):
+            items.append((short_name(sid, m), float(pct), res))
+    items.sort(key=lambda x: (x[1], x[0]))
+    colours = {"improved": "#0d9488", "mixed": "#d97706", "no-change": "#94a3b8"}
+    fig, ax = plt.subplots(figsize=(8, 0.42 * max(len(items), 4) + 1.3), dpi=110)
+    if not items:
+        ax.text(0.5, 0.5, "No running-economy results in the corpus", ha="center", va="center")
+        ax.axis("off")
+        return fig
+    names = [i[0] for i in items]
+    values = [i[1] for i in items]
+    bars = ax.barh(names, [v if v else 0.12 for v in values], color=[colours[i[2]] for i in items], height=0.62)
+    top = max(values + [1.0])
+    for bar, (_, v, kind) in zip(bars, items):
+        label = "no change" if kind == "no-change" else f"{v:g}%" + (" (mixed)" if kind == "mixed" else "")
+        ax.text(bar.get_width() + top * 0.015, bar.get_y() + bar.get_height() / 2, label, va="center",
+                fontsize=9, color="#334155" if kind != "no-change" else "#64748b",
+                fontstyle="italic" if kind == "no-change" else "normal")
+    ax.set_xlim(0, top * 1.28)
+    ax.set_xlabel("Running-economy improvement (%)")
+    ax.set_title("Evidence at a glance: running-economy change per study", loc="left", fontsize=11, pad=10)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", color="#e2e8f0", linewidth=0.8)
+    ax.set_axisbelow(True)
+    from matplotlib.patches import Patch
+
+    kinds = [k for k in ("improved", "mixed", "no-change") if any(i[2] == k for i in items)]
+    ax.legend(handles=[Patch(color=colours[k], label=k.replace("-", " ")) for k in kinds], loc="lower right",
+              frameon=False, fontsize=9)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+# -- styling ---------------------------------------------------------------------------
+THEME = gr.themes.Soft(
+    primary_hue="teal", secondary_hue="amber", neutral_hue="slate",
+    font=["Inter", "ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
+    font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"],
+)
+
+CSS = """
+.gradio-container { max-width: 1080px !important; margin: 0 auto !important; }
+#rsa-header { padding: 18px 4px 6px; }
+#rsa-header h1 { font-size: 1.75rem; margin: 0; line-height: 1.2; display: flex; align-items: center; gap: .45em; }
+#rsa-header .rsa-logo { display: inline-flex; width: 2.1rem; height: 2.1rem; border-radius: 12px; align-items: center;
+  justify-content: center; background: linear-gradient(135deg, #0d9488, #14b8a6); color: #fff; font-size: 1.2rem; }
+#rsa-header p { margin: .35em 0 0; color: var(--body-text-color-subdued); font-size: 1rem; }
+#rsa-status { font-size: .85rem; }
+.rsa-pill { display: inline-flex; align-items: center; gap: .4em; padding: .2em .75em; border-radius: 999px;
+  background: var(--background-fill-secondary); border: 1px solid var(--border-color-primary); color: var(--body-text-color-subdued); }
+.rsa-dot { width: .55em; height: .55em; border-radius: 50%; background: #16a34a; display: inline-block; }
+.rsa-dot.busy { background: #d97706; animation: rsa-pulse 1s infinite alternate; }
+.rsa-dot.bad { background: #dc2626; }
+@keyframes rsa-pulse { from { opacity: .35; } to { opacity: 1; } }
+.rsa-caveat { background: #fffbeb; border: 1px solid #fcd34d; border-left: 4px solid #f59e0b; border-radius: 10px;
+  padding: .55em .85em; margin: .9em 0 .6em; color: #78350f; }
+.rsa-caveat-title { font-weight: 700; margin-bottom: .2em; }
+.rsa-caveat ul { margin: 0; padding-left: 1.1em; }
+.rsa-caveat li { margin: .2em 0; }
+.rsa-notice { background: #eff6ff; border: 1px solid #bfdbfe; border-radius: 10px; padding: .45em .8em; color: #1e3a8a; }
+.rsa-sources { margin-top: .6em; }
+.rsa-sources-title { font-weight: 700; font-size: .8rem; text-transform: uppercase; letter-spacing: .06em;
+  color: var(--body-text-color-subdued); margin: .4em 0 .3em; }
+details.rsa-source { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: .45em .75em;
+  margin: .35em 0; background: var(--background-fill-primary); }
+details.rsa-source summary { cursor: pointer; font-weight: 600; line-height: 1.35; }
+details.rsa-source .rsa-n { color: #0f766e; font-weight: 700; }
+details.rsa-source .rsa-meta { display: block; font-weight: 400; font-size: .85em; color: var(--body-text-color-subdued); margin-left: 1.6em; }
+details.rsa-source blockquote { margin: .5em 0 .3em; padding: .1em .8em; border-left: 3px solid #14b8a6; font-style: italic; }
+details.rsa-source .rsa-link { font-size: .9em; }
+.rsa-muted { color: var(--body-text-color-subdued); }
+.rsa-badge { display: inline-block; padding: .3em .9em; border-radius: 999px; color: #fff; font-weight: 700;
+  letter-spacing: .02em; font-size: .95rem; }
+.rsa-supported { background: #16a34a; }
+.rsa-mixed { background: #d97706; }
+.rsa-not-supported { background: #dc2626; }
+.rsa-no-evidence { background: #6b7280; }
+#rsa-verdict { min-height: 2.4em; display: flex; align-items: center; }
+#rsa-verdict .rsa-verdict-row { display: flex; align-items: center; gap: .7em; flex-wrap: wrap; }
+#rsa-footer { text-align: center; color: var(--body-text-color-subdued); font-size: .85rem; padding: 10px 8px 4px;
+  border-top: 1px solid var(--border-color-primary); margin-top: 8px; }
+#rsa-chart { max-width: 860px; }
+.dark .rsa-caveat { background: #3a2a07; color: #fde68a; border-color: #a16207; }
+.dark .rsa-notice { background: #172554; color: #bfdbfe; border-color: #1e40af; }
+@media (max-width: 640px) {
+  #rsa-header h1 { font-size: 1.35rem; }
+  #rsa-header p { font-size: .9rem; }
+  .gradio-container { padding-left: 6px !important; padding-right: 6px !important; }
+  #rsa-chat { height: 62vh !important; }
+}
+"""
+
+
+class AssistantBlocks(gr.Blocks):
+    """gr.Blocks whose ``launch()`` applies the app's theme and CSS by default (Gradio 6
+    takes theme/css at launch time), so ``demo.launch(...)`` in tests looks the same."""
+
+    def launch(self, *args, **kwargs):
+        kwargs.setdefault("theme", THEME)
+        kwargs.setdefault("css", CSS)
+        return super().launch(*args, **kwargs)
+
+
+def _status_html(service: Service) -> str:
+    if service.error:
+        dot, text = "bad", service.status
+    elif service.ready:
+        n = len(service.source_meta())
+        dot, text = "", f"Ready · {n} sources" if n else "Ready"
+    else:
+        dot, text = "busy", service.status
+    return f'<span class="rsa-pill"><span class="rsa-dot {dot}"></span>{_e(text)}</span>'
+
+
+# -- the app ---------------------------------------------------------------------------
+def build_app(assistant: "Assistant | None" = None, settings: Settings | None = None) -> gr.Blocks:
+    """Lay out the app.  Cheap: nothing is loaded until the first request or page view."""
+    settings = settings or (assistant.settings if assistant is not None else Settings.from_env())
+    service = Service(settings, assistant)
+
+    def validate(text) -> str:
+        from .pipeline import clean_question
+
+        try:
+            return clean_question(text if isinstance(text, str) else "", settings.max_question_chars)
+        except AssistantError as e:
+            raise gr.Error(_e(_friendly(e)), title="Please check your question", print_exception=False) from None
+
+    def run(fn, *args):
+        try:
+            return fn(service.get(), *args)
+        except AssistantError as e:
+            raise gr.Error(_e(_friendly(e)), print_exception=False) from None
+        except Exception as e:  # noqa: BLE001 — never show a traceback to the user
+            log.exception("answering failed")
+            raise gr.Error(f"Sorry, something went wrong on our side ({type(e).__name__}). Please try again.") from None
+
+    # ---- chat
+    def chat(message: str, history: list):
+        q = validate(message)
+        claim = None
+        if CHECK_PREFIX.match(q):
+            claim = CHECK_PREFIX.sub("", q)
+            if not claim.strip():
+                raise gr.Error("Type the claim after “Check:”, e.g. “Check: lifting heavy makes runners bulky”.",
+                               title="Please check your question", print_exception=False)
+        prior = pipeline_history(history)
+        shown = html.escape(message.strip())
+        history = list(history or []) + [{"role": "user", "content": shown}]
+        waiting = "Checking the claim against the evidence…" if claim else "Searching the evidence…"
+        if not service.ready:
+            service.start_background()
+            waiting = service.status
+        yield history + [{"role": "assistant", "content": f"_{waiting}_"}], ""
+        try:
+            ans = run(lambda a: a.check(claim) if claim is not None else a.ask(q, prior)).to_dict()
+        except gr.Error as e:
+            yield history + [{"role": "assistant", "content": f"⚠️ {e.message}"}], ""
+            raise
+        meta = service.source_meta()
+        for piece in answer_pieces(ans["answer"]):
+            yield history + [{"role": "assistant", "content": render_answer(ans, meta, body=piece)}], ""
+            time.sleep(STREAM_DELAY)
+        yield history + [{"role": "assistant", "content": render_answer(ans, meta)}], ""
+
+    def chat_example(history: list, evt: gr.SelectData):
+        value = evt.value.get("text") if isinstance(evt.value, dict) else evt.value
+        yield from chat(str(value or ""), history)
+
+    def on_like(history: list, data: gr.LikeData):
+        liked = data.liked
+        vote = "up" if liked is True or liked == "Like" else "down" if liked is False or liked == "Dislike" else None
+        idx = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        if vote is None or not isinstance(idx, int) or not (0 <= idx < len(history or [])):
+            return
+        answer, sources = split_message(_text(history[idx].get("content")))
+        question = next((html.unescape(_text(t.get("content"))) for t in reversed(history[:idx])
+                         if t.get("role") == "user"), "")
+        feedback.record(settings.feedback_log, question, answer, sources, vote)
+        gr.Info("Thanks — your feedback was recorded." if vote == "up" else "Thanks — we'll use this to improve.")
+
+    def send_feedback(question: str, answer: str, sources: list[str], vote: str) -> str:
+        """Record a thumbs up ("up") or down ("down") on an answer in the feedback log."""
+        if vote not in feedback.VOTES:
+            raise gr.Error("vote must be 'up' or 'down'", print_exception=False)
+        feedback.record(settings.feedback_log, question, answer, sources or [], vote)
+        return "recorded"
+
+    # ---- claim check
+    def check(claim: str):
+        c = validate(CHECK_PREFIX.sub("", claim or ""))
+        ans = run(lambda a: a.check(c)).to_dict()
+        meta = service.source_meta()
+        label = VERDICTS.get(ans.get("verdict") or "", ("", ""))[0]
+        badge = (f'<div class="rsa-verdict-row">{verdict_badge(ans.get("verdict"))}'
+                 f'<span class="rsa-muted">Claim: “{_e(c)}”</span></div>') if label else ""
+        body = ans["answer"]
+        if ans.get("notice"):
+            body = f'<div class="rsa-notice">ℹ️ {_e(ans["notice"])}</div>\n\n{body}'
+        extras = caveats_html(ans.get("caveats") or []) + sources_html(ans.get("citations") or [], meta)
+        return badge, body + (f"{_EXTRAS}{extras}</div>" if extras else "")
+
+    # ---- evidence
+    def search_sources(query: str):
+        rows = evidence_rows(service.source_meta(), query)
+        return rows or [["No sources match — try another word (e.g. marathon, injury, plyometrics).", "", "", "", "", ""]]
+
+    def init_page():
+        meta = service.source_meta()
+        return evidence_rows(meta), economy_chart(meta)
+
+    def warm_up():
+        service.start_background()
+        return _status_html(service), gr.Timer(active=not service.ready)
+
+    def poll_status():
+        done = service.ready or bool(service.error)
+        return _status_html(service), gr.Timer(active=not done)
+
+    with AssistantBlocks(title=APP_TITLE, analytics_enabled=False) as demo:
+        with gr.Row(elem_id="rsa-top", equal_height=True):
+            gr.HTML(f'<div id="rsa-header"><h1><span class="rsa-logo">🏃</span>{_e(APP_TITLE)}</h1>'
+                    f"<p>{_e(TAGLINE)}</p></div>", elem_id="rsa-header-block")
+        status = gr.HTML(_status_html(service), elem_id="rsa-status")
+        timer = gr.Timer(1.0, active=False)
+
+        with gr.Tabs(elem_id="rsa-tabs"):
+            with gr.Tab("💬 Chat", id="chat"):
+                chatbot = gr.Chatbot(
+                    elem_id="rsa-chat", show_label=False, height=560, layout="bubble", autoscroll=True,
+                    buttons=["copy"], feedback_options=("Like", "Dislike"),
+                    placeholder=("### Ask about strength training for running\n"
+                                 "How heavy, how often, which lifts — and what the research really shows. "
+                                 "Start a message with **Check:** to test a claim."),
+                    examples=[{"text": t} for t in EXAMPLES], latex_delimiters=[],
+                )
+                with gr.Row(equal_height=True):
+                    box = gr.Textbox(placeholder="Ask a question, or “Check: <claim>”…", show_label=False,
+                                     lines=1, max_lines=6, submit_btn="Ask", scale=8, elem_id="rsa-input",
+                                     autofocus=True)
+                with gr.Row():
+                    clear = gr.Button("New conversation", variant="secondary", size="sm", scale=0, min_width=160)
+                    gr.Markdown("<span class='rsa-muted'>Tip: follow-ups like “and how often?” build on your "
+                                "previous question. 👍 / 👎 on an answer helps us improve.</span>")
+
+            with gr.Tab("✅ Check a claim", id="check"):
+                gr.Markdown("Paste a claim you have heard — the assistant weighs it against the research and shows "
+                            "the evidence for and against.")
+                with gr.Row(equal_height=True):
+                    claim_box = gr.Textbox(placeholder="e.g. Lifting heavy makes runners bulky", show_label=False,
+                                           scale=6, elem_id="rsa-claim", submit_btn=False)
+                    check_btn = gr.Button("Check the claim", variant="primary", scale=1, min_width=150,
+                                          elem_id="rsa-check-btn")
+                gr.Examples(CLAIM_EXAMPLES, inputs=claim_box, label="Try a claim")
+                verdict = gr.HTML("", elem_id="rsa-verdict")
+                evidence = gr.Markdown("", elem_id="rsa-evidence", latex_delimiters=[])
+
+            with gr.Tab("📚 Evidence", id="evidence"):
+                gr.Markdown("Every source the assistant can cite: the article, the studies behind it and two evidence "
+                            "reviews. The chart shows how each study's running economy changed.")
+                chart = gr.Plot(show_label=False, elem_id="rsa-chart", format="png")
+                gr.Markdown("<span class='rsa-muted'>Studies reporting an improvement without a single % figure "
+                            "(several meta-analyses and reviews) are listed in the table below.</span>")
+                search = gr.Textbox(placeholder="Search sources: author, year, design, topic…", show_label=False,
+                                    elem_id="rsa-search")
+                table = gr.Dataframe(headers=TABLE_HEADERS, datatype=["markdown", "str", "str", "str", "str", "markdown"],
+                                     interactive=False, wrap=True, max_height=560, elem_id="rsa-table",
+                                     column_widths=["24%", "7%", "15%", "17%", "29%", "8%"], show_label=False)
+
+        gr.HTML(f'<div id="rsa-footer">{FOOTER}</div>')
+
+        # ---- events
+        box.submit(chat, [box, chatbot], [chatbot, box], api_name="chat", concurrency_limit=16,
+                   show_progress="minimal")
+        chatbot.example_select(chat_example, [chatbot], [chatbot, box], api_visibility="private",
+                               concurrency_limit=16)
+        chatbot.like(on_like, [chatbot], None, api_visibility="private", queue=False)
+        clear.click(lambda: ([], ""), None, [chatbot, box], api_visibility="private", queue=False)
+        check_btn.click(check, claim_box, [verdict, evidence], api_name="check", concurrency_limit=16)
+        claim_box.submit(check, claim_box, [verdict, evidence], api_visibility="private", concurrency_limit=16)
+        search.change(search_sources, search, table, api_name="search_sources", show_progress="hidden",
+                      concurrency_limit=None)
+        gr.api(send_feedback, api_name="feedback", concurrency_limit=None)
+        demo.load(warm_up, None, [status, timer], api_visibility="private", queue=False)
+        demo.load(init_page, None, [table, chart], api_visibility="private")
+        timer.tick(poll_status, None, [status, timer], api_visibility="private", show_progress="hidden", queue=False)
+    demo.service = service  # for tests and launch()
+    return demo
+
+
+def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, settings: Settings | None = None):
+    """Serve the app; the index loads (or is built on first run) in the background with visible progress."""
+    for k, v in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("GRADIO_ANALYTICS_ENABLED", "False"),
+                 ("ANONYMIZED_TELEMETRY", "False"), ("TOKENIZERS_PARALLELISM", "false")):
+        os.environ.setdefault(k, v)
+    demo = build_app(settings=settings)
+    print(f"{APP_TITLE}: starting on http://{host}:{port} — loading the search index in the background "
+          "(the first run builds it, ~15 s)…", file=sys.stderr, flush=True)
+    demo.service.start_background()
+    return demo.launch(server_name=host, server_port=port, share=share)
