@@ -12,13 +12,18 @@ _UNIT = r"(?P<unit>kg|kgs|kilos?|kilograms?|lbs?|pounds?)"
 _W = r"(?P<w>\d+(?:[.,]\d+)?)\s*" + _UNIT
 _R = r"(?P<r>\d{1,2})"
 PATTERNS = [
-    re.compile(_W + r"\s*(?:for|x|×|\*|by|times)\s*" + _R + r"\b(?!\s*(?:kg|lb|%))", re.I),
-    re.compile(_R + r"\s*(?:reps?|times|x|×)\s*(?:at|with|of|@)?\s*" + _W, re.I),
-    re.compile(_W + r"[^.?!\d]{0,25}?\b" + _R + r"\s*(?:reps?|times)\b", re.I),
+    re.compile(_W + r"\s*(?:for|x|×|\*|by|times)\s*" + _R + r"\b(?!\s*(?:kg|lb|%|sets?))", re.I),
+    re.compile(_R + r"\s*(?:reps?|times|x|×)?\s*(?:at|with|@)\s*" + _W, re.I),
+    re.compile(_R + r"\s*(?:reps?|times|x|×)\s*(?:of)?\s*" + _W, re.I),
+    re.compile(_W + r"[^.?!\d]{0,30}?\b(?:for|x|×)?\s*" + _R + r"\s*(?:reps?|times)?\s*(?:[.?!,;]|$|\s(?:and|but|what|how|so))", re.I),
 ]
+_ONE_RM = re.compile(r"\b(?:1\s*rm|one[- ]rep(?:etition)? max(?:imum)?|max)\b[^.?!\d]{0,30}?" + _W
+                     + r"|" + _W.replace("?P<w>", "?P<w2>").replace("?P<unit>", "?P<unit2>") + r"[^.?!\d]{0,20}?\b(?:1\s*rm|one[- ]rep max)", re.I)
+_PCT = re.compile(r"(?P<p>\d{2,3}(?:\.\d+)?)\s*(?:%|percent|per ?cent)", re.I)
 FORMULA = "Epley"
-EXERCISES = ("back squat", "front squat", "squat", "deadlift", "bench press", "bench", "lunge", "split squat",
-             "step-up", "calf raise", "hip thrust", "press", "row", "clean", "leg press")
+EXERCISES = tuple(sorted(("back squat", "front squat", "goblet squat", "squat", "deadlift", "bench press", "bench", "lunge",
+                          "split squat", "step-up", "calf raise", "hip thrust", "press", "row", "clean", "leg press"),
+                         key=len, reverse=True))
 
 
 @dataclass
@@ -31,6 +36,7 @@ class LoadEstimate:
     high: float  # load for sets of 3
     exercise: str | None
     reliable: bool
+    percents: tuple = ()
 
     def summary(self) -> str:
         u = self.unit
@@ -39,6 +45,12 @@ class LoadEstimate:
                 f"{fmt(self.one_rm)} {u} ({FORMULA} formula: 1RM = weight × (1 + reps / 30)). "
                 f"For heavy sets of 3–6 reps that means working loads of about {fmt(self.low)}–{fmt(self.high)} {u} "
                 f"(roughly 83–91% of 1RM): about {fmt(self.low)} {u} for sets of 6 and {fmt(self.high)} {u} for sets of 3.")
+        if self.reps == 1:
+            text = (f"With a one-rep max (1RM) of {fmt(self.one_rm)} {u}, heavy sets of 3–6 reps mean working loads of "
+                    f"about {fmt(self.low)}–{fmt(self.high)} {u} (roughly 83–91% of 1RM, from the {FORMULA} formula): "
+                    f"about {fmt(self.low)} {u} for sets of 6 and {fmt(self.high)} {u} for sets of 3.")
+        for pct in self.percents:
+            text += f" {fmt(pct)}% of {fmt(self.one_rm)} {u} is {fmt(self.one_rm * pct / 100)} {u}."
         if not self.reliable:
             text += " Rep-max formulas get unreliable above about 10 reps, so treat this as a rough starting point."
         return text
@@ -53,20 +65,34 @@ def _round(x: float, unit: str) -> float:
     return round(x / step) * step
 
 
+def _unit(u: str) -> str:
+    return "lb" if u.lower().startswith(("lb", "pound")) else "kg"
+
+
 def parse(text: str) -> LoadEstimate | None:
-    """Find "<weight> <unit> for <reps>" (and common variants) in ``text``."""
+    """Find "<weight> <unit> for <reps>" (and common variants), or a stated 1RM, in ``text``."""
+    percents = tuple(float(m.group("p")) for m in _PCT.finditer(text) if 30 <= float(m.group("p")) <= 100)
+    m1 = _ONE_RM.search(text)
+    if m1:
+        w = float((m1.group("w") or m1.group("w2")).replace(",", "."))
+        unit = _unit(m1.group("unit") or m1.group("unit2"))
+        if 0 < w <= 1000:
+            lower = text.lower()
+            exercise = next((e for e in EXERCISES if e in lower), None)
+            return LoadEstimate(w, 1, unit, w, _round(w / 1.2, unit), _round(w / 1.1, unit), exercise, True, percents)
     for pat in PATTERNS:
         m = pat.search(text)
         if not m:
             continue
         w = float(m.group("w").replace(",", "."))
         r = int(m.group("r"))
-        unit = "lb" if m.group("unit").lower().startswith(("lb", "pound")) else "kg"
+        unit = _unit(m.group("unit"))
         if not (0 < w <= 1000 and 1 <= r <= 30):
             return None
         one_rm = w if r == 1 else w * (1 + r / 30)
         low, high = one_rm / (1 + 6 / 30), one_rm / (1 + 3 / 30)
         lower = text.lower()
         exercise = next((e for e in EXERCISES if e in lower), None)
-        return LoadEstimate(w, r, unit, _round(one_rm, unit), _round(low, unit), _round(high, unit), exercise, r <= 10)
+        return LoadEstimate(w, r, unit, _round(one_rm, unit), _round(low, unit), _round(high, unit), exercise, r <= 10,
+                            percents)
     return None

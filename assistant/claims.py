@@ -80,19 +80,24 @@ def ledger_hash(corpus_dir: Path) -> str:
 
 
 # Opposites: a claim using one side where the matched ledger text uses the other says the reverse.
-ANTONYMS = [
-    ("heavy", "light"), ("heavier", "lighter"), ("more", "less"), ("increase", "decrease"), ("increases", "decreases"),
-    ("improve", "worsen"), ("improves", "worsens"), ("faster", "slower"), ("higher", "lower"), ("safe", "dangerous"),
-    ("useful", "useless"), ("helps", "hurts"), ("help", "hurt"), ("better", "worse"), ("gain", "lose"), ("raises", "lowers"),
+OPPOSITES = [
+    ({"heavy", "heavier", "heaviest", "high-load", "near-maximal", "maximal"}, {"light", "lighter", "lightest", "low-load", "submaximal"}),
+    ({"more", "most"}, {"less", "least", "fewer"}),
+    ({"increase", "increases", "raise", "raises", "higher"}, {"decrease", "decreases", "lower", "lowers", "reduce", "reduces"}),
+    ({"improve", "improves", "better", "helps", "help", "useful", "faster"}, {"worsen", "worsens", "worse", "hurts", "harms", "useless", "slower", "impairs"}),
+    ({"safe", "safer"}, {"dangerous", "risky", "unsafe"}),
 ]
-_OPP = {a: b for a, b in ANTONYMS} | {b: a for a, b in ANTONYMS}
-_WORDS = re.compile(r"[a-z]+")
+_WORDS = re.compile(r"[a-z][a-z-]*")
 
 
 def antonym_flips(claim: str, reference: str) -> int:
-    """How many words of ``claim`` have their opposite, but not themselves, in ``reference``."""
+    """How many opposite-word groups the claim uses on one side while the ledger text uses the other."""
     cw, rw = set(_WORDS.findall(claim.lower())), set(_WORDS.findall(reference.lower()))
-    return sum(1 for w in cw if w in _OPP and _OPP[w] in rw and w not in rw)
+    flips = 0
+    for a, b in OPPOSITES:
+        if (cw & a and not cw & b and rw & b and not rw & a) or (cw & b and not cw & a and rw & a and not rw & b):
+            flips += 1
+    return flips
 
 
 def is_negated(text: str) -> bool:

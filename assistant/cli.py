@@ -107,6 +107,43 @@ def cmd_batch(args) -> int:
     return 0
 
 
+def cmd_eval(args) -> int:
+    from pathlib import Path
+
+    from .evaluation import CATEGORIES_DEFAULT, GATES_DEFAULT, check_gates, compare, load_cases, load_gates, run_eval
+    from .index import tqdm_progress
+    from .report import table, write_markdown, write_ragas, write_results
+
+    case_files = [Path(p) for p in (args.cases or [CATEGORIES_DEFAULT])]
+    cases = load_cases(case_files)
+    baseline = None
+    if args.baseline:
+        try:
+            baseline = json.loads(Path(args.baseline).read_text(encoding="utf-8"))["cases"]
+        except (OSError, ValueError, KeyError, TypeError):
+            raise AssistantError(f"{args.baseline}: not a results.json from `strength-assistant eval` — pass one") from None
+    a = _assistant(args)
+    results, summary = run_eval(a, cases, progress=None if args.json else tqdm_progress("evaluating"))
+    gates_failed = check_gates(summary, load_gates(Path(args.gates) if args.gates else GATES_DEFAULT)) if not args.no_gates else []
+    comparison = compare([r.to_dict() for r in results], baseline) if baseline is not None else None
+    meta = {"composer": a.settings.llm or "grounded", "case_files": [str(p) for p in case_files],
+            "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    out = Path(args.report)
+    write_results(out / "results.json", results, summary, gates_failed, meta)
+    write_ragas(out / "ragas.jsonl", results, cases)
+    report = write_markdown(out, results, summary, gates_failed, comparison, meta)
+    if args.json:
+        print(json.dumps({"summary": summary, "gates_failed": gates_failed, "comparison": comparison}, indent=1, default=str))
+    else:
+        print(table(summary, gates_failed))
+        if comparison:
+            print(f"\nagainst baseline: {len(comparison['better'])} better, {len(comparison['worse'])} worse")
+            for cid in comparison["worse"]:
+                print(f"  worse: {cid}")
+        print(f"\nwrote {out / 'results.json'}, {report}, {out / 'ragas.jsonl'}")
+    return 1 if gates_failed else 0
+
+
 def cmd_serve(args) -> int:
     from .ui import launch
 
@@ -133,6 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("batch", help="answer JSON Lines ({id, question|claim, history?}) from FILE or stdin")
     s.add_argument("file", nargs="?", default="-", help="JSON Lines file, or - for standard input (default)")
     s.set_defaults(func=cmd_batch)
+    s = sub.add_parser("eval", help="run the evaluation cases, print metrics, write a report; exit 1 if a gate fails")
+    s.add_argument("--cases", nargs="+", metavar="FILE", help="case files (YAML or JSONL; default evals/cases.yaml)")
+    s.add_argument("--report", default="reports/eval", metavar="DIR", help="output folder (default reports/eval)")
+    s.add_argument("--baseline", metavar="RESULTS", help="a previous results.json: show cases that got better or worse")
+    s.add_argument("--gates", metavar="FILE", help="gate thresholds (default evals/gates.yaml)")
+    s.add_argument("--no-gates", action="store_true", help="report only, never fail")
+    s.add_argument("--json", action="store_true", help="print the summary as JSON")
+    s.set_defaults(func=cmd_eval)
     s = sub.add_parser("serve", help="start the chat app (Gradio) on 127.0.0.1:7860")
     s.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=7860, help="port (default 7860)")

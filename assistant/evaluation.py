@@ -129,6 +129,7 @@ class CaseResult:
     failures: list[str] = field(default_factory=list)
     metrics: dict = field(default_factory=dict)
     latency_ms: float = 0.0
+    contexts: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"id": self.id, "category": self.category, "input": self.input, "passed": self.passed,
@@ -155,9 +156,10 @@ def run_case(assistant, case: dict, source_texts: dict[str, str]) -> CaseResult:
             ans = assistant.ask(case["question"], history=case.get("history"))
         d = ans.to_dict()
         retrieved = _dedupe(getattr(ans, "retrieved", []) or [])
+        contexts = list(getattr(ans, "contexts", []) or [])
     except AssistantError as e:
         d = {"answer": "", "citations": [], "caveats": [], "refused": True, "verdict": None, "error": str(e)}
-        retrieved = []
+        retrieved, contexts = [], []
     latency = (time.perf_counter() - t0) * 1000
     fails: list[str] = []
     text = d["answer"] + "\n" + "\n".join(c["text"] for c in d.get("caveats", []))
@@ -203,7 +205,7 @@ def run_case(assistant, case: dict, source_texts: dict[str, str]) -> CaseResult:
     if "error" in d:
         fails.append(f"error: {d['error']}")
     return CaseResult(case["id"], case["category"], case.get("question") or case.get("claim"), d, retrieved,
-                      not fails, fails, m, round(latency, 2))
+                      not fails, fails, m, round(latency, 2), contexts)
 
 
 # -- aggregate -------------------------------------------------------------------

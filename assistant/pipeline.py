@@ -142,10 +142,18 @@ class Assistant:
 
             composer = LLMComposer(self.composer, settings=s, model=self._llm)
         self.active_composer = composer
-        self._chain = (
-            RunnablePassthrough.assign(docs=RunnableLambda(lambda x: x["query"]) | self.retriever)
-            | RunnableLambda(self._compose_step)
-        )
+        self._chain = self._make_chain(self.retriever)
+
+    def _make_chain(self, retriever) -> Runnable:
+        """retriever -> composer, as one runnable: any LangChain retriever or composer drops in."""
+        return (RunnablePassthrough.assign(docs=RunnableLambda(lambda x: x["query"]) | retriever)
+                | RunnableLambda(self._compose_step))
+
+    def use_retriever(self, retriever) -> None:
+        """Swap the retriever (e.g. a baseline or a deliberately bad one in tests)."""
+        self.load()
+        self.retriever = retriever
+        self._chain = self._make_chain(retriever)
 
     @property
     def chain(self) -> Runnable:

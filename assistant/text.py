@@ -44,8 +44,14 @@ def split_sentences(paragraph: str) -> list[str]:
     return out
 
 
+_IRREGULAR = {"found": "find", "ran": "run", "went": "go", "gave": "give", "grew": "grow", "shown": "show",
+              "chose": "choose", "kept": "keep", "lost": "lose", "better": "good", "best": "good"}
+
+
 def stem(word: str) -> str:
-    """A deliberately small suffix stripper: lifting/lifts/lifted -> lift, injuries -> injur."""
+    """A deliberately small suffix stripper: lifting/lifts/lifted -> lift, injuries -> injury."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
     for suf, rep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
         if word.endswith(suf) and len(word) - len(suf) >= 3 and not word.endswith("ss"):
             word = word[: -len(suf)] + rep

@@ -142,7 +142,11 @@ def _e(text) -> str:
 
 
 def design_label(meta: dict) -> str:
-    return meta.get("design") or DESIGN_LABELS.get(meta.get("design_class") or meta.get("type") or "", "")
+    """The study design as the front matter words it; "The article" / "Evidence review" for the others."""
+    if meta.get("type") == "study" and meta.get("design"):
+        return meta["design"]
+    return DESIGN_LABELS.get(meta.get("type") if meta.get("type") in ("article", "review-summary")
+                             else meta.get("design_class") or "", "")
 
 
 def short_name(sid: str, meta: dict) -> str:
@@ -181,8 +185,11 @@ def sources_html(citations: list[dict], meta: dict[str, dict]) -> str:
         if design_label(m):
             bits.append(design_label(m))
         url = c.get("url") or m.get("url")
-        link = (f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">Open the source ↗</a>'
-                if url else '<span class="rsa-muted">From the article (no link)</span>')
+        if url:
+            link = f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">Open the source ↗</a>'
+        else:
+            link = '<span class="rsa-muted">{}</span>'.format(
+                "From the article" if m.get("type") == "article" else "A summary of the research in this collection")
         rows.append(
             f'<details class="rsa-source" data-source="{_e(c["source_id"])}">'
             f'<summary><span class="rsa-n">[{int(c["n"])}]</span> {_e(c["title"])}'
