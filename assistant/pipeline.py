@@ -34,6 +34,8 @@ NO_EVIDENCE = ("My sources don't speak to this claim, so I can't judge it. I can
                "beginners and tapering.")
 # What a load-calculator question is really asking the corpus, whatever lift and numbers it names.
 CALCULATOR_QUERY = "What load should runners lift, as a percentage of their one-repetition maximum (1RM)?"
+NOT_ENGLISH = ("I can only answer in English, from English-language sources. Please ask again in English — for example "
+               "\"How heavy should I lift?\"")
 INJECTION_NOTICE = "Instructions inside a question are ignored: answers come only from the sources."
 VERDICT_LABEL = {"supported": "supported", "mixed": "mixed evidence", "not-supported": "not supported",
                  "no-evidence": "no evidence in my sources"}
@@ -188,7 +190,9 @@ class Assistant:
         q = clean_question(question, self.settings.max_question_chars)
         intent, prev = self.understand(q, history)
         current = analyse(q, self.fixer).text if prev else intent.text
-        if self._out_of_scope(intent, q):
+        if not self._looks_english(q):
+            ans = Answer(question=q, answer=NOT_ENGLISH, refused=True)
+        elif self._out_of_scope(intent, q):
             ans = Answer(question=q, answer=REFUSAL, refused=True)
         else:
             load = parse_load(q)
@@ -212,6 +216,19 @@ class Assistant:
         if intent.injection and not asks_something(question):
             return True  # an instruction with no question in it: nothing to answer
         return intent.off_topic and not intent.domain and not intent.medical
+
+    def _looks_english(self, text: str) -> bool:
+        """Most words known (corpus vocabulary or English stop words, after spelling correction)?"""
+        from .text import STOPWORDS
+
+        letters = [ch for ch in text if ch.isalpha()]
+        if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.5:
+            return False  # mostly non-Latin script
+        words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+        if len(words) < 3:
+            return True
+        known = sum(1 for w in words if w in STOPWORDS or w in self.fixer.vocab or self.fixer.fix_word(w) != w)
+        return known / len(words) >= 0.4
 
     def _floor(self, intent: Intent) -> float:
         """Similarity needed to answer: low when the question names strength training, higher otherwise."""

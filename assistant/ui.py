@@ -154,6 +154,8 @@ def short_name(sid: str, meta: dict) -> str:
     authors = meta.get("authors") or []
     if authors and meta.get("year"):
         surname = str(authors[0]).split()[0].rstrip(",")
+        if len(authors) == 2:
+            surname = f"{surname} and {str(authors[1]).split()[0].rstrip(',')}"
         return f"{surname} {meta['year']}" if len(authors) < 3 else f"{surname} et al. {meta['year']}"
     return meta.get("title") or sid
 
@@ -168,33 +170,48 @@ def verdict_badge(verdict: str | None) -> str:
 def caveats_html(caveats: list[dict]) -> str:
     if not caveats:
         return ""
-    items = "".join(f"<li>{_e(c['text'])}</li>" for c in caveats)
-    title = "Caveat" if len(caveats) == 1 else "Caveats"
-    return (f'<div class="rsa-caveat" role="note"><div class="rsa-caveat-title">⚠️ {title}</div>'
-            f"<ul>{items}</ul></div>")
+    if len(caveats) == 1:
+        title, body = "Caveat", f"<p>{_e(caveats[0]['text'])}</p>"
+    else:
+        title, body = "Caveats", "<ul>" + "".join(f"<li>{_e(c['text'])}</li>" for c in caveats) + "</ul>"
+    return f'<div class="rsa-caveat" role="note"><div class="rsa-caveat-title">{title}</div>{body}</div>'
+
+
+def source_kind(meta: dict) -> str:
+    """A short label for the kind of source: "Randomised controlled trial", "Meta-analysis", "The article"…"""
+    kind = meta.get("type") if meta.get("type") in ("article", "review-summary") else meta.get("design_class")
+    return DESIGN_LABELS.get(kind or "", "Source")
 
 
 def sources_html(citations: list[dict], meta: dict[str, dict]) -> str:
+    """Each citation as a collapsible <details>: a one-line summary (number, source, year, kind) and
+    the full title, design, the quoted passage and a link inside."""
     if not citations:
         return ""
     rows = []
     for c in citations:
         m = meta.get(c["source_id"], {})
-        year = m.get("year")
-        bits = [str(year)] if year else []
-        if design_label(m):
-            bits.append(design_label(m))
+        kind = source_kind(m)
+        if m.get("type") == "study":
+            name = short_name(c["source_id"], m)
+        else:
+            name = kind
+            kind = ""
+        label = " · ".join(x for x in (kind, str(m.get("year") or "") if m.get("type") != "study" else "") if x)
         url = c.get("url") or m.get("url")
         if url:
             link = f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">Open the source ↗</a>'
         else:
             link = '<span class="rsa-muted">{}</span>'.format(
-                "From the article" if m.get("type") == "article" else "A summary of the research in this collection")
+                "From the article itself" if m.get("type") == "article" else "A summary of the research in this collection")
+        design = m.get("design") if m.get("type") == "study" else ""
         rows.append(
             f'<details class="rsa-source" data-source="{_e(c["source_id"])}">'
-            f'<summary><span class="rsa-n">[{int(c["n"])}]</span> {_e(c["title"])}'
-            f'<span class="rsa-meta">{_e(" · ".join(bits))}</span></summary>'
-            f'<blockquote>“{_e(c["quote"])}”</blockquote>'
+            f'<summary><span class="rsa-n">[{int(c["n"])}]</span> <span class="rsa-sname">{_e(name)}</span>'
+            + (f'<span class="rsa-kind"> · {_e(label)}</span>' if label else "")
+            + f'<span class="rsa-stitle">{_e(c["title"])}</span></summary>'
+            + (f'<div class="rsa-design">{_e(design)}</div>' if design else "")
+            + f'<blockquote>“{_e(c["quote"])}”</blockquote>'
             f'<div class="rsa-link">{link}</div></details>')
     return f'<div class="rsa-sources"><div class="rsa-sources-title">Sources</div>{"".join(rows)}</div>'
 
@@ -206,7 +223,7 @@ def render_answer(ans: dict, meta: dict[str, dict], body: str | None = None) -> 
     if ans.get("verdict"):
         head += f'<div class="rsa-verdict">{verdict_badge(ans["verdict"])}</div>\n\n'
     if ans.get("notice"):
-        head += f'<div class="rsa-notice">ℹ️ {_e(ans["notice"])}</div>\n\n'
+        head += f'<div class="rsa-notice">{_e(ans["notice"])}</div>\n\n'
     text = ans["answer"] if body is None else body
     if body is not None:
         return head + text
@@ -339,55 +356,82 @@ THEME = gr.themes.Soft(
 
 CSS = """
 .gradio-container { max-width: 1080px !important; margin: 0 auto !important; }
-#rsa-header { padding: 18px 4px 6px; }
-#rsa-header h1 { font-size: 1.75rem; margin: 0; line-height: 1.2; display: flex; align-items: center; gap: .45em; }
-#rsa-header .rsa-logo { display: inline-flex; width: 2.1rem; height: 2.1rem; border-radius: 12px; align-items: center;
-  justify-content: center; background: linear-gradient(135deg, #0d9488, #14b8a6); color: #fff; font-size: 1.2rem; }
-#rsa-header p { margin: .35em 0 0; color: var(--body-text-color-subdued); font-size: 1rem; }
-#rsa-status { font-size: .85rem; }
-.rsa-pill { display: inline-flex; align-items: center; gap: .4em; padding: .2em .75em; border-radius: 999px;
-  background: var(--background-fill-secondary); border: 1px solid var(--border-color-primary); color: var(--body-text-color-subdued); }
+#rsa-top { align-items: center; }
+#rsa-header { padding: 14px 2px 2px; }
+#rsa-header h1 { font-size: 1.75rem; margin: 0; line-height: 1.2; display: flex; align-items: center; gap: .5em;
+  letter-spacing: -.01em; }
+#rsa-header .rsa-logo { display: inline-flex; flex: none; width: 2.3rem; height: 2.3rem; border-radius: 12px;
+  align-items: center; justify-content: center; background: linear-gradient(135deg, #0f766e, #14b8a6); color: #fff;
+  box-shadow: 0 2px 8px rgba(13, 148, 136, .35); }
+#rsa-header p { margin: .4em 0 0; color: var(--body-text-color-subdued); font-size: 1rem; max-width: none; }
+#rsa-status { display: flex; justify-content: flex-end; }
+.rsa-pill { display: inline-flex; align-items: center; gap: .45em; padding: .25em .8em; border-radius: 999px;
+  font-size: .82rem; background: var(--background-fill-primary); border: 1px solid var(--border-color-primary);
+  color: var(--body-text-color-subdued); white-space: nowrap; }
 .rsa-dot { width: .55em; height: .55em; border-radius: 50%; background: #16a34a; display: inline-block; }
 .rsa-dot.busy { background: #d97706; animation: rsa-pulse 1s infinite alternate; }
 .rsa-dot.bad { background: #dc2626; }
 @keyframes rsa-pulse { from { opacity: .35; } to { opacity: 1; } }
+.rsa-tip { font-size: .85rem; color: var(--body-text-color-subdued); padding: 0 4px; }
 .rsa-caveat { background: #fffbeb; border: 1px solid #fcd34d; border-left: 4px solid #f59e0b; border-radius: 10px;
-  padding: .55em .85em; margin: .9em 0 .6em; color: #78350f; }
-.rsa-caveat-title { font-weight: 700; margin-bottom: .2em; }
-.rsa-caveat ul { margin: 0; padding-left: 1.1em; }
-.rsa-caveat li { margin: .2em 0; }
-.rsa-notice { background: #eff6ff; border: 1px solid #bfdbfe; border-radius: 10px; padding: .45em .8em; color: #1e3a8a; }
-.rsa-sources { margin-top: .6em; }
-.rsa-sources-title { font-weight: 700; font-size: .8rem; text-transform: uppercase; letter-spacing: .06em;
-  color: var(--body-text-color-subdued); margin: .4em 0 .3em; }
-details.rsa-source { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: .45em .75em;
-  margin: .35em 0; background: var(--background-fill-primary); }
+  padding: .6em .9em; margin: 1em 0 .7em; color: #78350f; }
+.rsa-caveat-title { font-weight: 700; margin-bottom: .25em; display: flex; align-items: center; gap: .45em; }
+.rsa-caveat-title::before { content: "!"; display: inline-flex; align-items: center; justify-content: center;
+  width: 1.2em; height: 1.2em; border-radius: 50%; background: #f59e0b; color: #fff; font-size: .85em; font-weight: 800; }
+.rsa-caveat ul { margin: 0 !important; padding-left: 1.1em !important; list-style: disc; }
+.rsa-caveat p { margin: 0 !important; }
+.rsa-caveat li { margin: .2em 0 !important; }
+.rsa-notice, .rsa-error { border-radius: 10px; padding: .5em .85em; display: flex; gap: .5em; align-items: baseline; }
+.rsa-notice { background: #eff6ff; border: 1px solid #bfdbfe; color: #1e3a8a; }
+.rsa-notice::before { content: "i"; font-weight: 800; font-style: italic; font-family: Georgia, serif; }
+.rsa-error { background: #fef2f2; border: 1px solid #fecaca; color: #991b1b; }
+.rsa-sources { margin-top: .7em; }
+.rsa-sources-title { font-weight: 700; font-size: .75rem; text-transform: uppercase; letter-spacing: .08em;
+  color: var(--body-text-color-subdued); margin: .4em 0 .35em; }
+details.rsa-source { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: .5em .8em;
+  margin: .4em 0; background: var(--background-fill-primary); transition: border-color .15s; }
+details.rsa-source:hover, details.rsa-source[open] { border-color: #5eead4; }
 details.rsa-source summary { cursor: pointer; font-weight: 600; line-height: 1.35; }
-details.rsa-source .rsa-n { color: #0f766e; font-weight: 700; }
-details.rsa-source .rsa-meta { display: block; font-weight: 400; font-size: .85em; color: var(--body-text-color-subdued); margin-left: 1.6em; }
-details.rsa-source blockquote { margin: .5em 0 .3em; padding: .1em .8em; border-left: 3px solid #14b8a6; font-style: italic; }
+details.rsa-source .rsa-n { color: #0f766e; font-weight: 700; margin-right: .15em; }
+details.rsa-source .rsa-kind { font-weight: 400; color: var(--body-text-color-subdued); }
+details.rsa-source .rsa-stitle { display: block; font-weight: 400; font-size: .88em; color: var(--body-text-color-subdued);
+  margin: .1em 0 0 1.1em; display: -webkit-box; -webkit-line-clamp: 1; -webkit-box-orient: vertical; overflow: hidden; }
+details.rsa-source[open] .rsa-stitle { -webkit-line-clamp: unset; color: var(--body-text-color); font-weight: 600; }
+.rsa-extras { overflow-wrap: anywhere; }
+#rsa-chat .message-row, #rsa-chat .flex-wrap, #rsa-chat .message { min-width: 0; }
+details.rsa-source .rsa-design { font-size: .85em; color: var(--body-text-color-subdued); margin: .3em 0 0 1.1em; }
+details.rsa-source blockquote { margin: .55em 0 .35em !important; padding: .15em .85em !important;
+  border-left: 3px solid #14b8a6 !important; font-style: italic; }
 details.rsa-source .rsa-link { font-size: .9em; }
+details.rsa-source .rsa-link a { color: #0f766e; font-weight: 600; text-decoration: none; }
 .rsa-muted { color: var(--body-text-color-subdued); }
-.rsa-badge { display: inline-block; padding: .3em .9em; border-radius: 999px; color: #fff; font-weight: 700;
+.rsa-badge { display: inline-block; padding: .3em .95em; border-radius: 999px; color: #fff; font-weight: 700;
   letter-spacing: .02em; font-size: .95rem; }
 .rsa-supported { background: #16a34a; }
 .rsa-mixed { background: #d97706; }
 .rsa-not-supported { background: #dc2626; }
 .rsa-no-evidence { background: #6b7280; }
-#rsa-verdict { min-height: 2.4em; display: flex; align-items: center; }
-#rsa-verdict .rsa-verdict-row { display: flex; align-items: center; gap: .7em; flex-wrap: wrap; }
-#rsa-footer { text-align: center; color: var(--body-text-color-subdued); font-size: .85rem; padding: 10px 8px 4px;
-  border-top: 1px solid var(--border-color-primary); margin-top: 8px; }
-#rsa-chart { max-width: 860px; }
+#rsa-verdict .rsa-verdict-row { display: flex; align-items: center; gap: .8em; flex-wrap: wrap; padding: .4em 0; }
+#rsa-evidence { padding: 0 2px; }
+#rsa-footer { text-align: center; color: var(--body-text-color-subdued); font-size: .85rem; padding: 12px 8px 2px;
+  border-top: 1px solid var(--border-color-primary); margin-top: 6px; }
 .dark .rsa-caveat { background: #3a2a07; color: #fde68a; border-color: #a16207; }
 .dark .rsa-notice { background: #172554; color: #bfdbfe; border-color: #1e40af; }
+.dark .rsa-error { background: #450a0a; color: #fecaca; border-color: #991b1b; }
 @media (max-width: 640px) {
-  #rsa-header h1 { font-size: 1.35rem; }
-  #rsa-header p { font-size: .9rem; }
-  .gradio-container { padding-left: 6px !important; padding-right: 6px !important; }
-  #rsa-chat { height: 62vh !important; }
+  #rsa-header { padding-top: 6px; }
+  #rsa-header h1 { font-size: 1.3rem; }
+  #rsa-header .rsa-logo { width: 2rem; height: 2rem; }
+  #rsa-header p { font-size: .88rem; }
+  #rsa-status { justify-content: flex-start; }
+  .gradio-container { padding-left: 8px !important; padding-right: 8px !important; }
+  #rsa-chat { height: 64vh !important; }
 }
 """
+
+
+LOGO_SVG = ('<svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="2.4" '
+            'stroke-linecap="round" aria-hidden="true"><path d="M6.5 6.5v11M17.5 6.5v11M3 9.5v5M21 9.5v5M6.5 12h11"/></svg>')
 
 
 class AssistantBlocks(gr.Blocks):
@@ -454,7 +498,7 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
         try:
             ans = run(lambda a: a.check(claim) if claim is not None else a.ask(q, prior)).to_dict()
         except gr.Error as e:
-            yield history + [{"role": "assistant", "content": f"⚠️ {e.message}"}], ""
+            yield history + [{"role": "assistant", "content": f'<div class="rsa-error">{e.message}</div>'}], ""
             raise
         meta = service.source_meta()
         for piece in answer_pieces(ans["answer"]):
@@ -495,7 +539,7 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
                  f'<span class="rsa-muted">Claim: “{_e(c)}”</span></div>') if label else ""
         body = ans["answer"]
         if ans.get("notice"):
-            body = f'<div class="rsa-notice">ℹ️ {_e(ans["notice"])}</div>\n\n{body}'
+            body = f'<div class="rsa-notice">{_e(ans["notice"])}</div>\n\n{body}'
         extras = caveats_html(ans.get("caveats") or []) + sources_html(ans.get("citations") or [], meta)
         return badge, body + (f"{_EXTRAS}{extras}</div>" if extras else "")
 
@@ -518,31 +562,27 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
 
     with AssistantBlocks(title=APP_TITLE, analytics_enabled=False) as demo:
         with gr.Row(elem_id="rsa-top", equal_height=True):
-            gr.HTML(f'<div id="rsa-header"><h1><span class="rsa-logo">🏃</span>{_e(APP_TITLE)}</h1>'
-                    f"<p>{_e(TAGLINE)}</p></div>", elem_id="rsa-header-block")
-        status = gr.HTML(_status_html(service), elem_id="rsa-status")
+            gr.HTML(f'<div id="rsa-header"><h1><span class="rsa-logo">{LOGO_SVG}</span>{_e(APP_TITLE)}</h1>'
+                    f"<p>{_e(TAGLINE)}</p></div>", elem_id="rsa-header-block", scale=5, min_width=330)
+            status = gr.HTML(_status_html(service), elem_id="rsa-status", scale=1, min_width=220)
         timer = gr.Timer(1.0, active=False)
 
         with gr.Tabs(elem_id="rsa-tabs"):
-            with gr.Tab("💬 Chat", id="chat"):
+            with gr.Tab("Chat", id="chat"):
                 chatbot = gr.Chatbot(
-                    elem_id="rsa-chat", show_label=False, height=560, layout="bubble", autoscroll=True,
-                    buttons=["copy"], feedback_options=("Like", "Dislike"),
+                    elem_id="rsa-chat", show_label=False, height=580, layout="bubble", autoscroll=True,
+                    buttons=[], feedback_options=("Like", "Dislike"),
                     placeholder=("### Ask about strength training for running\n"
                                  "How heavy, how often, which lifts — and what the research really shows. "
                                  "Start a message with **Check:** to test a claim."),
                     examples=[{"text": t} for t in EXAMPLES], latex_delimiters=[],
                 )
-                with gr.Row(equal_height=True):
-                    box = gr.Textbox(placeholder="Ask a question, or “Check: <claim>”…", show_label=False,
-                                     lines=1, max_lines=6, submit_btn="Ask", scale=8, elem_id="rsa-input",
-                                     autofocus=True)
-                with gr.Row():
-                    clear = gr.Button("New conversation", variant="secondary", size="sm", scale=0, min_width=160)
-                    gr.Markdown("<span class='rsa-muted'>Tip: follow-ups like “and how often?” build on your "
-                                "previous question. 👍 / 👎 on an answer helps us improve.</span>")
+                box = gr.Textbox(placeholder="Ask a question, or “Check: <claim>”…", show_label=False,
+                                 lines=1, max_lines=6, submit_btn="Ask", elem_id="rsa-input", autofocus=True)
+                gr.HTML("<div class='rsa-tip'>Follow-ups like “and how often?” build on your previous question. "
+                        "Rate each answer with the thumbs below it — it helps us improve.</div>")
 
-            with gr.Tab("✅ Check a claim", id="check"):
+            with gr.Tab("Check a claim", id="check"):
                 gr.Markdown("Paste a claim you have heard — the assistant weighs it against the research and shows "
                             "the evidence for and against.")
                 with gr.Row(equal_height=True):
@@ -554,7 +594,7 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
                 verdict = gr.HTML("", elem_id="rsa-verdict")
                 evidence = gr.Markdown("", elem_id="rsa-evidence", latex_delimiters=[])
 
-            with gr.Tab("📚 Evidence", id="evidence"):
+            with gr.Tab("Evidence", id="evidence"):
                 gr.Markdown("Every source the assistant can cite: the article, the studies behind it and two evidence "
                             "reviews. The chart shows how each study's running economy changed.")
                 chart = gr.Plot(show_label=False, elem_id="rsa-chart", format="png")
@@ -574,7 +614,6 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
         chatbot.example_select(chat_example, [chatbot], [chatbot, box], api_visibility="private",
                                concurrency_limit=16)
         chatbot.like(on_like, [chatbot], None, api_visibility="private", queue=False)
-        clear.click(lambda: ([], ""), None, [chatbot, box], api_visibility="private", queue=False)
         check_btn.click(check, claim_box, [verdict, evidence], api_name="check", concurrency_limit=16)
         claim_box.submit(check, claim_box, [verdict, evidence], api_visibility="private", concurrency_limit=16)
         search.change(search_sources, search, table, api_name="search_sources", show_progress="hidden",
