@@ -64,12 +64,12 @@ class ComposerConfig:
     w_semantic: float = 0.60
     w_lexical: float = 0.25
     w_rank: float = 0.15
-    quantity_bonus: float = 0.04
+    answer_type_bonus: float = 0.06
     keep_ratio: float = 0.70
     # Priors: a note's Summary and findings say what a source found; reviews outrank single trials.
-    section_bonus: tuple = (("Summary", 0.05), ("What was found", 0.03), ("How it bears on the article", 0.01))
-    design_bonus: tuple = (("meta-analysis", 0.03), ("systematic-review", 0.03), ("review-summary", 0.03),
-                           ("position-stand", 0.02), ("rct", 0.015), ("article", 0.02))
+    section_bonus: tuple = (("Summary", 0.03), ("What was found", 0.02), ("How it bears on the article", 0.01))
+    design_bonus: tuple = (("meta-analysis", 0.02), ("systematic-review", 0.02), ("review-summary", 0.01),
+                           ("position-stand", 0.01), ("rct", 0.01), ("article", 0.02))
 
     def prior(self, meta: dict) -> float:
         return dict(self.section_bonus).get(meta.get("section"), 0.0) + dict(self.design_bonus).get(meta.get("design_class"), 0.0)
@@ -84,8 +84,10 @@ class Candidate:
     semantic: float
 
 
-_QUANTITY = re.compile(r"\b(how (heavy|many|much|often|long|far|big)|what (weight|load|percent|percentage)|reps?|sets?|sessions?)\b", re.I)
-_NUMBERISH = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|once)\b", re.I)
+def _answer_types() -> list[tuple[re.Pattern, re.Pattern]]:
+    from .scope import lexicons
+
+    return lexicons()["answer_types"]
 
 
 def _clean_candidate(text: str) -> bool:
@@ -114,7 +116,7 @@ class GroundedComposer:
         q_terms = set(terms(question))
         q_weight = sum(snap.idf.get(t, 1.0) for t in q_terms) or 1.0
         max_rrf = max((d.metadata.get("rrf", 0.0) for d in docs), default=1.0) or 1.0
-        wants_number = bool(_QUANTITY.search(question))
+        wanted = [give for ask, give in _answer_types() if ask.search(question)]
         out = []
         for d in docs:
             rank = d.metadata.get("rrf", 0.0) / max_rrf
@@ -129,8 +131,8 @@ class GroundedComposer:
                 s_terms = set(terms(text))
                 lex = sum(snap.idf.get(t, 1.0) for t in q_terms & s_terms) / q_weight
                 score = cfg.w_semantic * float(sim) + cfg.w_lexical * lex + cfg.w_rank * rank + cfg.prior(snap.sent_metas[i])
-                if wants_number and _NUMBERISH.search(text):
-                    score += cfg.quantity_bonus
+                if wanted and any(g.search(text) for g in wanted):
+                    score += cfg.answer_type_bonus
                 out.append(Candidate(i, text, snap.sent_metas[i], score, float(sim)))
         out.sort(key=lambda c: -c.score)
         return out

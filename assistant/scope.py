@@ -30,6 +30,7 @@ def lexicons() -> dict:
         "injection": comp(raw["injection"]),
         "topics": {k: re.compile(v, re.I) for k, v in raw["topics"].items()},
         "words": _lexicon_words(raw),
+        "answer_types": [(re.compile(t["ask"], re.I), re.compile(t["give"], re.I)) for t in raw.get("answer_types", [])],
     }
 
 

@@ -315,7 +315,7 @@ def economy_chart(meta: dict[str, dict]):
             items.append((short_name(sid, m), float(pct), res))
     items.sort(key=lambda x: (x[1], x[0]))
     colours = {"improved": "#0d9488", "mixed": "#d97706", "no-change": "#94a3b8"}
-    fig, ax = plt.subplots(figsize=(8, 0.42 * max(len(items), 4) + 1.3), dpi=110)
+    fig, ax = plt.subplots(figsize=(8, 0.34 * max(len(items), 4) + 1.3), dpi=110)
     if not items:
         ax.text(0.5, 0.5, "No running-economy results in the corpus", ha="center", va="center")
         ax.axis("off")
@@ -356,7 +356,9 @@ THEME = gr.themes.Soft(
 
 CSS = """
 .gradio-container { max-width: 1080px !important; margin: 0 auto !important; }
-#rsa-top { align-items: center; }
+#rsa-top { align-items: center; flex-wrap: wrap; }
+#rsa-header-block { flex: 5 1 330px !important; }
+#rsa-status { flex: 1 0 auto !important; width: auto !important; min-width: 0 !important; }
 #rsa-header { padding: 14px 2px 2px; }
 #rsa-header h1 { font-size: 1.75rem; margin: 0; line-height: 1.2; display: flex; align-items: center; gap: .5em;
   letter-spacing: -.01em; }
@@ -405,6 +407,8 @@ details.rsa-source blockquote { margin: .55em 0 .35em !important; padding: .15em
 details.rsa-source .rsa-link { font-size: .9em; }
 details.rsa-source .rsa-link a { color: #0f766e; font-weight: 600; text-decoration: none; }
 .rsa-muted { color: var(--body-text-color-subdued); }
+#rsa-table table, #rsa-table td, #rsa-table th, #rsa-table td *, #rsa-table th * { font-family: var(--font) !important; }
+#rsa-table td { font-size: .86rem; vertical-align: top; }
 .rsa-badge { display: inline-block; padding: .3em .95em; border-radius: 999px; color: #fff; font-weight: 700;
   letter-spacing: .02em; font-size: .95rem; }
 .rsa-supported { background: #16a34a; }
@@ -424,14 +428,20 @@ details.rsa-source .rsa-link a { color: #0f766e; font-weight: 600; text-decorati
   #rsa-header .rsa-logo { width: 2rem; height: 2rem; }
   #rsa-header p { font-size: .88rem; }
   #rsa-status { justify-content: flex-start; }
-  .gradio-container { padding-left: 8px !important; padding-right: 8px !important; }
-  #rsa-chat { height: 64vh !important; }
+  #rsa-chat { height: 66vh !important; }
+  #rsa-chat .message-row { margin: 12px 4px 8px !important; max-width: calc(100% - 8px) !important; }
+  #rsa-chat .bubble-wrap { padding-top: 6px !important; }
 }
 """
 
 
 LOGO_SVG = ('<svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="2.4" '
             'stroke-linecap="round" aria-hidden="true"><path d="M6.5 6.5v11M17.5 6.5v11M3 9.5v5M21 9.5v5M6.5 12h11"/></svg>')
+
+
+# Gradio scopes `css` to the app's content; the page padding lives outside it, so it goes in <head>.
+HEAD = ('<meta name="description" content="Evidence-based answers about strength training for runners, with citations.">'
+        "<style>@media (max-width: 640px) { .gradio-container > .main { padding: 8px 8px 12px !important; } }</style>")
 
 
 class AssistantBlocks(gr.Blocks):
@@ -441,6 +451,7 @@ class AssistantBlocks(gr.Blocks):
     def launch(self, *args, **kwargs):
         kwargs.setdefault("theme", THEME)
         kwargs.setdefault("css", CSS)
+        kwargs.setdefault("head", HEAD)
         return super().launch(*args, **kwargs)
 
 
@@ -588,7 +599,7 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
                 with gr.Row(equal_height=True):
                     claim_box = gr.Textbox(placeholder="e.g. Lifting heavy makes runners bulky", show_label=False,
                                            scale=6, elem_id="rsa-claim", submit_btn=False)
-                    check_btn = gr.Button("Check the claim", variant="primary", scale=1, min_width=150,
+                    check_btn = gr.Button("Check the claim", variant="primary", scale=1, min_width=170,
                                           elem_id="rsa-check-btn")
                 gr.Examples(CLAIM_EXAMPLES, inputs=claim_box, label="Try a claim")
                 verdict = gr.HTML("", elem_id="rsa-verdict")
