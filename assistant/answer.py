@@ -91,8 +91,14 @@ def _answer_types() -> list[tuple[re.Pattern, re.Pattern]]:
 
 
 def _clean_candidate(text: str) -> bool:
+    """A sentence fit to quote as evidence: a statement of sensible length, not a question, and not an
+    instruction aimed at an assistant (a corpus document carrying one is treated as text, never obeyed)."""
+    from .scope import lexicons
+
     words = text.split()
-    return 6 <= len(words) <= 80 and not text.rstrip().endswith("?") and not text.startswith("“")
+    if not 6 <= len(words) <= 80 or text.rstrip().endswith("?") or text.startswith("“"):
+        return False
+    return not any(p.search(text) for p in lexicons()["injection"])
 
 
 class GroundedComposer:

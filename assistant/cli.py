@@ -15,6 +15,8 @@ def _env_defaults() -> None:
     for k, v in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("GRADIO_ANALYTICS_ENABLED", "False"),
                  ("ANONYMIZED_TELEMETRY", "False"), ("TOKENIZERS_PARALLELISM", "false")):
         os.environ.setdefault(k, v)
+    if not os.environ.get("ASSISTANT_DEBUG"):
+        os.environ["RUST_BACKTRACE"] = "0"  # a damaged store is reported in one line, not a Rust backtrace
 
 
 def _assistant(args):
@@ -144,6 +146,18 @@ def cmd_eval(args) -> int:
     return 1 if gates_failed else 0
 
 
+def cmd_doctor(args) -> int:
+    from .doctor import run_checks
+    from .settings import Settings
+
+    checks = run_checks(Settings.from_env())
+    for c in checks:
+        print(c.line())
+    failed = [c for c in checks if c.status == "fail"]
+    print("\nall checks passed" if not failed else f"\n{len(failed)} check(s) failed — see the fixes above")
+    return 1 if failed else 0
+
+
 def cmd_serve(args) -> int:
     from .ui import launch
 
@@ -178,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-gates", action="store_true", help="report only, never fail")
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     s.set_defaults(func=cmd_eval)
+    s = sub.add_parser("doctor", help="check model files, corpus, index health, Chroma server and LLM; print fixes")
+    s.set_defaults(func=cmd_doctor)
     s = sub.add_parser("serve", help="start the chat app (Gradio) on 127.0.0.1:7860")
     s.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=7860, help="port (default 7860)")

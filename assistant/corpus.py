@@ -212,17 +212,23 @@ def load_corpus(corpus_dir: Path) -> list[Source]:
     if not files:
         raise CorpusError(f"{corpus_dir}: no .md notes in the corpus folder")
     sources, errors, seen = [], [], {}
+    failed: list[Path] = []
     for f in files:
         try:
             src = parse_file(f)
         except CorpusError as e:
             errors.append(str(e))
+            failed.append(f)
             continue
         if src.id in seen:
             errors.append(f"{f}:{_line_of(src.path.read_text(encoding='utf-8').split(chr(10))[1:], 'id', 2)}: duplicate id {src.id!r} (also in {seen[src.id].name})")
             continue
         seen[src.id] = f
         sources.append(src)
+    for f in failed:  # a broken note may still clash with a good one's id: say so too
+        m = re.search(r"(?m)^id:\s*['\"]?([a-z0-9-]+)", f.read_bytes().decode("utf-8", "replace"))
+        if m and m.group(1) in seen:
+            errors.append(f"{f}:2: duplicate id {m.group(1)!r} (also in {seen[m.group(1)].name})")
     if errors:
         raise CorpusError("\n".join(errors))
     return sources

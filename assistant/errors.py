@@ -15,3 +15,7 @@ class IndexMissingError(AssistantError):
 
 class InputError(AssistantError):
     """The question or input line is unusable."""
+
+
+class IndexDamagedError(AssistantError):
+    """The stored index cannot be read or disagrees with its manifest."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ import numpy as np
 from .corpus import Chunk, Source, chunk_source, corpus_hash, load_corpus
 from .embed import Embedder, get_embedder
 from .claims import LedgerClaim, ledger_hash, load_ledger
-from .errors import AssistantError, IndexMissingError
+from .errors import AssistantError, IndexDamagedError, IndexMissingError
 from .settings import Settings
 from .store import ChromaStore, chroma_client
 from .text import split_sentences
@@ -104,13 +105,29 @@ class IndexManager:
         return self._embedder
 
     @property
+    def store_path(self) -> Path:
+        return Path(self.settings.data_dir) / "chroma"
+
+    @property
     def client(self):
         if self._client is None:
-            path = Path(self.settings.data_dir) / "chroma"
             if not self.settings.chroma_url:
-                path.mkdir(parents=True, exist_ok=True)
-            self._client = chroma_client(path, self.settings.chroma_url)
+                self.store_path.mkdir(parents=True, exist_ok=True)
+            with _guard("open"):
+                self._client = chroma_client(self.store_path, self.settings.chroma_url)
         return self._client
+
+    def quarantine(self) -> Path | None:
+        """Move a damaged embedded store aside (kept for inspection, never deleted) so a fresh one can be built."""
+        if self.settings.chroma_url or not self.store_path.exists():
+            return None
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        self._client = None
+        SharedSystemClient.clear_system_cache()
+        dest = self.store_path.with_name(f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+        os.replace(self.store_path, dest)
+        return dest
 
     # -- the pointer -------------------------------------------------------
     @property
@@ -122,13 +139,19 @@ class IndexManager:
         ef = embedding_function(self.embedder)
         if create:
             return self.client.get_or_create_collection(self._meta_name, embedding_function=ef)
+        from chromadb.errors import NotFoundError
+
         try:
             return self.client.get_collection(self._meta_name, embedding_function=ef)
-        except Exception:
+        except NotFoundError:
             return None
 
     def manifest(self) -> dict | None:
         """The current generation's manifest, or None when no index was ever built."""
+        with _guard("read the manifest of"):
+            return self._manifest()
+
+    def _manifest(self) -> dict | None:
         meta = self._meta(create=False)
         if meta is None:
             return None
@@ -136,8 +159,9 @@ class IndexManager:
         if current is None:
             return None
         got = meta.get(ids=[f"manifest-{current}"], include=["documents"])
-        if not got["ids"]:
-            return None
+        if not got["ids"]:  # a pointer to a manifest that is gone: the store lost rows
+            raise IndexDamagedError(f"index damaged: the manifest of generation {current} is missing — "
+                                    "run `strength-assistant ingest --rebuild`")
         return json.loads(got["documents"][0])
 
     def _names(self, gen: int) -> tuple[str, str, str]:
@@ -155,18 +179,31 @@ class IndexManager:
         if man.get("model_id") != self.embedder.model_id:
             raise AssistantError(f"the index was built with {man.get('model_id')}, not {self.embedder.model_id} — "
                                  "run `strength-assistant ingest --rebuild`")
-        stores = [ChromaStore(self.client, name, self.embedder) for name in self._names(man["generation"])]
-        for store, key in zip(stores, ("chunks", "sentences", "claims")):
-            if store.count() != len(man.get(key, {})):
-                raise AssistantError(f"index damaged: {store.count()} {key} stored, the manifest expects "
-                                     f"{len(man.get(key, {}))} — run `strength-assistant ingest --rebuild`")
+        with _guard("open"):
+            stores = [ChromaStore(self.client, name, self.embedder) for name in self._names(man["generation"])]
+            for store, key in zip(stores, ("chunks", "sentences", "claims")):
+                if store.count() != len(man.get(key, {})):
+                    raise IndexDamagedError(f"index damaged: {store.count()} {key} stored, the manifest expects "
+                                            f"{len(man.get(key, {}))} — run `strength-assistant ingest --rebuild`")
         return (*stores, man)
 
     # -- ingest ------------------------------------------------------------
     def ingest(self, rebuild: bool = False, progress: Callable[[int, int], None] | None = None,
                sources: list[Source] | None = None) -> IngestReport:
+        """Validate the corpus, then build a new generation beside the current one and switch to it.
+        A store too damaged to open is moved aside (embedded) and rebuilt from scratch."""
+        sources = load_corpus(self.settings.corpus_dir) if sources is None else sources  # fail before touching the index
+        try:
+            with _guard("update"):
+                return self._ingest(rebuild, progress, sources)
+        except IndexDamagedError:
+            if self.quarantine() is None:
+                raise
+            with _guard("rebuild"):
+                return self._ingest(True, progress, sources)
+
+    def _ingest(self, rebuild: bool, progress, sources: list[Source]) -> IngestReport:
         t0 = time.perf_counter()
-        sources = load_corpus(self.settings.corpus_dir) if sources is None else sources
         chunks, sentences = build_units(sources, self.settings.chunk_chars)
         claim_units = build_claim_units(load_ledger(self.settings.corpus_dir, {s.id for s in sources}))
         fingerprint = corpus_fingerprint(sources, self.settings.corpus_dir)
@@ -275,6 +312,25 @@ class IndexManager:
             if g.isdigit() and int(g) not in keep:
                 self._drop(name)
                 meta.delete(ids=[f"manifest-{g}"])
+
+
+class _guard:
+    """Turn any storage-layer failure into IndexDamagedError with the command that fixes it."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc is None or isinstance(exc, (AssistantError, KeyboardInterrupt)):
+            return False
+        if isinstance(exc, Exception):
+            detail = str(exc).splitlines()[0][:160] if str(exc) else exc.__class__.__name__
+            raise IndexDamagedError(f"could not {self.what} the index ({detail}) — run "
+                                    "`strength-assistant ingest --rebuild`") from exc
+        return False
 
 
 def corpus_fingerprint(sources: list[Source], corpus_dir: Path) -> str:

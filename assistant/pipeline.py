@@ -20,7 +20,7 @@ from .answer import Answer, ComposerConfig, GroundedComposer, render_sections
 from .calculator import parse as parse_load
 from .claims import ClaimMatcher, load_ledger
 from .embed import Embedder
-from .errors import AssistantError, InputError
+from .errors import AssistantError, IndexDamagedError, InputError
 from .index import IndexManager, tqdm_progress
 from .retrieve import HybridRetriever, QueryEncoder, Snapshot
 from .scope import Intent, SpellFixer, analyse, asks_something, vocabulary
@@ -42,6 +42,17 @@ VERDICT_LABEL = {"supported": "supported", "mixed": "mixed evidence", "not-suppo
 _FOLLOWUP = re.compile(r"^\s*(and|but|also|so|what about|how about|why|what if|ok|okay|then|same|is that|does that|"
                        r"would that|and if|how come|really)\b|\b(it|that|this|those|these|them|they|there|then|still|"
                        r"instead)\b", re.I)
+
+
+class _storage_errors:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if isinstance(exc, Exception) and not isinstance(exc, AssistantError):
+            raise IndexDamagedError(f"the index could not be read ({exc.__class__.__name__}: {str(exc)[:120]}) — "
+                                    "run `strength-assistant doctor`") from exc
+        return False
 
 
 def clean_question(text, max_chars: int) -> str:
@@ -104,12 +115,23 @@ class Assistant:
         return self._snapshot
 
     def _open(self) -> Snapshot:
-        if self.auto_ingest and self._needs_ingest():
+        try:
+            return self._open_once()
+        except IndexDamagedError as e:
+            if not self.auto_ingest:
+                raise
+            moved = self.index.quarantine()
+            self.say("the index could not be read; " + (f"moved it to {moved} and rebuilding…" if moved else "rebuilding…"))
+            return self._open_once(rebuild=True)
+
+    def _open_once(self, rebuild: bool = False) -> Snapshot:
+        if self.auto_ingest and (rebuild or self._needs_ingest()):
             self.say("building the index (first run or corpus changed)…")
-            rep = self.index.ingest(progress=tqdm_progress())
+            rep = self.index.ingest(rebuild=rebuild, progress=tqdm_progress())
             self.say(rep.summary())
         chunks, sents, claims, man = self.index.open_current()
-        return Snapshot.load(chunks, sents, claims, man["generation"])
+        with _storage_errors():
+            return Snapshot.load(chunks, sents, claims, man["generation"])
 
     def _needs_ingest(self) -> bool:
         from .corpus import load_corpus
@@ -117,6 +139,8 @@ class Assistant:
 
         try:
             *_, man = self.index.open_current()
+        except IndexDamagedError:
+            raise
         except AssistantError:
             return True
         sources = load_corpus(self.settings.corpus_dir)
@@ -198,8 +222,8 @@ class Assistant:
             load = parse_load(q)
             query = current if load is None else CALCULATOR_QUERY
             ctx = intent.text if prev else None
-            ans = self.chain.invoke({"question": query, "query": f"{ctx} {query}" if ctx else query,
-                                     "context": ctx, "min_similarity": self._floor(intent), "t0": t0})
+            ans = self._invoke({"question": query, "query": f"{ctx} {query}" if ctx else query,
+                                "context": ctx, "min_similarity": self._floor(intent), "t0": t0})
             ans.question = q
             if load is not None and not ans.refused:
                 ans.answer = f"{load.summary()}\n\n{ans.answer}"
@@ -211,6 +235,18 @@ class Assistant:
             ans.notice = INJECTION_NOTICE
         ans.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 2)
         return ans
+
+    def _invoke(self, x: dict) -> Answer:
+        """Run the chain; if the store went away under us (e.g. a concurrent ingest swapped generations),
+        reload the current generation once and retry."""
+        try:
+            return self.chain.invoke(x)
+        except AssistantError:
+            raise
+        except Exception:
+            self.reload()
+            with _storage_errors():
+                return self.chain.invoke(x)
 
     def _out_of_scope(self, intent: Intent, question: str) -> bool:
         if intent.injection and not asks_something(question):

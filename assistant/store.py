@@ -12,7 +12,7 @@ from typing import Any, Protocol, Sequence
 import numpy as np
 
 from .embed import Embedder
-from .errors import AssistantError
+from .errors import AssistantError, IndexMissingError
 
 
 @dataclass
@@ -140,10 +140,12 @@ class ChromaStore:
         if create:
             self.col = client.get_or_create_collection(name, embedding_function=ef, metadata={"hnsw:space": "cosine"})
         else:
+            from chromadb.errors import NotFoundError
+
             try:
                 self.col = client.get_collection(name, embedding_function=ef)
-            except Exception:
-                raise AssistantError(f"index collection {name!r} not found — run `strength-assistant ingest`") from None
+            except NotFoundError:
+                raise IndexMissingError(f"index collection {name!r} not found — run `strength-assistant ingest`") from None
             stored = (self.col.configuration_json or {}).get("embedding_function") or {}
             stored_model = (stored.get("config") or {}).get("model_id")
             if stored_model and stored_model != embedder.model_id:

@@ -149,14 +149,25 @@ def design_label(meta: dict) -> str:
                              else meta.get("design_class") or "", "")
 
 
+def _surname(author: str) -> str:
+    """"Støren Ø" -> "Støren", "van der Vlist AC" -> "van der Vlist"; an organisation -> its initials (ACSM)."""
+    tokens = str(author).replace(",", " ").split()
+    if len(tokens) >= 2 and tokens[-1].isupper() and len(tokens[-1]) <= 4:
+        return " ".join(tokens[:-1])
+    initials = "".join(t[0] for t in tokens if t[:1].isupper())
+    return initials if len(tokens) > 2 and len(initials) >= 2 else " ".join(tokens)
+
+
 def short_name(sid: str, meta: dict) -> str:
-    """"Støren 2008" from the first author's surname and the year, else the title."""
+    """"Støren et al. 2008" from the first author's surname and the year, else the title."""
     authors = meta.get("authors") or []
     if authors and meta.get("year"):
-        surname = str(authors[0]).split()[0].rstrip(",")
+        name = _surname(authors[0])
         if len(authors) == 2:
-            surname = f"{surname} and {str(authors[1]).split()[0].rstrip(',')}"
-        return f"{surname} {meta['year']}" if len(authors) < 3 else f"{surname} et al. {meta['year']}"
+            name = f"{name} and {_surname(authors[1])}"
+        elif len(authors) > 2:
+            name = f"{name} et al."
+        return f"{name} {meta['year']}"
     return meta.get("title") or sid
 
 
@@ -228,7 +239,8 @@ def render_answer(ans: dict, meta: dict[str, dict], body: str | None = None) -> 
     if body is not None:
         return head + text
     extras = caveats_html(ans.get("caveats") or []) + sources_html(ans.get("citations") or [], meta)
-    return head + text + (f"{_EXTRAS}{extras}</div>" if extras else "")
+    # The extras block is always there on the final render (empty for a refusal): it marks the answer complete.
+    return head + text + f"{_EXTRAS}{extras}</div>"
 
 
 def answer_pieces(text: str) -> list[str]:
@@ -283,7 +295,8 @@ TABLE_HEADERS = ["Source", "Year", "Design", "Population", "Key finding", "Link"
 def evidence_rows(meta: dict[str, dict], query: str = "") -> list[list]:
     words = [w for w in re.split(r"\s+", (query or "").lower()) if w]
     rows = []
-    for sid, m in sorted(meta.items(), key=lambda kv: (-(kv[1].get("year") or 9999), kv[0])):
+    order = {"article": 0, "review-summary": 1}
+    for sid, m in sorted(meta.items(), key=lambda kv: (order.get(kv[1].get("type"), 2), -(kv[1].get("year") or 0), kv[0])):
         title = m.get("title") or sid
         name = short_name(sid, m)
         source = f"**{name}** — {title}" if name != title else f"**{title}**"
@@ -352,6 +365,9 @@ THEME = gr.themes.Soft(
     primary_hue="teal", secondary_hue="amber", neutral_hue="slate",
     font=["Inter", "ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
     font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"],
+).set(
+    button_primary_background_fill="*primary_600", button_primary_background_fill_hover="*primary_700",
+    button_primary_text_color="white", button_primary_background_fill_dark="*primary_600",
 )
 
 CSS = """
@@ -374,6 +390,12 @@ CSS = """
 .rsa-dot.busy { background: #d97706; animation: rsa-pulse 1s infinite alternate; }
 .rsa-dot.bad { background: #dc2626; }
 @keyframes rsa-pulse { from { opacity: .35; } to { opacity: 1; } }
+#rsa-chat .placeholder { text-align: center; }
+#rsa-chat .message-wrap { padding-right: 26px; }
+#rsa-chat .examples { gap: 10px; }
+#rsa-chat .example { border: 1px solid var(--border-color-primary) !important; border-radius: 12px !important;
+  background: var(--background-fill-secondary) !important; padding: 12px 14px !important; transition: border-color .15s; }
+#rsa-chat .example:hover { border-color: #14b8a6 !important; }
 .rsa-tip { font-size: .85rem; color: var(--body-text-color-subdued); padding: 0 4px; }
 .rsa-caveat { background: #fffbeb; border: 1px solid #fcd34d; border-left: 4px solid #f59e0b; border-radius: 10px;
   padding: .6em .9em; margin: 1em 0 .7em; color: #78350f; }
@@ -407,8 +429,8 @@ details.rsa-source blockquote { margin: .55em 0 .35em !important; padding: .15em
 details.rsa-source .rsa-link { font-size: .9em; }
 details.rsa-source .rsa-link a { color: #0f766e; font-weight: 600; text-decoration: none; }
 .rsa-muted { color: var(--body-text-color-subdued); }
-#rsa-table table, #rsa-table td, #rsa-table th, #rsa-table td *, #rsa-table th * { font-family: var(--font) !important; }
-#rsa-table td { font-size: .86rem; vertical-align: top; }
+#rsa-table * { font-family: var(--font) !important; }
+#rsa-table .body-cell, #rsa-table td { font-size: .86rem; }
 .rsa-badge { display: inline-block; padding: .3em .95em; border-radius: 999px; color: #fff; font-weight: 700;
   letter-spacing: .02em; font-size: .95rem; }
 .rsa-supported { background: #16a34a; }
@@ -423,7 +445,8 @@ details.rsa-source .rsa-link a { color: #0f766e; font-weight: 600; text-decorati
 .dark .rsa-notice { background: #172554; color: #bfdbfe; border-color: #1e40af; }
 .dark .rsa-error { background: #450a0a; color: #fecaca; border-color: #991b1b; }
 @media (max-width: 640px) {
-  #rsa-header { padding-top: 6px; }
+  #rsa-top { gap: 6px !important; }
+  #rsa-header { padding-top: 4px; }
   #rsa-header h1 { font-size: 1.3rem; }
   #rsa-header .rsa-logo { width: 2rem; height: 2rem; }
   #rsa-header p { font-size: .88rem; }
@@ -598,7 +621,7 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
                             "the evidence for and against.")
                 with gr.Row(equal_height=True):
                     claim_box = gr.Textbox(placeholder="e.g. Lifting heavy makes runners bulky", show_label=False,
-                                           scale=6, elem_id="rsa-claim", submit_btn=False)
+                                           scale=6, min_width=240, elem_id="rsa-claim", submit_btn=False)
                     check_btn = gr.Button("Check the claim", variant="primary", scale=1, min_width=170,
                                           elem_id="rsa-check-btn")
                 gr.Examples(CLAIM_EXAMPLES, inputs=claim_box, label="Try a claim")

@@ -16,6 +16,10 @@ from gradio_client.exceptions import AppError
 from assistant import feedback, ui
 from assistant.settings import Settings
 
+# gradio's queue trips pandas deprecation warnings on every request; they are not ours to fix
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning",
+                                        "ignore:.*no_silent_downcasting", "ignore:The copy keyword")
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -73,7 +77,7 @@ def test_render_and_split_round_trip():
         "caveats": [{"id": "c", "text": "Careful <now>"}], "notice": "Instructions are ignored", "verdict": "mixed"}
     meta = {"storen-2008": {"type": "study", "year": 2008, "design": "RCT, 8 weeks"}}
     out = ui.render_answer(ans, meta)
-    assert "T &lt;x&gt;" in out and "Careful &lt;now&gt;" in out and "2008 · RCT, 8 weeks" in out
+    assert "T &lt;x&gt;" in out and "Careful &lt;now&gt;" in out and "RCT, 8 weeks" in out
     assert 'data-verdict="mixed"' in out and "<details" in out
     text, sources = ui.split_message(out)
     assert text == "Lift heavy. [1]" and sources == ["storen-2008"]
@@ -113,12 +117,15 @@ def test_chat_answer_has_citations_and_sources(client):
 
 def test_follow_up_uses_the_history(client):
     history, first = chat(client, "Will squats make my marathon faster?")
-    assert "marathon" in first.lower() and "rsa-caveat" in first
-    alone, _ = chat(client, "And how often?")
+    assert "marathon evidence is limited" in first.lower()
     history, follow = chat(client, "And how often?", history)
-    assert len(history) == 4
+    assert [m["role"] for m in history] == ["user", "assistant"] * 2
     assert re.search(r"\[\d+\]", follow) and "<details" in follow  # answered, with sources
-    assert "can't answer that" in text_of(alone[-1])  # the same words without the conversation are refused
+    # the conversation's topic carries over: the marathon caveat applies to the follow-up too ...
+    assert "marathon evidence is limited" in follow.lower()
+    # ... which it does not for the same words asked cold
+    _, alone = chat(client, "And how often?")
+    assert "marathon evidence is limited" not in alone.lower()
 
 
 def test_check_in_chat(client):
