@@ -582,9 +582,13 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
         rows = evidence_rows(service.source_meta(), query)
         return rows or [["No sources match — try another word (e.g. marathon, injury, plyometrics).", "", "", "", "", ""]]
 
+    chart_cache: list = []
+
     def init_page():
         meta = service.source_meta()
-        return evidence_rows(meta), economy_chart(meta)
+        if not chart_cache and meta:
+            chart_cache.append(economy_chart(meta))  # drawn once per process
+        return evidence_rows(meta), (chart_cache[0] if chart_cache else economy_chart(meta))
 
     def warm_up():
         service.start_background()

@@ -108,6 +108,7 @@ def test_chat_answer_sources_caveat_and_feedback(desktop, server):
     caveat = answer.locator(".rsa-caveat")
     assert caveat.is_visible() and "marathon evidence is limited" in caveat.inner_text().lower()
     caveat.scroll_into_view_if_needed()
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SHOTS / "chat-caveat-desktop-1280.png"))
 
     # thumbs up on the latest answer -> one line in the feedback log
