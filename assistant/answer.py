@@ -15,7 +15,7 @@ import numpy as np
 from langchain_core.documents import Document
 
 from .retrieve import Snapshot
-from .text import terms
+from .text import named_sources, source_names, strip_names, terms
 
 
 @dataclass
@@ -65,6 +65,8 @@ class ComposerConfig:
     w_lexical: float = 0.25
     w_rank: float = 0.15
     answer_type_bonus: float = 0.06
+    named_source_bonus: float = 0.15  # the question names this study ("What did Støren find?")
+    overview_bonus: float = 0.3       # ...and asks nothing more specific: its Summary, in order
     keep_ratio: float = 0.70
     # Priors: a note's Summary and findings say what a source found; reviews outrank single trials.
     section_bonus: tuple = (("Summary", 0.03), ("What was found", 0.02), ("How it bears on the article", 0.01))
@@ -82,6 +84,11 @@ class Candidate:
     meta: dict
     score: float
     semantic: float
+
+
+_GENERIC = set(terms("find found show showed do did does say said conclude concluded result results finding findings "
+                     "study studies trial trials paper review meta-analysis meta analysis about tell summary summarise "
+                     "summarize key main overall conclusion outcome outcomes look looked research author authors"))
 
 
 def _answer_types() -> list[tuple[re.Pattern, re.Pattern]]:
@@ -110,11 +117,15 @@ class GroundedComposer:
         self.encoder = encoder
         self.config = config or ComposerConfig()
         self.refusal_text = refusal_text
+        self.names = source_names(sorted(snapshot.sents_by_source))
 
     def candidates(self, question: str, docs: list[Document], context: str | None = None) -> list[Candidate]:
         """Score every sentence of the retrieved chunks.  For a follow-up, ``context`` is the
         question merged with the turn it follows; similarity averages both."""
         snap, cfg = self.snapshot, self.config
+        named = named_sources(question, self.names)
+        # "What did Støren find?": a named study and nothing more specific -> its own summary answers best.
+        overview = bool(named) and not (set(terms(strip_names(question, self.names))) - _GENERIC)
         qv = self.encoder(question)
         if context:
             qv = qv + self.encoder(context)
@@ -123,10 +134,14 @@ class GroundedComposer:
         q_weight = sum(snap.idf.get(t, 1.0) for t in q_terms) or 1.0
         max_rrf = max((d.metadata.get("rrf", 0.0) for d in docs), default=1.0) or 1.0
         wanted = [give for ask, give in _answer_types() if ask.search(question)]
+        groups = [(d.metadata.get("rrf", 0.0) / max_rrf, snap.sents_by_chunk.get(d.metadata["id"], [])) for d in docs]
+        seen_chunks = {d.metadata["id"] for d in docs}
+        for sid in named:  # a study the question names is always considered, retrieved or not
+            extra = [i for i in snap.sents_by_source.get(sid, []) if snap.sent_metas[i]["chunk_id"] not in seen_chunks]
+            if extra:
+                groups.append((0.0, extra))
         out = []
-        for d in docs:
-            rank = d.metadata.get("rrf", 0.0) / max_rrf
-            idxs = snap.sents_by_chunk.get(d.metadata["id"], [])
+        for rank, idxs in groups:
             if not idxs:
                 continue
             sims = snap.sent_emb[idxs] @ qv
@@ -139,6 +154,10 @@ class GroundedComposer:
                 score = cfg.w_semantic * float(sim) + cfg.w_lexical * lex + cfg.w_rank * rank + cfg.prior(snap.sent_metas[i])
                 if wanted and any(g.search(text) for g in wanted):
                     score += cfg.answer_type_bonus
+                if snap.sent_metas[i]["source_id"] in named:
+                    score += cfg.named_source_bonus
+                    if overview and snap.sent_metas[i].get("section") == "Summary":
+                        score += cfg.overview_bonus / (1 + snap.sent_metas[i]["sentence"] + snap.sent_metas[i]["position"])
                 out.append(Candidate(i, text, snap.sent_metas[i], score, float(sim)))
         out.sort(key=lambda c: -c.score)
         return out
@@ -166,7 +185,9 @@ class GroundedComposer:
                 min_similarity: float | None = None) -> Answer:
         cands = self.candidates(question, docs, context)
         floor = self.config.min_similarity if min_similarity is None else min_similarity
-        if not cands or cands[0].semantic < floor:
+        if named_sources(question, self.names):
+            floor = min(floor, self.config.min_similarity)  # naming a study in the corpus puts a question in scope
+        if not cands or max(c.semantic for c in cands) < floor:
             return Answer(question=question, answer=self.refusal_text, refused=True)
         return render(question, self.select(cands))
 

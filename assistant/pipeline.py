@@ -32,6 +32,7 @@ REFUSAL = ("I can't answer that from my sources. I answer questions about streng
 NO_EVIDENCE = ("My sources don't speak to this claim, so I can't judge it. I can check claims about strength training "
                "for runners: running economy, race and marathon performance, muscle and bulk, injuries, dosing, "
                "beginners and tapering.")
+RUNNER_CONTEXT = "(for distance runners)"
 # What a load-calculator question is really asking the corpus, whatever lift and numbers it names.
 CALCULATOR_QUERY = "What load should runners lift, as a percentage of their one-repetition maximum (1RM)?"
 NOT_ENGLISH = ("I can only answer in English, from English-language sources. Please ask again in English — for example "
@@ -146,6 +147,11 @@ class Assistant:
         sources = load_corpus(self.settings.corpus_dir)
         return man.get("corpus_hash") != corpus_fingerprint(sources, self.settings.corpus_dir)
 
+    @property
+    def loaded(self) -> bool:
+        """True once the index is open and answering needs no more start-up work."""
+        return self._snapshot is not None
+
     def reload(self) -> None:
         """Drop the loaded snapshot so the next question sees a new index generation."""
         with self._lock:
@@ -222,6 +228,8 @@ class Assistant:
             load = parse_load(q)
             query = current if load is None else CALCULATOR_QUERY
             ctx = intent.text if prev else None
+            if not intent.running and load is None:
+                query = f"{query} {RUNNER_CONTEXT}"  # every question here is about runners: say so to the retriever
             ans = self._invoke({"question": query, "query": f"{ctx} {query}" if ctx else query,
                                 "context": ctx, "min_similarity": self._floor(intent), "t0": t0})
             ans.question = q
@@ -257,6 +265,7 @@ class Assistant:
         """Most words known (corpus vocabulary or English stop words, after spelling correction)?"""
         from .text import STOPWORDS
 
+        text = re.sub(r"<[^>]{0,200}>", " ", text)  # markup is not language
         letters = [ch for ch in text if ch.isalpha()]
         if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.5:
             return False  # mostly non-Latin script
@@ -288,8 +297,11 @@ class Assistant:
         intent = analyse(c, self.fixer)
         docs = self.retriever.invoke(intent.text)
         match = None
-        if not self._out_of_scope(intent, c) and not self._unknown_subject(intent.text):
+        if not self._out_of_scope(intent, c):
             match = self.matcher.match(c, self.encoder(intent.text))
+            # a claim naming something the corpus never mentions must match a ledger claim very closely
+            if match and self._unknown_subject(intent.text) and match.similarity < self.settings.claim_similarity_unknown:
+                match = None
         if match is None:
             ans = Answer(question=c, answer=NO_EVIDENCE, verdict="no-evidence")
         else:

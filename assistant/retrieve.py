@@ -37,6 +37,7 @@ class Snapshot:
     claim_keys: list[tuple[str, int]] = field(default_factory=list)  # (ledger claim id, text position) per vector
     claim_emb: np.ndarray | None = None
     generation: int = 0
+    sentence_store: VectorStore | None = None
     bm25: BM25Okapi = field(init=False)
     idf: dict[str, float] = field(init=False)
     sents_by_chunk: dict[str, list[int]] = field(init=False)
@@ -73,7 +74,8 @@ class Snapshot:
             if kemb is not None:
                 claim_keys, claim_emb = [(m["claim_id"], int(m["k"])) for m in kmetas], kemb
         return cls(chunk_store, cids, ctexts, cmetas, [sids[i] for i in order], [stexts[i] for i in order],
-                   [smetas[i] for i in order], np.ascontiguousarray(semb), claim_keys, claim_emb, generation)
+                   [smetas[i] for i in order], np.ascontiguousarray(semb), claim_keys, claim_emb, generation,
+                   sentence_store)
 
     def source_ids(self) -> set[str]:
         return {m["source_id"] for m in self.chunk_metas}
@@ -126,12 +128,18 @@ class HybridRetriever(BaseRetriever):
         if self.fixer is not None:
             query = self.fixer.fix(query)[0]
         qv = self.encoder(query)
-        dense = snap.chunk_store.query(qv, self.dense_k)
-        dense_sim = {h.id: h.similarity for h in dense}
+        chunk_hits = snap.chunk_store.query(qv, self.dense_k)
+        dense_sim = {h.id: h.similarity for h in chunk_hits}
+        rankings = [[h.id for h in chunk_hits]]
+        if snap.sentence_store is not None:  # a chunk also ranks by its best sentence
+            best = self._best_sentences(snap, qv)
+            rankings.append(sorted(best, key=lambda cid: -best[cid])[: self.dense_k])
+            for cid, sim in best.items():
+                dense_sim[cid] = max(dense_sim.get(cid, -1.0), sim)
         q_terms = terms(query)
         lex_scores = snap.bm25.get_scores(q_terms) if q_terms else np.zeros(len(snap.chunk_ids))
         lex_order = [snap.chunk_ids[i] for i in np.argsort(-lex_scores)[: self.lexical_k] if lex_scores[i] > 0]
-        fused = rrf([[h.id for h in dense], lex_order], self.rrf_k)
+        fused = rrf(rankings + [lex_order], self.rrf_k)
         docs = []
         for cid, score in sorted(fused.items(), key=lambda kv: -kv[1])[: self.top_k]:
             i = snap.chunk_pos[cid]
@@ -139,3 +147,12 @@ class HybridRetriever(BaseRetriever):
                         dense=dense_sim.get(cid, 0.0))
             docs.append(Document(page_content=snap.chunk_texts[i], metadata=meta, id=cid))
         return docs
+
+    def _best_sentences(self, snap: Snapshot, qv: np.ndarray) -> dict[str, float]:
+        """Chunk -> similarity of its best sentence among the nearest sentences
+        (a paragraph answers a question when one of its sentences does)."""
+        best: dict[str, float] = {}
+        for h in snap.sentence_store.query(qv, self.dense_k * 3):
+            cid = h.metadata["chunk_id"]
+            best[cid] = max(best.get(cid, -1.0), h.similarity)
+        return best

@@ -72,7 +72,7 @@ class SpellFixer:
             for n in range(len(w) - 2, len(w) + 3):
                 for cand in self._by_key.get((first, n), ()):
                     r = SequenceMatcher(None, w, cand).ratio()
-                    if r > best_r:
+                    if r > best_r or (r == best_r and best == word):
                         best, best_r = cand, r
         return best
 
@@ -105,7 +105,8 @@ def analyse(question: str, fixer: SpellFixer | None = None) -> Intent:
     )
 
 
-_INTERROGATIVE = re.compile(r"\?|(^|[.!;:]\s*|\b(and|but|so)\s+)(how|what|why|when|which|who|where|should|does|do|did|can|could|is|are|will|would|would|am)\b", re.I)
+_INTERROGATIVE = re.compile(r"\?|(^|[.!;:,-]\s*|\b(and|but|so|then)\s+)(how|what|whats|what's|why|when|which|who|where|should|"
+                            r"does|do|did|can|could|is|are|will|would|am|tell me|explain|describe|help me)\b", re.I)
 
 
 def asks_something(text: str) -> bool:

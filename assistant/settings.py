@@ -36,6 +36,7 @@ class Settings:
     min_similarity: float = field(default=0.30, metadata={"help": "Best sentence similarity needed to answer a question that names a strength-training topic."})
     scope_similarity: float = field(default=0.45, metadata={"help": "Best sentence similarity needed to answer a question that names no strength-training topic."})
     claim_similarity: float = field(default=0.62, metadata={"help": "Similarity to a ledger claim needed to judge a claim (else no-evidence)."})
+    claim_similarity_unknown: float = field(default=0.80, metadata={"help": "The same, when the claim names something the corpus never mentions."})
     max_sentences: int = field(default=5, metadata={"help": "Most evidence sentences in a grounded answer."})
     max_question_chars: int = field(default=2000, metadata={"help": "Longest question accepted, in characters."})
     chunk_chars: int = field(default=900, metadata={"help": "Paragraphs are merged into chunks of at most this many characters."})

@@ -63,3 +63,47 @@ def terms(text: str) -> list[str]:
     """Content terms of ``text``: lower-cased, stop words dropped, stemmed."""
     words = _WORD.findall(normalise(text).lower().replace("–", " "))
     return [stem(w) for w in words if w not in STOPWORDS and len(w) > 1 or w.isdigit()]
+
+
+_FOLD = str.maketrans({"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "å": "a", "Å": "a", "ß": "ss", "ł": "l"})
+
+
+def ascii_fold(text: str) -> str:
+    """Lower-case ASCII approximation: "Støren" -> "storen", "Rønnestad" -> "ronnestad", "Leppänen" -> "leppanen"."""
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+
+
+def source_names(source_ids) -> dict[str, set[str]]:
+    """Names people use for a source, from ids like ``storen-2008`` or ``luckin-baldwin-2021``:
+    the author part ("luckin-baldwin", "luckin baldwin") and each surname in it ("luckin", "baldwin")."""
+    names: dict[str, set[str]] = {}
+    for sid in source_ids:
+        m = re.match(r"^([a-z-]+?)-(\d{4})[a-z]?$", sid)
+        if not m:
+            continue
+        author = m.group(1)
+        parts = [x for x in author.split("-") if len(x) >= 4 and x not in {"der", "van", "von"}]
+        for name in {author, author.replace("-", " "), *parts}:
+            names.setdefault(name, set()).add(sid)
+    return names
+
+
+def named_sources(question: str, names: dict[str, set[str]]) -> set[str]:
+    """Source ids a question names (an author, optionally with the year)."""
+    q = ascii_fold(question)
+    years = set(re.findall(r"\b(19\d\d|20\d\d)\b", q))
+    found: set[str] = set()
+    for name, ids in names.items():
+        if re.search(rf"\b{re.escape(name)}\b", q):
+            found |= {i for i in ids if not years or any(y in i for y in years)} or ids
+    return found
+
+
+def strip_names(question: str, names: dict[str, set[str]]) -> str:
+    """The question without the study names and years in it."""
+    q = ascii_fold(question)
+    for name in sorted(names, key=len, reverse=True):
+        q = re.sub(rf"\b{re.escape(name)}\b('s)?", " ", q)
+    q = re.sub(r"\b(19|20)\d\d[a-z]?\b", " ", q)
+    return " ".join(q.split()) or question

@@ -431,6 +431,7 @@ details.rsa-source .rsa-link a { color: #0f766e; font-weight: 600; text-decorati
 .rsa-muted { color: var(--body-text-color-subdued); }
 #rsa-table * { font-family: var(--font) !important; }
 #rsa-table .body-cell, #rsa-table td { font-size: .86rem; }
+#rsa-table a { color: #0f766e !important; font-weight: 600; text-decoration: none; }
 .rsa-badge { display: inline-block; padding: .3em .95em; border-radius: 999px; color: #fff; font-weight: 700;
   letter-spacing: .02em; font-size: .95rem; }
 .rsa-supported { background: #16a34a; }

@@ -1,8 +1,6 @@
 """The chat app over HTTP: launched in-process, driven with gradio_client (a fresh client per test)."""
 from __future__ import annotations
 
-import html
-import json
 import re
 import socket
 import statistics
