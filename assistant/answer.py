@@ -73,6 +73,9 @@ class ComposerConfig:
     design_bonus: tuple = (("meta-analysis", 0.02), ("systematic-review", 0.02), ("review-summary", 0.01),
                            ("position-stand", 0.01), ("rct", 0.01), ("article", 0.02))
 
+    # The direct answer should state something, not comment on the article or a method:
+    lead_penalty: tuple = (("How it bears on the article", 0.12), ("Limitations", 0.1), ("What was done", 0.06))
+
     def prior(self, meta: dict) -> float:
         return dict(self.section_bonus).get(meta.get("section"), 0.0) + dict(self.design_bonus).get(meta.get("design_class"), 0.0)
 
@@ -189,7 +192,20 @@ class GroundedComposer:
             floor = min(floor, self.config.min_similarity)  # naming a study in the corpus puts a question in scope
         if not cands or max(c.semantic for c in cands) < floor:
             return Answer(question=question, answer=self.refusal_text, refused=True)
-        return render(question, self.select(cands))
+        chosen = self.select(cands)
+        return render(question, self._lead_first(chosen, cands))
+
+    def _lead_first(self, chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
+        """Put the best *statement* first: commentary and method sentences make poor direct answers."""
+        pen = dict(self.config.lead_penalty)
+        pool = chosen + [c for c in cands[:10] if c not in chosen]
+        lead = max(pool, key=lambda c: c.score - pen.get(c.meta.get("section"), 0.0))
+        if lead is chosen[0]:
+            return chosen
+        rest = [c for c in chosen if c is not lead]
+        emb = self.snapshot.sent_emb
+        rest = [c for c in rest if float(emb[c.idx] @ emb[lead.idx]) <= self.config.duplicate_similarity]
+        return [lead] + rest[: self.config.max_sentences - 1]
 
     def best_from_sources(self, qv: np.ndarray, text: str, source_ids, limit: int) -> list[Candidate]:
         """The sentences of the given sources that best match ``qv``, one per source, at most ``limit``."""

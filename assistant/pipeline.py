@@ -226,12 +226,13 @@ class Assistant:
             ans = Answer(question=q, answer=REFUSAL, refused=True)
         else:
             load = parse_load(q)
-            query = current if load is None else CALCULATOR_QUERY
+            question = current if load is None else CALCULATOR_QUERY
             ctx = intent.text if prev else None
+            query = f"{ctx} {question}" if ctx else question
             if not intent.running and load is None:
-                query = f"{query} {RUNNER_CONTEXT}"  # every question here is about runners: say so to the retriever
-            ans = self._invoke({"question": query, "query": f"{ctx} {query}" if ctx else query,
-                                "context": ctx, "min_similarity": self._floor(intent), "t0": t0})
+                query = f"{query} {RUNNER_CONTEXT}"  # every question here is about runners: tell the retriever
+            ans = self._invoke({"question": question, "query": query, "context": ctx,
+                                "min_similarity": self._floor(intent), "t0": t0})
             ans.question = q
             if load is not None and not ans.refused:
                 ans.answer = f"{load.summary()}\n\n{ans.answer}"
