@@ -327,9 +327,9 @@ def economy_chart(meta: dict[str, dict]):
     for sid, m in meta.items():
         res, pct = m.get("re_result"), m.get("re_improvement_pct")
         if res == "no-change":
-            items.append((short_name(sid, m), 0.0, "no-change"))
+            items.append((short_name(sid, m), 0.0, "no-change", False))
         elif isinstance(pct, (int, float)) and res in ("improved", "mixed"):
-            items.append((short_name(sid, m), float(pct), res))
+            items.append((short_name(sid, m), float(pct), res, bool(m.get("secondary"))))
     items.sort(key=lambda x: (x[1], x[0]))
     colours = {"improved": "#0d9488", "mixed": "#d97706", "no-change": "#94a3b8"}
     fig, ax = plt.subplots(figsize=(8, 0.34 * max(len(items), 4) + 1.3), dpi=110)
@@ -341,12 +341,14 @@ def economy_chart(meta: dict[str, dict]):
     values = [i[1] for i in items]
     bars = ax.barh(names, [v if v else 0.12 for v in values], color=[colours[i[2]] for i in items], height=0.62)
     top = max(values + [1.0])
-    for bar, (_, v, kind) in zip(bars, items):
+    for bar, (_, v, kind, secondary) in zip(bars, items):
         label = "no change" if kind == "no-change" else f"{v:g}%" + (" (mixed)" if kind == "mixed" else "")
+        if secondary:
+            label += " [secondary source]"  # the figure comes from another paper's summary
         ax.text(bar.get_width() + top * 0.015, bar.get_y() + bar.get_height() / 2, label, va="center",
                 fontsize=9, color="#334155" if kind != "no-change" else "#64748b",
                 fontstyle="italic" if kind == "no-change" else "normal")
-    ax.set_xlim(0, top * 1.28)
+    ax.set_xlim(0, top * 1.45)
     ax.set_xlabel("Running-economy improvement (%)")
     ax.set_title("Evidence at a glance: running-economy change per study", loc="left", fontsize=11, pad=10)
     for side in ("top", "right"):
