@@ -84,19 +84,25 @@ OPPOSITES = [
     ({"heavy", "heavier", "heaviest", "high-load", "near-maximal", "maximal"}, {"light", "lighter", "lightest", "low-load", "submaximal"}),
     ({"more", "most"}, {"less", "least", "fewer"}),
     ({"increase", "increases", "raise", "raises", "higher"}, {"decrease", "decreases", "lower", "lowers", "reduce", "reduces"}),
-    ({"improve", "improves", "better", "helps", "help", "useful", "faster"}, {"worsen", "worsens", "worse", "hurts", "harms", "useless", "slower", "impairs"}),
+    ({"improve", "improves", "better", "helps", "help", "useful", "worthwhile", "beneficial", "faster"},
+     {"worsen", "worsens", "worse", "hurts", "harms", "useless", "pointless", "worthless", "slower", "impairs"}),
     ({"safe", "safer"}, {"dangerous", "risky", "unsafe"}),
 ]
 _WORDS = re.compile(r"[a-z][a-z-]*")
 
 
 def antonym_flips(claim: str, reference: str) -> int:
-    """How many opposite-word groups the claim uses on one side while the ledger text uses the other."""
-    cw, rw = set(_WORDS.findall(claim.lower())), set(_WORDS.findall(reference.lower()))
+    """How many opposite-word groups the claim uses on one side while the ledger text uses the other;
+    in a comparison ("A more than B") naming both sides, swapping their order also says the reverse."""
+    cl, rl = _WORDS.findall(claim.lower()), _WORDS.findall(reference.lower())
+    cw, rw = set(cl), set(rl)
     flips = 0
     for a, b in OPPOSITES:
         if (cw & a and not cw & b and rw & b and not rw & a) or (cw & b and not cw & a and rw & a and not rw & b):
             flips += 1
+        elif cw & a and cw & b and rw & a and rw & b and "than" in cw and "than" in rw:
+            first = lambda words: min(i for i, w in enumerate(words) if w in a) < min(i for i, w in enumerate(words) if w in b)  # noqa: E731
+            flips += first(cl) != first(rl)
     return flips
 
 

@@ -324,7 +324,9 @@ class Assistant:
     def _unknown_subject(self, text: str) -> bool:
         """True when the claim names something the corpus never mentions (e.g. a supplement or a shoe type):
         the corpus cannot speak to it, whatever the rest of the sentence shares with a ledger claim."""
+        from .claims import OPPOSITES
         from .text import STOPWORDS
 
-        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)} - STOPWORDS
+        evaluative = set().union(*(a | b for a, b in OPPOSITES))  # "useless" judges; it names no new subject
+        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)} - STOPWORDS - evaluative
         return any(w not in self.fixer.vocab and self.fixer.fix_word(w) == w for w in words)
