@@ -70,6 +70,7 @@ FIGURES = [
     ("ingest_edit_embedded", "texts embedded after the edit", "n", "==", 1),
     ("app_http200", "app: start -> first HTTP 200", "s", "<=", 4),
     ("app_first_answer", "app: start -> first answer", "s", None, None),
+    ("app_single", "app: one client, median per answer", "ms", None, None),
     ("app_rss", "app peak RSS after {few} answers", "MB", "<=", 1200),
     ("app_conc_p50", "{c} UI clients x {q}: p50 per answer", "ms", None, None),
     ("app_conc_p95", "{c} UI clients x {q}: p95 per answer", "ms", "<=", 300),
@@ -422,7 +423,7 @@ class Bench:
         self.repeat, self.quick, self.tmp = repeat, quick, tmp
         self.cases = select_cases(quick)
         self.batch_n = 10 if quick else 100
-        self.clients, self.per_client, self.few = (4, 2, 3) if quick else (20, 5, 5)
+        self.clients, self.per_client, self.few = (4, 2, 3) if quick else (20, 5, 6)
         self.results: dict[str, dict[str, list]] = {"ours": {}, "baseline": {}}
         self.notes: dict[str, str] = {}
         self.quality: dict[str, dict] = {}
@@ -623,8 +624,12 @@ class Bench:
             client = Client(url, verbose=False)
             client.predict(questions[0], [], api_name="/chat")
             self.add(system, "app_first_answer", time.perf_counter() - t0)
+            single = []
             for q in questions[1:self.few]:
+                t = time.perf_counter()
                 client.predict(q, [], api_name="/chat")
+                single.append((time.perf_counter() - t) * 1000)
+            self.add(system, "app_single", statistics.median(single) if single else None)
             self.add(system, "app_rss", peak_rss_mb(proc.pid))
             lat, first = self._concurrent(url, questions)
             self.add(system, "app_conc_p50", percentile(lat, 0.5))
