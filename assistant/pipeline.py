@@ -32,7 +32,6 @@ REFUSAL = ("I can't answer that from my sources. I answer questions about streng
 NO_EVIDENCE = ("My sources don't speak to this claim, so I can't judge it. I can check claims about strength training "
                "for runners: running economy, race and marathon performance, muscle and bulk, injuries, dosing, "
                "beginners and tapering.")
-RUNNER_CONTEXT = "(for distance runners)"
 # What a load-calculator question is really asking the corpus, whatever lift and numbers it names.
 CALCULATOR_QUERY = "What load should runners lift, as a percentage of their one-repetition maximum (1RM)?"
 NOT_ENGLISH = ("I can only answer in English, from English-language sources. Please ask again in English — for example "
@@ -229,8 +228,6 @@ class Assistant:
             question = current if load is None else CALCULATOR_QUERY
             ctx = intent.text if prev else None
             query = f"{ctx} {question}" if ctx else question
-            if not intent.running and load is None:
-                query = f"{query} {RUNNER_CONTEXT}"  # every question here is about runners: tell the retriever
             ans = self._invoke({"question": question, "query": query, "context": ctx,
                                 "min_similarity": self._floor(intent), "t0": t0})
             ans.question = q

@@ -71,7 +71,10 @@ class SpellFixer:
         for first in {w[0], w[1] if len(w) > 1 else w[0]}:
             for n in range(len(w) - 2, len(w) + 3):
                 for cand in self._by_key.get((first, n), ()):
-                    r = SequenceMatcher(None, w, cand).ratio()
+                    m = SequenceMatcher(None, w, cand)
+                    if m.real_quick_ratio() < best_r or m.quick_ratio() < best_r:
+                        continue  # upper bounds: cannot beat the best so far
+                    r = m.ratio()
                     if r > best_r or (r == best_r and best == word):
                         best, best_r = cand, r
         return best
