@@ -73,7 +73,7 @@ class Service:
         self._assistant = assistant
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self._ready = assistant is not None and getattr(assistant, "_snapshot", None) is not None
+        self._ready = assistant is not None and assistant.loaded
         self.error: str | None = None
         self.status = "Ready" if self._ready else STATUS_LOADING
         self._meta: dict[str, dict] | None = None
