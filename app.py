@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 
 for _k, _v in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("GRADIO_ANALYTICS_ENABLED", "False"),
-               ("ANONYMIZED_TELEMETRY", "False"), ("TOKENIZERS_PARALLELISM", "false")):
+               ("ANONYMIZED_TELEMETRY", "False"), ("TOKENIZERS_PARALLELISM", "false"),
+               ("OPENBLAS_NUM_THREADS", "1")):  # many small matrix products per request: one BLAS thread each
     os.environ.setdefault(_k, _v)
 
 from assistant.ui import build_app, launch  # noqa: E402

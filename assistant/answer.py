@@ -152,8 +152,7 @@ class GroundedComposer:
                 text = snap.sent_texts[i]
                 if not _clean_candidate(text):
                     continue
-                s_terms = set(terms(text))
-                lex = sum(snap.idf.get(t, 1.0) for t in q_terms & s_terms) / q_weight
+                lex = sum(snap.idf.get(t, 1.0) for t in q_terms & snap.sent_terms[i]) / q_weight
                 score = cfg.w_semantic * float(sim) + cfg.w_lexical * lex + cfg.w_rank * rank + cfg.prior(snap.sent_metas[i])
                 if wanted and any(g.search(text) for g in wanted):
                     score += cfg.answer_type_bonus
@@ -220,7 +219,7 @@ class GroundedComposer:
             sims = snap.sent_emb[idxs] @ qv
             scored = []
             for i, sim in zip(idxs, sims):
-                lex = sum(snap.idf.get(t, 1.0) for t in q_terms & set(terms(snap.sent_texts[i]))) / q_weight
+                lex = sum(snap.idf.get(t, 1.0) for t in q_terms & snap.sent_terms[i]) / q_weight
                 scored.append((self.config.w_semantic * float(sim) + self.config.w_lexical * lex
                                + self.config.prior(snap.sent_metas[i]), i, float(sim)))
             score, i, sim = max(scored)

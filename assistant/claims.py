@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from .corpus import YAML_LOADER
 from .errors import CorpusError
 
 VERDICTS = ("supported", "mixed", "not-supported", "no-evidence")
@@ -51,7 +52,7 @@ def load_ledger(corpus_dir: Path, known_sources: set[str] | None = None) -> list
     if not path.exists():
         return []
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or []
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise CorpusError(f"{path}:{mark.line + 1 if mark else 1}: invalid YAML: {getattr(e, 'problem', e)}") from None

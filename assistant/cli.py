@@ -11,10 +11,14 @@ from . import __version__
 from .errors import AssistantError
 
 
-def _env_defaults() -> None:
+def _env_defaults(argv: list[str] | None = None) -> None:
     for k, v in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("GRADIO_ANALYTICS_ENABLED", "False"),
                  ("ANONYMIZED_TELEMETRY", "False"), ("TOKENIZERS_PARALLELISM", "false")):
         os.environ.setdefault(k, v)
+    # One BLAS thread: answering runs many tiny matrix products, where a second thread only adds
+    # hand-over cost (and thrashes when the cores are busy); ingest keeps the default.
+    if (argv or sys.argv[1:])[:1] != ["ingest"]:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if not os.environ.get("ASSISTANT_DEBUG"):
         os.environ["RUST_BACKTRACE"] = "0"  # a damaged store is reported in one line, not a Rust backtrace
 
@@ -203,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _env_defaults()
+    _env_defaults(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -174,6 +174,25 @@ class SentenceTransformerEmbedder:
         return self.embed_documents([text])[0]
 
 
+class LazyEmbedder:
+    """Loads the real embedder on first use: opening an index or a no-op ingest never loads weights."""
+
+    model_id = MODEL_ID
+
+    def __init__(self, kind: str, model_path: str):
+        self.kind, self.model_path = kind, model_path
+
+    @property
+    def real(self) -> "Embedder":
+        return get_embedder(self.kind, self.model_path)
+
+    def embed_documents(self, texts: Sequence[str], **kw) -> np.ndarray:
+        return self.real.embed_documents(texts, **kw)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.real.embed_query(text)
+
+
 _IMPLEMENTATIONS = {"numpy": NumpyMiniLM, "sentence-transformers": SentenceTransformerEmbedder}
 _lock = threading.Lock()
 

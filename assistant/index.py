@@ -21,8 +21,8 @@ from typing import Callable
 
 import numpy as np
 
-from .corpus import Chunk, Source, chunk_source, corpus_hash, load_corpus
-from .embed import Embedder, get_embedder
+from .corpus import Chunk, Source, chunk_source, corpus_hash, files_hash, load_corpus
+from .embed import Embedder, LazyEmbedder
 from .claims import LedgerClaim, ledger_hash, load_ledger
 from .errors import AssistantError, IndexDamagedError, IndexMissingError
 from .settings import Settings
@@ -101,7 +101,7 @@ class IndexManager:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = get_embedder(self.settings.embedder, self.settings.model_path)
+            self._embedder = LazyEmbedder(self.settings.embedder, self.settings.model_path)
         return self._embedder
 
     @property
@@ -227,7 +227,8 @@ class IndexManager:
 
         gen = self._next_generation()
         reuse = self._reusable_vectors(old) if old else {}
-        todo = [u for u in sentences + claim_units if u.hash not in reuse]
+        # sorted by length once, so every batch pads little
+        todo = sorted((u for u in sentences + claim_units if u.hash not in reuse), key=lambda u: len(u.embed_text))
         rep.embedded = len(todo)
         vectors = dict(reuse)
         total, step = len(todo), 64
@@ -336,6 +337,11 @@ class _guard:
 def corpus_fingerprint(sources: list[Source], corpus_dir: Path) -> str:
     """Hash of every note and of the claims ledger: changes when anything ingestible changes."""
     return hashlib.sha256((corpus_hash(sources) + ledger_hash(corpus_dir)).encode()).hexdigest()
+
+
+def files_fingerprint(corpus_dir: Path) -> str:
+    """``corpus_fingerprint`` from file bytes alone (no parsing): what start-up checks staleness with."""
+    return hashlib.sha256((files_hash(corpus_dir) + ledger_hash(corpus_dir)).encode()).hexdigest()
 
 
 def tqdm_progress(desc: str = "embedding"):

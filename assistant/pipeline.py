@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Callable
 
-from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableLambda
 
 from . import caveats as caveat_rules
 from .answer import Answer, ComposerConfig, GroundedComposer, render_sections
@@ -125,26 +125,27 @@ class Assistant:
             return self._open_once(rebuild=True)
 
     def _open_once(self, rebuild: bool = False) -> Snapshot:
-        if self.auto_ingest and (rebuild or self._needs_ingest()):
+        """Open the current generation; build or refresh it first when missing or stale."""
+        from .index import files_fingerprint
+
+        opened = None
+        if not rebuild:
+            try:
+                opened = self.index.open_current()
+            except IndexDamagedError:
+                raise
+            except AssistantError:
+                if not self.auto_ingest:
+                    raise
+        stale = opened is not None and opened[3].get("corpus_hash") != files_fingerprint(self.settings.corpus_dir)
+        if self.auto_ingest and (opened is None or stale):
             self.say("building the index (first run or corpus changed)…")
             rep = self.index.ingest(rebuild=rebuild, progress=tqdm_progress())
             self.say(rep.summary())
-        chunks, sents, claims, man = self.index.open_current()
+            opened = self.index.open_current()
+        chunks, sents, claims, man = opened
         with _storage_errors():
             return Snapshot.load(chunks, sents, claims, man["generation"])
-
-    def _needs_ingest(self) -> bool:
-        from .corpus import load_corpus
-        from .index import corpus_fingerprint
-
-        try:
-            *_, man = self.index.open_current()
-        except IndexDamagedError:
-            raise
-        except AssistantError:
-            return True
-        sources = load_corpus(self.settings.corpus_dir)
-        return man.get("corpus_hash") != corpus_fingerprint(sources, self.settings.corpus_dir)
 
     @property
     def loaded(self) -> bool:
@@ -177,8 +178,8 @@ class Assistant:
 
     def _make_chain(self, retriever) -> Runnable:
         """retriever -> composer, as one runnable: any LangChain retriever or composer drops in."""
-        return (RunnablePassthrough.assign(docs=RunnableLambda(lambda x: x["query"]) | retriever)
-                | RunnableLambda(self._compose_step))
+        return (RunnableLambda(lambda x: {**x, "docs": retriever.invoke(x["query"])}, name="retrieve")
+                | RunnableLambda(self._compose_step, name="compose"))
 
     def use_retriever(self, retriever) -> None:
         """Swap the retriever (e.g. a baseline or a deliberately bad one in tests)."""

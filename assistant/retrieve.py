@@ -37,11 +37,11 @@ class Snapshot:
     claim_keys: list[tuple[str, int]] = field(default_factory=list)  # (ledger claim id, text position) per vector
     claim_emb: np.ndarray | None = None
     generation: int = 0
-    sentence_store: VectorStore | None = None
     bm25: BM25Okapi = field(init=False)
     idf: dict[str, float] = field(init=False)
     sents_by_chunk: dict[str, list[int]] = field(init=False)
     sents_by_source: dict[str, list[int]] = field(init=False)
+    sent_terms: list[frozenset] = field(init=False)
     chunk_pos: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -57,6 +57,7 @@ class Snapshot:
         for i, m in enumerate(self.sent_metas):
             self.sents_by_chunk.setdefault(m["chunk_id"], []).append(i)
         self.chunk_pos = {cid: i for i, cid in enumerate(self.chunk_ids)}
+        self.sent_terms = [frozenset(terms(t)) for t in self.sent_texts]  # for lexical scoring at answer time
         self.sents_by_source: dict[str, list[int]] = {}
         for i, m in enumerate(self.sent_metas):
             self.sents_by_source.setdefault(m["source_id"], []).append(i)
@@ -74,8 +75,7 @@ class Snapshot:
             if kemb is not None:
                 claim_keys, claim_emb = [(m["claim_id"], int(m["k"])) for m in kmetas], kemb
         return cls(chunk_store, cids, ctexts, cmetas, [sids[i] for i in order], [stexts[i] for i in order],
-                   [smetas[i] for i in order], np.ascontiguousarray(semb), claim_keys, claim_emb, generation,
-                   sentence_store)
+                   [smetas[i] for i in order], np.ascontiguousarray(semb), claim_keys, claim_emb, generation)
 
     def source_ids(self) -> set[str]:
         return {m["source_id"] for m in self.chunk_metas}
@@ -131,11 +131,10 @@ class HybridRetriever(BaseRetriever):
         chunk_hits = snap.chunk_store.query(qv, self.dense_k)
         dense_sim = {h.id: h.similarity for h in chunk_hits}
         rankings = [[h.id for h in chunk_hits]]
-        if snap.sentence_store is not None:  # a chunk also ranks by its best sentence
-            best = self._best_sentences(snap, qv)
-            rankings.append(sorted(best, key=lambda cid: -best[cid])[: self.dense_k])
-            for cid, sim in best.items():
-                dense_sim[cid] = max(dense_sim.get(cid, -1.0), sim)
+        best = self._best_sentences(snap, qv)  # a chunk also ranks by its best sentence
+        rankings.append(sorted(best, key=lambda cid: -best[cid])[: self.dense_k])
+        for cid, sim in best.items():
+            dense_sim[cid] = max(dense_sim.get(cid, -1.0), sim)
         q_terms = terms(query)
         lex_scores = snap.bm25.get_scores(q_terms) if q_terms else np.zeros(len(snap.chunk_ids))
         lex_order = [snap.chunk_ids[i] for i in np.argsort(-lex_scores)[: self.lexical_k] if lex_scores[i] > 0]
@@ -149,10 +148,16 @@ class HybridRetriever(BaseRetriever):
         return docs
 
     def _best_sentences(self, snap: Snapshot, qv: np.ndarray) -> dict[str, float]:
-        """Chunk -> similarity of its best sentence among the nearest sentences
-        (a paragraph answers a question when one of its sentences does)."""
+        """Chunk -> similarity of its best sentence among the nearest sentences (a paragraph answers a
+        question when one of its sentences does).  Exact search over the sentence vectors the snapshot
+        loaded from the store: one 1k x 384 product, far cheaper than a second store query."""
+        if not len(snap.sent_ids):
+            return {}
+        sims = snap.sent_emb @ qv
+        k = min(self.dense_k * 3, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k]
         best: dict[str, float] = {}
-        for h in snap.sentence_store.query(qv, self.dense_k * 3):
-            cid = h.metadata["chunk_id"]
-            best[cid] = max(best.get(cid, -1.0), h.similarity)
+        for i in top[np.argsort(-sims[top])]:
+            cid = snap.sent_metas[i]["chunk_id"]
+            best[cid] = max(best.get(cid, -1.0), float(sims[i]))
         return best

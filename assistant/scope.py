@@ -59,7 +59,7 @@ class SpellFixer:
         self.vocab = {w for w in vocabulary if len(w) >= 3}
         self.cutoff = cutoff
         self._by_key: dict[tuple[str, int], list[str]] = {}
-        for w in self.vocab:
+        for w in sorted(self.vocab):  # sorted: the same correction in every process (set order is hashed)
             self._by_key.setdefault((w[0], len(w)), []).append(w)
         self.fix_word = lru_cache(maxsize=4096)(self._fix_word)
 
@@ -68,7 +68,7 @@ class SpellFixer:
         if len(w) < 4 or w in self.vocab:
             return word
         best, best_r = word, self.cutoff
-        for first in {w[0], w[1] if len(w) > 1 else w[0]}:
+        for first in dict.fromkeys((w[0], w[1] if len(w) > 1 else w[0])):
             for n in range(len(w) - 2, len(w) + 3):
                 for cand in self._by_key.get((first, n), ()):
                     m = SequenceMatcher(None, w, cand)
