@@ -116,11 +116,11 @@ def cmd_batch(args) -> int:
 def cmd_eval(args) -> int:
     from pathlib import Path
 
-    from .evaluation import CATEGORIES_DEFAULT, GATES_DEFAULT, check_gates, compare, load_cases, load_gates, run_eval
+    from .evaluation import CASES_DEFAULT, GATES_DEFAULT, check_gates, compare, load_cases, load_gates, run_eval
     from .index import tqdm_progress
     from .report import table, write_markdown, write_ragas, write_results
 
-    case_files = [Path(p) for p in (args.cases or [CATEGORIES_DEFAULT])]
+    case_files = [Path(p) for p in (args.cases or [CASES_DEFAULT])]
     cases = load_cases(case_files)
     baseline = None
     if args.baseline:

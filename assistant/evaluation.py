@@ -18,7 +18,7 @@ import yaml
 from .errors import AssistantError
 from .text import normalise, split_sentences, terms
 
-CATEGORIES_DEFAULT = Path(__file__).resolve().parents[1] / "evals" / "cases.yaml"
+CASES_DEFAULT = Path(__file__).resolve().parents[1] / "evals" / "cases.yaml"
 GATES_DEFAULT = Path(__file__).resolve().parents[1] / "evals" / "gates.yaml"
 K = 5
 SUPPORT_THRESHOLD = 0.6

@@ -117,7 +117,7 @@ class Assistant:
     def _open(self) -> Snapshot:
         try:
             return self._open_once()
-        except IndexDamagedError as e:
+        except IndexDamagedError:
             if not self.auto_ingest:
                 raise
             moved = self.index.quarantine()

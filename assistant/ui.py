@@ -19,12 +19,16 @@ import re
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import gradio as gr
 
 from . import feedback
 from .errors import AssistantError
+from .render import (TABLE_HEADERS, VERDICTS, _EXTRAS, _e, _friendly, _text, answer_pieces, caveats_html,  # noqa: F401
+                     economy_chart, evidence_rows, pipeline_history, render_answer, sources_html, split_message,
+                     verdict_badge)
 from .settings import Settings
 
 if TYPE_CHECKING:  # imported lazily at run time: keeps `import app` light
@@ -45,25 +49,7 @@ CLAIM_EXAMPLES = ["Lifting heavy makes runners bulky", "Strength training improv
 STATUS_LOADING = "Loading the search index…"
 STATUS_BUILDING = "Building the search index (first run, ~15 s)…"
 CHECK_PREFIX = re.compile(r"^\s*check\s*:\s*", re.I)
-MAX_PIECES = 3
 STREAM_DELAY = 0.01  # seconds between streamed pieces of an answer (a visible stream, not a slow one)
-VERDICTS = {  # verdict -> (label, css class)
-    "supported": ("Supported", "supported"),
-    "mixed": ("Mixed evidence", "mixed"),
-    "not-supported": ("Not supported", "not-supported"),
-    "no-evidence": ("No evidence in my sources", "no-evidence"),
-}
-DESIGN_LABELS = {
-    "rct": "Randomised controlled trial", "controlled-trial": "Controlled trial", "pre-post": "Pre–post study",
-    "cohort": "Cohort study", "meta-analysis": "Meta-analysis", "systematic-review": "Systematic review",
-    "narrative-review": "Narrative review", "position-stand": "Position stand", "infographic": "Infographic",
-    "article": "The article", "review-summary": "Evidence review",
-}
-_EXTRAS = '\n\n<div class="rsa-extras">'
-_NOTICE_RE = re.compile(r'^<div class="rsa-(notice|verdict)">.*?</div>\n\n', re.S)
-_SOURCE_RE = re.compile(r'data-source="([^"]+)"')
-
-
 # -- the assistant, loaded once in the background --------------------------------------
 class Service:
     """Owns the (lazily loaded) Assistant, the corpus metadata and the load status."""
@@ -138,235 +124,6 @@ class Service:
 
 
 # -- rendering -----------------------------------------------------------------------
-def _e(text) -> str:
-    return html.escape(str(text or ""), quote=True)
-
-
-def design_label(meta: dict) -> str:
-    """The study design as the front matter words it; "The article" / "Evidence review" for the others."""
-    if meta.get("type") == "study" and meta.get("design"):
-        return meta["design"]
-    return DESIGN_LABELS.get(meta.get("type") if meta.get("type") in ("article", "review-summary")
-                             else meta.get("design_class") or "", "")
-
-
-def _surname(author: str) -> str:
-    """"Støren Ø" -> "Støren", "van der Vlist AC" -> "van der Vlist"; an organisation -> its initials (ACSM)."""
-    tokens = str(author).replace(",", " ").split()
-    if len(tokens) >= 2 and tokens[-1].isupper() and len(tokens[-1]) <= 4:
-        return " ".join(tokens[:-1])
-    initials = "".join(t[0] for t in tokens if t[:1].isupper())
-    return initials if len(tokens) > 2 and len(initials) >= 2 else " ".join(tokens)
-
-
-def short_name(sid: str, meta: dict) -> str:
-    """"Støren et al. 2008" from the first author's surname and the year, else the title."""
-    authors = meta.get("authors") or []
-    if authors and meta.get("year"):
-        name = _surname(authors[0])
-        if len(authors) == 2:
-            name = f"{name} and {_surname(authors[1])}"
-        elif len(authors) > 2:
-            name = f"{name} et al."
-        return f"{name} {meta['year']}"
-    return meta.get("title") or sid
-
-
-def verdict_badge(verdict: str | None) -> str:
-    label, cls = VERDICTS.get(verdict or "", ("", ""))
-    if not label:
-        return ""
-    return f'<span class="rsa-badge rsa-{cls}" data-verdict="{_e(verdict)}">{_e(label)}</span>'
-
-
-def caveats_html(caveats: list[dict]) -> str:
-    if not caveats:
-        return ""
-    if len(caveats) == 1:
-        title, body = "Caveat", f"<p>{_e(caveats[0]['text'])}</p>"
-    else:
-        title, body = "Caveats", "<ul>" + "".join(f"<li>{_e(c['text'])}</li>" for c in caveats) + "</ul>"
-    return f'<div class="rsa-caveat" role="note"><div class="rsa-caveat-title">{title}</div>{body}</div>'
-
-
-def source_kind(meta: dict) -> str:
-    """A short label for the kind of source: "Randomised controlled trial", "Meta-analysis", "The article"…"""
-    kind = meta.get("type") if meta.get("type") in ("article", "review-summary") else meta.get("design_class")
-    return DESIGN_LABELS.get(kind or "", "Source")
-
-
-def sources_html(citations: list[dict], meta: dict[str, dict]) -> str:
-    """Each citation as a collapsible <details>: a one-line summary (number, source, year, kind) and
-    the full title, design, the quoted passage and a link inside."""
-    if not citations:
-        return ""
-    rows = []
-    for c in citations:
-        m = meta.get(c["source_id"], {})
-        kind = source_kind(m)
-        if m.get("type") == "study":
-            name = short_name(c["source_id"], m)
-        else:
-            name = kind
-            kind = ""
-        label = " · ".join(x for x in (kind, str(m.get("year") or "") if m.get("type") != "study" else "") if x)
-        url = c.get("url") or m.get("url")
-        if url:
-            link = f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">Open the source ↗</a>'
-        else:
-            link = '<span class="rsa-muted">{}</span>'.format(
-                "From the article itself" if m.get("type") == "article" else "A summary of the research in this collection")
-        design = m.get("design") if m.get("type") == "study" else ""
-        rows.append(
-            f'<details class="rsa-source" data-source="{_e(c["source_id"])}">'
-            f'<summary><span class="rsa-n">[{int(c["n"])}]</span> <span class="rsa-sname">{_e(name)}</span>'
-            + (f'<span class="rsa-kind"> · {_e(label)}</span>' if label else "")
-            + f'<span class="rsa-stitle">{_e(c["title"])}</span></summary>'
-            + (f'<div class="rsa-design">{_e(design)}</div>' if design else "")
-            + f'<blockquote>“{_e(c["quote"])}”</blockquote>'
-            f'<div class="rsa-link">{link}</div></details>')
-    return f'<div class="rsa-sources"><div class="rsa-sources-title">Sources</div>{"".join(rows)}</div>'
-
-
-def render_answer(ans: dict, meta: dict[str, dict], body: str | None = None) -> str:
-    """An answer as chat Markdown: notice/verdict, the answer text with [n] markers, then
-    one HTML block (no blank lines inside) holding the caveats and the sources."""
-    head = ""
-    if ans.get("verdict"):
-        head += f'<div class="rsa-verdict">{verdict_badge(ans["verdict"])}</div>\n\n'
-    if ans.get("notice"):
-        head += f'<div class="rsa-notice">{_e(ans["notice"])}</div>\n\n'
-    text = ans["answer"] if body is None else body
-    if body is not None:
-        return head + text
-    extras = caveats_html(ans.get("caveats") or []) + sources_html(ans.get("citations") or [], meta)
-    # The extras block is always there on the final render (empty for a refusal): it marks the answer complete.
-    return head + text + f"{_EXTRAS}{extras}</div>"
-
-
-def answer_pieces(text: str) -> list[str]:
-    """The answer cut into growing prefixes, a sentence or list item at a time."""
-    parts = [p for p in re.split(r"(?<=\n)|(?<=[.!?]) (?=[A-Z“\"(])|(?<=\]) (?=[A-Z“\"(])", text) if p]
-    out, acc = [], ""
-    for p in parts:
-        acc += p if (acc.endswith(("\n", " ")) or not acc) else " " + p
-        out.append(acc)
-    if out and out[-1] != text:
-        out.append(text)
-    if len(out) > MAX_PIECES:  # each streamed piece re-sends the chat: a few growing pieces read as a stream
-        step = len(out) / MAX_PIECES
-        out = [out[min(len(out) - 1, int(round((i + 1) * step)) - 1)] for i in range(MAX_PIECES)]
-    return out or [text]
-
-
-def split_message(content: str) -> tuple[str, list[str]]:
-    """A rendered assistant message -> (the answer text, cited source ids)."""
-    sources = list(dict.fromkeys(_SOURCE_RE.findall(content)))
-    text = content.split(_EXTRAS, 1)[0]
-    while (m := _NOTICE_RE.match(text)):
-        text = text[m.end():]
-    return text.strip(), sources
-
-
-def _text(content) -> str:
-    from .pipeline import message_text
-
-    return message_text(content)
-
-
-def pipeline_history(history: list) -> list[dict]:
-    """Chatbot messages -> the assistant's history (plain text, user text un-escaped)."""
-    out = []
-    for turn in history or []:
-        if not isinstance(turn, dict) or turn.get("role") not in ("user", "assistant"):
-            continue
-        text = _text(turn.get("content"))
-        text = html.unescape(text) if turn["role"] == "user" else split_message(text)[0]
-        if text.strip():
-            out.append({"role": turn["role"], "content": text})
-    return out
-
-
-def _friendly(e: Exception) -> str:
-    msg = str(e).strip() or "something went wrong"
-    return msg[0].upper() + msg[1:]
-
-
-# -- evidence tab ------------------------------------------------------------------------
-TABLE_HEADERS = ["Source", "Year", "Design", "Population", "Key finding", "Link"]
-
-
-def evidence_rows(meta: dict[str, dict], query: str = "") -> list[list]:
-    words = [w for w in re.split(r"\s+", (query or "").lower()) if w]
-    rows = []
-    order = {"article": 0, "review-summary": 1}
-    for sid, m in sorted(meta.items(), key=lambda kv: (order.get(kv[1].get("type"), 2), -(kv[1].get("year") or 0), kv[0])):
-        title = m.get("title") or sid
-        name = short_name(sid, m)
-        source = f"**{name}** — {title}" if name != title else f"**{title}**"
-        design = design_label(m)
-        hay = " ".join(str(x) for x in (sid, title, name, m.get("year") or "", design, m.get("population") or "",
-                                        m.get("key_finding") or "", m.get("intervention") or "",
-                                        " ".join(m.get("tags") or []))).lower()
-        if words and not all(w in hay for w in words):
-            continue
-        url = m.get("url")
-        rows.append([source, str(m.get("year") or "—"), design, m.get("population") or "—",
-                     m.get("key_finding") or "—", f"[Open ↗]({url})" if url else "—"])
-    return rows
-
-
-def economy_chart(meta: dict[str, dict]):
-    """Running-economy change per study (matplotlib): improvement %, 'no change' at 0."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    items = []
-    for sid, m in meta.items():
-        res, pct = m.get("re_result"), m.get("re_improvement_pct")
-        if res == "no-change":
-            items.append((short_name(sid, m), 0.0, "no-change", False))
-        elif isinstance(pct, (int, float)) and res in ("improved", "mixed"):
-            items.append((short_name(sid, m), float(pct), res, bool(m.get("secondary"))))
-    items.sort(key=lambda x: (x[1], x[0]))
-    colours = {"improved": "#0d9488", "mixed": "#d97706", "no-change": "#94a3b8"}
-    fig, ax = plt.subplots(figsize=(8, 0.34 * max(len(items), 4) + 1.3), dpi=110)
-    if not items:
-        ax.text(0.5, 0.5, "No running-economy results in the corpus", ha="center", va="center")
-        ax.axis("off")
-        return fig
-    names = [i[0] for i in items]
-    values = [i[1] for i in items]
-    bars = ax.barh(names, [v if v else 0.12 for v in values], color=[colours[i[2]] for i in items], height=0.62)
-    top = max(values + [1.0])
-    for bar, (_, v, kind, secondary) in zip(bars, items):
-        label = "no change" if kind == "no-change" else f"{v:g}%" + (" (mixed)" if kind == "mixed" else "")
-        if secondary:
-            label += " [secondary source]"  # the figure comes from another paper's summary
-        ax.text(bar.get_width() + top * 0.015, bar.get_y() + bar.get_height() / 2, label, va="center",
-                fontsize=9, color="#334155" if kind != "no-change" else "#64748b",
-                fontstyle="italic" if kind == "no-change" else "normal")
-    ax.set_xlim(0, top * 1.45)
-    ax.set_xlabel("Running-economy improvement (%)")
-    ax.set_title("Evidence at a glance: running-economy change per study", loc="left", fontsize=11, pad=10)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.tick_params(axis="y", length=0)
-    ax.grid(axis="x", color="#e2e8f0", linewidth=0.8)
-    ax.set_axisbelow(True)
-    from matplotlib.patches import Patch
-
-    kinds = [k for k in ("improved", "mixed", "no-change") if any(i[2] == k for i in items)]
-    ax.legend(handles=[Patch(color=colours[k], label=k.replace("-", " ")) for k in kinds], loc="lower right",
-              frameon=False, fontsize=9)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
-
-
-# -- styling ---------------------------------------------------------------------------
 THEME = gr.themes.Soft(
     primary_hue="teal", secondary_hue="amber", neutral_hue="slate",
     font=["Inter", "ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
@@ -376,94 +133,7 @@ THEME = gr.themes.Soft(
     button_primary_text_color="white", button_primary_background_fill_dark="*primary_600",
 )
 
-CSS = """
-.gradio-container { max-width: 1080px !important; margin: 0 auto !important; }
-#rsa-top { align-items: center; flex-wrap: wrap; }
-#rsa-header-block { flex: 5 1 330px !important; }
-#rsa-status { flex: 1 0 auto !important; width: auto !important; min-width: 0 !important; }
-#rsa-header { padding: 14px 2px 2px; }
-#rsa-header h1 { font-size: 1.75rem; margin: 0; line-height: 1.2; display: flex; align-items: center; gap: .5em;
-  letter-spacing: -.01em; }
-#rsa-header .rsa-logo { display: inline-flex; flex: none; width: 2.3rem; height: 2.3rem; border-radius: 12px;
-  align-items: center; justify-content: center; background: linear-gradient(135deg, #0f766e, #14b8a6); color: #fff;
-  box-shadow: 0 2px 8px rgba(13, 148, 136, .35); }
-#rsa-header p { margin: .4em 0 0; color: var(--body-text-color-subdued); font-size: 1rem; max-width: none; }
-#rsa-status { display: flex; justify-content: flex-end; }
-.rsa-pill { display: inline-flex; align-items: center; gap: .45em; padding: .25em .8em; border-radius: 999px;
-  font-size: .82rem; background: var(--background-fill-primary); border: 1px solid var(--border-color-primary);
-  color: var(--body-text-color-subdued); white-space: nowrap; }
-.rsa-dot { width: .55em; height: .55em; border-radius: 50%; background: #16a34a; display: inline-block; }
-.rsa-dot.busy { background: #d97706; animation: rsa-pulse 1s infinite alternate; }
-.rsa-dot.bad { background: #dc2626; }
-@keyframes rsa-pulse { from { opacity: .35; } to { opacity: 1; } }
-#rsa-chat .placeholder { text-align: center; }
-#rsa-chat .message-wrap { padding-right: 26px; }
-#rsa-chat .examples { gap: 10px; }
-#rsa-chat .example { border: 1px solid var(--border-color-primary) !important; border-radius: 12px !important;
-  background: var(--background-fill-secondary) !important; padding: 12px 14px !important; transition: border-color .15s; }
-#rsa-chat .example:hover { border-color: #14b8a6 !important; }
-.rsa-tip { font-size: .85rem; color: var(--body-text-color-subdued); padding: 0 4px; }
-.rsa-caveat { background: #fffbeb; border: 1px solid #fcd34d; border-left: 4px solid #f59e0b; border-radius: 10px;
-  padding: .6em .9em; margin: 1em 0 .7em; color: #78350f; }
-.rsa-caveat-title { font-weight: 700; margin-bottom: .25em; display: flex; align-items: center; gap: .45em; }
-.rsa-caveat-title::before { content: "!"; display: inline-flex; align-items: center; justify-content: center;
-  width: 1.2em; height: 1.2em; border-radius: 50%; background: #f59e0b; color: #fff; font-size: .85em; font-weight: 800; }
-.rsa-caveat ul { margin: 0 !important; padding-left: 1.1em !important; list-style: disc; }
-.rsa-caveat p { margin: 0 !important; }
-.rsa-caveat li { margin: .2em 0 !important; }
-.rsa-notice, .rsa-error { border-radius: 10px; padding: .5em .85em; display: flex; gap: .5em; align-items: baseline; }
-.rsa-notice { background: #eff6ff; border: 1px solid #bfdbfe; color: #1e3a8a; }
-.rsa-notice::before { content: "i"; font-weight: 800; font-style: italic; font-family: Georgia, serif; }
-.rsa-error { background: #fef2f2; border: 1px solid #fecaca; color: #991b1b; }
-.rsa-sources { margin-top: .7em; }
-.rsa-sources-title { font-weight: 700; font-size: .75rem; text-transform: uppercase; letter-spacing: .08em;
-  color: var(--body-text-color-subdued); margin: .4em 0 .35em; }
-details.rsa-source { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: .5em .8em;
-  margin: .4em 0; background: var(--background-fill-primary); transition: border-color .15s; }
-details.rsa-source:hover, details.rsa-source[open] { border-color: #5eead4; }
-details.rsa-source summary { cursor: pointer; font-weight: 600; line-height: 1.35; }
-details.rsa-source .rsa-n { color: #0f766e; font-weight: 700; margin-right: .15em; }
-details.rsa-source .rsa-kind { font-weight: 400; color: var(--body-text-color-subdued); }
-details.rsa-source .rsa-stitle { display: block; font-weight: 400; font-size: .88em; color: var(--body-text-color-subdued);
-  margin: .1em 0 0 1.1em; display: -webkit-box; -webkit-line-clamp: 1; -webkit-box-orient: vertical; overflow: hidden; }
-details.rsa-source[open] .rsa-stitle { -webkit-line-clamp: unset; color: var(--body-text-color); font-weight: 600; }
-.rsa-extras { overflow-wrap: anywhere; }
-#rsa-chat .message-row, #rsa-chat .flex-wrap, #rsa-chat .message { min-width: 0; }
-details.rsa-source .rsa-design { font-size: .85em; color: var(--body-text-color-subdued); margin: .3em 0 0 1.1em; }
-details.rsa-source blockquote { margin: .55em 0 .35em !important; padding: .15em .85em !important;
-  border-left: 3px solid #14b8a6 !important; font-style: italic; }
-details.rsa-source .rsa-link { font-size: .9em; }
-details.rsa-source .rsa-link a { color: #0f766e; font-weight: 600; text-decoration: none; }
-.rsa-muted { color: var(--body-text-color-subdued); }
-#rsa-table * { font-family: var(--font) !important; }
-#rsa-table .body-cell, #rsa-table td { font-size: .86rem; }
-#rsa-table a { color: #0f766e !important; font-weight: 600; text-decoration: none; }
-.rsa-badge { display: inline-block; padding: .3em .95em; border-radius: 999px; color: #fff; font-weight: 700;
-  letter-spacing: .02em; font-size: .95rem; }
-.rsa-supported { background: #16a34a; }
-.rsa-mixed { background: #d97706; }
-.rsa-not-supported { background: #dc2626; }
-.rsa-no-evidence { background: #6b7280; }
-#rsa-verdict .rsa-verdict-row { display: flex; align-items: center; gap: .8em; flex-wrap: wrap; padding: .4em 0; }
-#rsa-evidence { padding: 0 2px; }
-#rsa-footer { text-align: center; color: var(--body-text-color-subdued); font-size: .85rem; padding: 12px 8px 2px;
-  border-top: 1px solid var(--border-color-primary); margin-top: 6px; }
-.dark .rsa-caveat { background: #3a2a07; color: #fde68a; border-color: #a16207; }
-.dark .rsa-notice { background: #172554; color: #bfdbfe; border-color: #1e40af; }
-.dark .rsa-error { background: #450a0a; color: #fecaca; border-color: #991b1b; }
-@media (max-width: 640px) {
-  #rsa-top { gap: 6px !important; }
-  #rsa-header { padding-top: 4px; }
-  #rsa-header h1 { font-size: 1.3rem; }
-  #rsa-header .rsa-logo { width: 2rem; height: 2rem; }
-  #rsa-header p { font-size: .88rem; }
-  #rsa-status { justify-content: flex-start; }
-  #rsa-chat { height: 66vh !important; }
-  #rsa-chat .message-row { margin: 12px 4px 8px !important; max-width: calc(100% - 8px) !important; }
-  #rsa-chat .bubble-wrap { padding-top: 6px !important; }
-}
-"""
-
+CSS = (Path(__file__).parent / "data" / "app.css").read_text(encoding="utf-8")
 
 LOGO_SVG = ('<svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="2.4" '
             'stroke-linecap="round" aria-hidden="true"><path d="M6.5 6.5v11M17.5 6.5v11M3 9.5v5M21 9.5v5M6.5 12h11"/></svg>')

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import load_corpus
-from assistant.errors import CorpusError, IndexDamagedError
+from assistant.errors import IndexDamagedError
 from assistant.index import IndexManager
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
