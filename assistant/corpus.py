@@ -126,10 +126,8 @@ def parse_file(path: Path) -> Source:
     fm_lines = lines[1:end]
     try:
         meta = yaml.load("\n".join(fm_lines), Loader=YAML_LOADER)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+    except yaml.YAMLError:
+        line, problem = _yaml_error("\n".join(fm_lines))
         raise CorpusError(f"{path}:{line}: invalid YAML front matter: {problem}") from None
     if not isinstance(meta, dict):
         raise CorpusError(f"{path}:2: front matter must be a mapping of fields")
@@ -141,6 +139,18 @@ def parse_file(path: Path) -> Source:
     if errors:
         raise CorpusError("\n".join(errors))
     return Source(meta["id"], path, meta, body, sections, hashlib.sha256(raw).hexdigest())
+
+
+def _yaml_error(text: str) -> tuple[int, str]:
+    """(file line, problem) of a YAML error, from the pure-Python parser, whose marks point at the
+    line to fix (the C parser can point past it).  Only runs on the error path."""
+    try:
+        yaml.load(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "context_mark", None) or getattr(e, "problem_mark", None)
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        return (mark.line + 2 if mark else 1), problem
+    return 1, "unparseable"
 
 
 def _validate(path: Path, meta: dict, fm_lines: list[str]) -> list[str]:

@@ -73,7 +73,7 @@ def test_secondary_facts_are_labelled():
     ("", 1, "empty file"),
     ("no front matter here\n", 1, "missing YAML front matter"),
     ("---\nid: x\n", 1, "not closed"),
-    ("---\nid: storen-2008\ntitle: [unclosed\ntype: study\n---\nbody\n", 4, "invalid YAML"),
+    ("---\nid: storen-2008\ntitle: [unclosed\ntype: study\n---\nbody\n", 3, "invalid YAML"),  # the line of the unclosed [
 ])
 def test_structural_errors_name_file_and_line(tmp_path, content, line, message):
     p = write(tmp_path, "storen-2008.md", content)
