@@ -10,6 +10,7 @@ The same code runs on the embedded store and on a Chroma server.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -193,14 +194,32 @@ class IndexManager:
         """Validate the corpus, then build a new generation beside the current one and switch to it.
         A store too damaged to open is moved aside (embedded) and rebuilt from scratch."""
         sources = load_corpus(self.settings.corpus_dir) if sources is None else sources  # fail before touching the index
-        try:
-            with _guard("update"):
-                return self._ingest(rebuild, progress, sources)
-        except IndexDamagedError:
-            if self.quarantine() is None:
-                raise
-            with _guard("rebuild"):
-                return self._ingest(True, progress, sources)
+        with self._ingest_lock():  # one ingest at a time on this machine: no lost generation swaps
+            try:
+                with _guard("update"):
+                    return self._ingest(rebuild, progress, sources)
+            except IndexDamagedError:
+                if self.quarantine() is None:
+                    raise
+                with _guard("rebuild"):
+                    return self._ingest(True, progress, sources)
+
+    @contextlib.contextmanager
+    def _ingest_lock(self):
+        import fcntl
+
+        data = Path(self.settings.data_dir)
+        data.mkdir(parents=True, exist_ok=True)
+        with open(data / ".ingest.lock", "a+") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                print("waiting for another ingest to finish…", file=sys.stderr)
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _ingest(self, rebuild: bool, progress, sources: list[Source]) -> IngestReport:
         t0 = time.perf_counter()
