@@ -121,6 +121,7 @@ class GroundedComposer:
         self.config = config or ComposerConfig()
         self.refusal_text = refusal_text
         self.names = source_names(sorted(snapshot.sents_by_source))
+        self.quotable = [_clean_candidate(t) for t in snapshot.sent_texts]  # once per index, not per question
 
     def candidates(self, question: str, docs: list[Document], context: str | None = None) -> list[Candidate]:
         """Score every sentence of the retrieved chunks.  For a follow-up, ``context`` is the
@@ -149,9 +150,9 @@ class GroundedComposer:
                 continue
             sims = snap.sent_emb[idxs] @ qv
             for i, sim in zip(idxs, sims):
-                text = snap.sent_texts[i]
-                if not _clean_candidate(text):
+                if not self.quotable[i]:
                     continue
+                text = snap.sent_texts[i]
                 lex = sum(snap.idf.get(t, 1.0) for t in q_terms & snap.sent_terms[i]) / q_weight
                 score = cfg.w_semantic * float(sim) + cfg.w_lexical * lex + cfg.w_rank * rank + cfg.prior(snap.sent_metas[i])
                 if wanted and any(g.search(text) for g in wanted):
@@ -213,7 +214,7 @@ class GroundedComposer:
         q_weight = sum(snap.idf.get(t, 1.0) for t in q_terms) or 1.0
         best: list[Candidate] = []
         for sid in source_ids:
-            idxs = [i for i in snap.sents_by_source.get(sid, []) if _clean_candidate(snap.sent_texts[i])]
+            idxs = [i for i in snap.sents_by_source.get(sid, []) if self.quotable[i]]
             if not idxs:
                 continue
             sims = snap.sent_emb[idxs] @ qv
