@@ -65,6 +65,7 @@ class ComposerConfig:
     w_lexical: float = 0.25
     w_rank: float = 0.15
     answer_type_bonus: float = 0.06
+    heading_bonus: float = 0.08   # times the share of the question's terms in the sentence's section heading
     named_source_bonus: float = 0.15  # the question names this study ("What did Støren find?")
     overview_bonus: float = 0.3       # ...and asks nothing more specific: its Summary, in order
     keep_ratio: float = 0.70
@@ -122,6 +123,15 @@ class GroundedComposer:
         self.refusal_text = refusal_text
         self.names = source_names(sorted(snapshot.sents_by_source))
         self.quotable = [_clean_candidate(t) for t in snapshot.sent_texts]  # once per index, not per question
+        self._headings: dict[str, frozenset] = {}
+
+    def _heading_terms(self, heading: str) -> frozenset:
+        """Terms of a section heading ("Why heavy, and not light?"), skipping the notes' fixed headings."""
+        if heading not in self._headings:
+            generic = heading in {"Summary", "What was done", "What was found", "Limitations",
+                                  "How it bears on the article", "Overview", "Introduction"}
+            self._headings[heading] = frozenset() if generic else frozenset(terms(heading))
+        return self._headings[heading]
 
     def candidates(self, question: str, docs: list[Document], context: str | None = None) -> list[Candidate]:
         """Score every sentence of the retrieved chunks.  For a follow-up, ``context`` is the
@@ -155,6 +165,9 @@ class GroundedComposer:
                 text = snap.sent_texts[i]
                 lex = sum(snap.idf.get(t, 1.0) for t in q_terms & snap.sent_terms[i]) / q_weight
                 score = cfg.w_semantic * float(sim) + cfg.w_lexical * lex + cfg.w_rank * rank + cfg.prior(snap.sent_metas[i])
+                heading = self._heading_terms(snap.sent_metas[i].get("section", ""))
+                if heading:
+                    score += cfg.heading_bonus * sum(snap.idf.get(t, 1.0) for t in q_terms & heading) / q_weight
                 if wanted and any(g.search(text) for g in wanted):
                     score += cfg.answer_type_bonus
                 if snap.sent_metas[i]["source_id"] in named:
