@@ -89,6 +89,7 @@ OPPOSITES = [
      {"worsen", "worsens", "worse", "hurts", "harms", "useless", "pointless", "worthless", "slower", "impairs"}),
     ({"safe", "safer"}, {"dangerous", "risky", "unsafe"}),
 ]
+EVALUATIVE = frozenset().union(*(a | b for a, b in OPPOSITES))  # words that judge ("useless"); they name no subject
 _WORDS = re.compile(r"[a-z][a-z-]*")
 
 

@@ -287,16 +287,24 @@ class IndexManager:
         meta.upsert(ids=[f"manifest-{gen}"], documents=[json.dumps(manifest)], embeddings=[_ZERO * 384])
         previous = (meta.metadata or {}).get("current")
         meta.modify(metadata={"current": gen})  # the swap: one metadata write
-        self._collect_garbage(keep={gen, previous})
+        self._collect_garbage(meta, keep={gen, previous})
         rep.generation, rep.changed = gen, True
         rep.seconds = time.perf_counter() - t0
         return rep
 
+    def _generations(self) -> dict[str, int]:
+        """Every collection of ours that belongs to a generation -> that generation's number."""
+        prefix = self.settings.collection + "-g"
+        out = {}
+        for c in self.client.list_collections():
+            name = c.name if hasattr(c, "name") else str(c)
+            g = name[len(prefix):].split("-")[0] if name.startswith(prefix) else ""
+            if g.isdigit():
+                out[name] = int(g)
+        return out
+
     def _next_generation(self) -> int:
-        names = [c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()]
-        gens = [int(n.rsplit("-g", 1)[1].split("-")[0]) for n in names
-                if n.startswith(self.settings.collection + "-g") and n.rsplit("-g", 1)[1].split("-")[0].isdigit()]
-        return max(gens, default=0) + 1
+        return max(self._generations().values(), default=0) + 1
 
     def _usable_manifest(self) -> dict | None:
         """The current manifest if its collections are intact and match the model; else None (full build)."""
@@ -323,13 +331,9 @@ class IndexManager:
         except Exception:
             pass
 
-    def _collect_garbage(self, keep: set) -> None:
-        meta = self._meta(create=True)
-        for c in self.client.list_collections():
-            name = c.name if hasattr(c, "name") else str(c)
-            tail = name[len(self.settings.collection) + 2:] if name.startswith(self.settings.collection + "-g") else ""
-            g = tail.split("-")[0]
-            if g.isdigit() and int(g) not in keep:
+    def _collect_garbage(self, meta, keep: set) -> None:
+        for name, g in self._generations().items():
+            if g not in keep:
                 self._drop(name)
                 meta.delete(ids=[f"manifest-{g}"])
 

@@ -203,8 +203,9 @@ class Assistant:
         return ans
 
     # -- public API ---------------------------------------------------------
-    def understand(self, question: str, history: list | None = None) -> tuple[Intent, str | None]:
-        """The question's intent and, for a follow-up, the previous user turn it builds on."""
+    def understand(self, question: str, history: list | None = None) -> tuple[Intent, str, str | None]:
+        """The intent to answer with, the question's own corrected text, and (for a follow-up) the
+        previous user turn it builds on — in which case the intent is that of both turns together."""
         self.load()
         intent = analyse(question, self.fixer)
         prev = last_user_turn(history)
@@ -212,14 +213,13 @@ class Assistant:
             merged = analyse(f"{prev} {question}", self.fixer)
             merged.medical = merged.medical or intent.medical
             merged.injection = intent.injection
-            return merged, prev
-        return intent, None
+            return merged, intent.text, prev
+        return intent, intent.text, None
 
     def ask(self, question: str, history: list | None = None) -> Answer:
         t0 = time.perf_counter()
         q = clean_question(question, self.settings.max_question_chars)
-        intent, prev = self.understand(q, history)
-        current = analyse(q, self.fixer).text if prev else intent.text
+        intent, current, prev = self.understand(q, history)
         if not self._looks_english(q):
             ans = Answer(question=q, answer=NOT_ENGLISH, refused=True)
         elif self._out_of_scope(intent, q):
@@ -322,9 +322,8 @@ class Assistant:
     def _unknown_subject(self, text: str) -> bool:
         """True when the claim names something the corpus never mentions (e.g. a supplement or a shoe type):
         the corpus cannot speak to it, whatever the rest of the sentence shares with a ledger claim."""
-        from .claims import OPPOSITES
+        from .claims import EVALUATIVE
         from .text import STOPWORDS
 
-        evaluative = set().union(*(a | b for a, b in OPPOSITES))  # "useless" judges; it names no new subject
-        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)} - STOPWORDS - evaluative
+        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)} - STOPWORDS - EVALUATIVE
         return any(w not in self.fixer.vocab and self.fixer.fix_word(w) == w for w in words)
