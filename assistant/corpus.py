@@ -14,7 +14,7 @@ import yaml
 
 from .errors import CorpusError
 
-TYPES = {"article", "study", "review-summary"}
+TYPES = {"article", "study", "review-summary", "guide"}  # guide: a runner-facing topic guide (corpus/guide-*.md)
 STANCES = {"supports", "qualifies", "contradicts"}
 CLAIM_IDS = {
     "re-improvement", "faster-paces", "heavy-vs-light", "no-bulk", "race-performance",
@@ -42,6 +42,7 @@ FIELDS: dict[str, tuple[tuple[type, ...], set[str]]] = {
     "tags": (_LIST, TYPES),
     "re_result": (_STR, set()),
     "re_improvement_pct": ((int, float), set()),
+    "question_types": (_LIST, {"guide"}),   # the question types (assistant/data/question_types.yaml) a guide answers
 }
 _ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: ~8x faster on the corpus
