@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from .spelling import SpellFixer  # noqa: F401 — moved; importers of scope.SpellFixer keep working
 
 DATA = Path(__file__).parent / "data"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -50,45 +51,6 @@ class Intent:
     injection: bool = False
     topics: set[str] = field(default_factory=set)
     corrections: dict[str, str] = field(default_factory=dict)
-
-
-class SpellFixer:
-    """Corrects words missing from a vocabulary to the closest known word (ratio >= cutoff)."""
-
-    def __init__(self, vocabulary: set[str], cutoff: float = 0.8):
-        self.vocab = {w for w in vocabulary if len(w) >= 3}
-        self.cutoff = cutoff
-        self._by_key: dict[tuple[str, int], list[str]] = {}
-        for w in sorted(self.vocab):  # sorted: the same correction in every process (set order is hashed)
-            self._by_key.setdefault((w[0], len(w)), []).append(w)
-        self.fix_word = lru_cache(maxsize=4096)(self._fix_word)
-
-    def _fix_word(self, word: str) -> str:
-        w = word.lower()
-        if len(w) < 4 or w in self.vocab:
-            return word
-        best, best_r = word, self.cutoff
-        for first in dict.fromkeys((w[0], w[1] if len(w) > 1 else w[0])):
-            for n in range(len(w) - 2, len(w) + 3):
-                for cand in self._by_key.get((first, n), ()):
-                    m = SequenceMatcher(None, w, cand)
-                    if m.real_quick_ratio() < best_r or m.quick_ratio() < best_r:
-                        continue  # upper bounds: cannot beat the best so far
-                    r = m.ratio()
-                    if r > best_r or (r == best_r and best == word):
-                        best, best_r = cand, r
-        return best
-
-    def fix(self, text: str) -> tuple[str, dict[str, str]]:
-        fixes: dict[str, str] = {}
-
-        def sub(m: re.Match) -> str:
-            new = self.fix_word(m.group(0))
-            if new.lower() != m.group(0).lower():
-                fixes[m.group(0)] = new
-            return new
-
-        return _WORD.sub(sub, text), fixes
 
 
 def analyse(question: str, fixer: SpellFixer | None = None) -> Intent:

@@ -1,0 +1,59 @@
+"""Spelling correction against the corpus vocabulary, scored by rapidfuzz.
+
+A word that is not in the vocabulary is replaced by the most similar known word when
+their similarity ``fuzz.ratio`` (the normalised indel similarity, 2·matches / total
+length) reaches ``cutoff``.  Only plausible candidates are compared: words that start with
+the typed word's first or second letter and whose length is within two of it.  Ties go to
+the first candidate in a fixed order (first letter, then length, then alphabetical), so
+every process corrects the same way.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+MIN_LENGTH = 4        # shorter words are never corrected ("leg", "rep", "km")
+LENGTH_SLACK = 2      # candidates differ in length by at most this much
+_EPS = 1e-9           # a ratio that is exactly the cutoff still counts, whatever the float rounding
+
+
+class SpellFixer:
+    """Corrects words missing from a vocabulary to the closest known word (ratio >= cutoff)."""
+
+    def __init__(self, vocabulary: set[str], cutoff: float = 0.8):
+        self.vocab = {w for w in vocabulary if len(w) >= 3}
+        self.cutoff = cutoff
+        self._by_key: dict[tuple[str, int], list[str]] = {}
+        for w in sorted(self.vocab):  # sorted: the same correction in every process (set order is hashed)
+            self._by_key.setdefault((w[0], len(w)), []).append(w)
+        self.fix_word = lru_cache(maxsize=4096)(self._fix_word)
+
+    def candidates(self, w: str) -> list[str]:
+        """Known words worth comparing with ``w`` (lower case), in tie-break order."""
+        out: list[str] = []
+        for first in dict.fromkeys((w[0], w[1] if len(w) > 1 else w[0])):
+            for n in range(len(w) - LENGTH_SLACK, len(w) + LENGTH_SLACK + 1):
+                out.extend(self._by_key.get((first, n), ()))
+        return out
+
+    def _fix_word(self, word: str) -> str:
+        w = word.lower()
+        if len(w) < MIN_LENGTH or w in self.vocab:
+            return word
+        best = process.extractOne(w, self.candidates(w), scorer=fuzz.ratio, processor=None,
+                                  score_cutoff=self.cutoff * 100 - _EPS)
+        return best[0] if best else word  # extractOne keeps the first of equally good candidates
+
+    def fix(self, text: str) -> tuple[str, dict[str, str]]:
+        fixes: dict[str, str] = {}
+
+        def sub(m: re.Match) -> str:
+            new = self.fix_word(m.group(0))
+            if new.lower() != m.group(0).lower():
+                fixes[m.group(0)] = new
+            return new
+
+        return _WORD.sub(sub, text), fixes
