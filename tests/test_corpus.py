@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 import factsheets
 from assistant.corpus import chunk_source, load_corpus, parse_file
@@ -134,3 +135,95 @@ def test_chunks_carry_source_title_and_section():
     assert len({c.id for c in chunks}) == len(chunks)
     # every chunk is verbatim source text
     assert all(c.text.split("\n\n")[0] in src.text for c in chunks)
+
+
+# --- Topic guides (corpus/guide-*.md) ---------------------------------------------------------------
+
+GUIDES = sorted(CORPUS.glob("guide-*.md"))
+GUIDE_SECTIONS = ["The short answer", "What the studies found", "What the evidence doesn't cover"]
+GUIDE_SENTENCES = {"The short answer": (2, 4), "What the studies found": (3, 8), "What the evidence doesn't cover": (2, 5)}
+
+
+def _question_type_ids() -> list[str]:
+    data = yaml.safe_load((REPO / "assistant" / "data" / "question_types.yaml").read_text(encoding="utf-8"))
+    return [t["id"] for t in data]
+
+
+def _tag_vocabulary() -> set[str]:
+    doc = (REPO / "docs" / "corpus-format.md").read_text(encoding="utf-8")
+    block = doc.split("- `tags`:", 1)[1]
+    return set(re.findall(r"[a-z][a-z0-9-]*", block))
+
+
+def test_every_question_type_has_one_guide():
+    ids = _question_type_ids()
+    assert sorted(p.stem for p in GUIDES) == sorted(f"guide-{i}" for i in ids)
+    for src in load_corpus(CORPUS):
+        if src.meta["type"] == "guide":
+            assert src.meta["question_types"] == [src.id.removeprefix("guide-")], src.id
+
+
+@pytest.mark.parametrize("path", GUIDES, ids=lambda p: p.stem)
+def test_guide_shape(path):
+    """Front matter from the vocabularies; three sections; plain 12–45-word sentences, no bullets or questions."""
+    src = parse_file(path)
+    meta = src.meta
+    assert meta["type"] == "guide" and meta["design_class"] == "review-summary"
+    assert set(meta["tags"]) <= _tag_vocabulary(), set(meta["tags"]) - _tag_vocabulary()
+    assert set(meta["sheets"]) <= {"performance", "health-and-dosing"} and isinstance(meta["secondary"], bool)
+    assert [s.heading for s in src.sections] == GUIDE_SECTIONS
+    assert "?" not in src.body
+    assert not re.search(r"(?m)^\s*([-*+]|\d+\.)\s", src.body)
+    if meta["secondary"]:
+        assert "[secondary" in src.body or "second-hand" in src.body
+    for sec in src.sections:
+        sentences = [s for p in sec.paragraphs for s in factsheets._SENTENCE_END.split(p) if s.strip()]
+        lo, hi = GUIDE_SENTENCES[sec.heading]
+        assert lo <= len(sentences) <= hi, (sec.heading, len(sentences))
+        for s in sentences:
+            assert 12 <= len(s.split()) <= 45, s
+    lead = factsheets._SENTENCE_END.split(src.sections[0].paragraphs[0])[0]
+    named, _, blanked = factsheets.study_mentions(lead) if HAVE_SHEETS else (["-"], [], "1")
+    assert named and factsheets.numbers(blanked), f"the first sentence should give the evidence's numbers and name its studies: {lead}"
+
+
+@needs_sheets
+@pytest.mark.parametrize("path", GUIDES, ids=lambda p: p.stem)
+def test_guide_numbers_come_from_the_studies_each_sentence_names(path):
+    assert factsheets.guide_number_problems(path) == []
+
+
+@needs_sheets
+def test_guide_number_check_catches_planted_problems(tmp_path):
+    good = (CORPUS / "guide-load-intensity.md").read_text(encoding="utf-8")
+    assert factsheets.guide_number_problems(write(tmp_path, "guide-load-intensity.md", good)) == []
+    planted = {
+        # a figure the named study's entry does not give
+        "In Støren 2008, running economy improved by 9.7% after the half-squat programme.": "['9.7'] not in the entries of storen-2008",
+        # a figure from another study's entry than the one the sentence names
+        "In Vikmoen 2016, running economy improved by 5.0% after heavy lifting twice a week.": "['5'] not in the entries of vikmoen-2016",
+        # a number with no study named in the sentence
+        "Most runners who lift improve their running economy by about 4% within a couple of months.": "names no study",
+        # a cited name that is no fact-sheet slug
+        "Smith 2019 found heavy lifting made runners faster in a large trial of club runners.": "cites 'Smith 2019'",
+        # right name, wrong year
+        "Støren 2009 found running economy improved after heavy half-squats in trained runners.": "cites 'Støren 2009'",
+    }
+    for sentence, message in planted.items():
+        bad = write(tmp_path, "guide-load-intensity.md", good.replace("## What the studies found\n", f"## What the studies found\n\n{sentence}\n", 1))
+        problems = factsheets.guide_number_problems(bad)
+        assert len(problems) == 1 and message in problems[0], (sentence, problems)
+
+
+@needs_sheets
+@pytest.mark.parametrize("sentence, slugs", [
+    ("In Støren 2008, economy improved (Eihara 2022; Støren 2008).", ["storen-2008", "eihara-2022"]),
+    ("One session a week kept the gains (Rønnestad 2010, 2011).", ["ronnestad-2010", "ronnestad-2011"]),
+    ("Mixed-sport trials (Lauersen 2014 and 2018) found large reductions.", ["lauersen-2014", "lauersen-2018"]),
+    ("Raysmith and Drew 2016 and Keogh and Winwood 2017 and Van der Vlist 2019.", ["raysmith-drew-2016", "keogh-winwood-2017", "van-der-vlist-2019"]),
+    ("Llanos-Lagos 2024, Videbæk 2015, Leppänen 2024, ACSM 2009 and Rønnestad and Mujika 2014.",
+     ["llanos-lagos-2024a", "videbaek-2015", "leppanen-2024", "acsm-2009", "ronnestad-mujika-2014"]),
+])
+def test_guide_citations_map_to_slugs(sentence, slugs):
+    named, unknown, _ = factsheets.study_mentions(sentence)
+    assert named == slugs and unknown == []
