@@ -38,7 +38,7 @@ ingest: $(STAMP)
 	$(BIN)/strength-assistant ingest
 
 eval: $(STAMP)
-	$(BIN)/strength-assistant eval --report reports/eval
+	$(BIN)/strength-assistant eval --split all --report reports/eval --history evals/history.jsonl
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py

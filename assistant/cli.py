@@ -1,4 +1,4 @@
-"""Command line: ``strength-assistant ingest | ask | batch``."""
+"""Command line: ``strength-assistant ingest | ask | batch | plan``."""
 from __future__ import annotations
 
 import argparse
@@ -99,6 +99,9 @@ def cmd_batch(args) -> int:
             if not isinstance(item, dict):
                 raise InputError(f"line {lineno}: expected a JSON object with 'id' and 'question'")
             rid = item.get("id", lineno)
+            if "plan" in item:  # a strength plan (assistant/plan.py)
+                print(json.dumps({"id": rid, **_batch_plan(a, item, lineno)}, ensure_ascii=False), flush=True)
+                continue
             if ("question" in item) == ("claim" in item):
                 raise InputError(f"line {lineno}: give exactly one of 'question' or 'claim'")
             history = item.get("history") or []
@@ -113,35 +116,82 @@ def cmd_batch(args) -> int:
     return 0
 
 
+def _batch_plan(a, item: dict, lineno: int) -> dict:
+    from .errors import InputError
+    from .plan import PlanRequest, make_plan
+
+    if "question" in item or "claim" in item:
+        raise InputError(f"line {lineno}: give one of 'question', 'claim' or 'plan'")
+    return make_plan(a, PlanRequest.from_dict(item["plan"]))
+
+
+PLAN_FORMATS = ("md", "csv", "ics")
+
+
+def cmd_plan(args) -> int:
+    from .errors import InputError
+    from .plan import PlanRequest, make_plan
+    from .plan_render import to_csv, to_ics, to_markdown
+
+    if args.format not in PLAN_FORMATS:
+        raise InputError(f"unknown format '{args.format}' — use --format md, csv or ics (or --json)")
+    req = PlanRequest.parse(race=args.race, weeks=args.weeks, race_date=args.race_date, run_days=args.run_days,
+                            long_run=args.long_run, hard_days=args.hard_days, experience=args.experience,
+                            lifts=args.lift or [], equipment=args.equipment, pain=args.pain)
+    plan = make_plan(_assistant(args), req)
+    if args.json:
+        print(json.dumps(plan, ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write({"md": to_markdown, "csv": to_csv, "ics": to_ics}[args.format](plan))
+    return 0
+
+
 def cmd_eval(args) -> int:
     from pathlib import Path
 
-    from .evaluation import CASES_DEFAULT, GATES_DEFAULT, check_gates, compare, load_cases, load_gates, run_eval
+    from .evaluation import (GATES_DEFAULT, SPLITS, append_history, check_gates, compare, load_cases, load_gates,
+                             load_split, read_history, run_eval, split_files)
     from .index import tqdm_progress
     from .report import table, write_markdown, write_ragas, write_results
 
-    case_files = [Path(p) for p in (args.cases or [CASES_DEFAULT])]
-    cases = load_cases(case_files)
+    if args.cases:
+        case_files = [Path(p) for p in args.cases]
+        groups = {"cases": load_cases(case_files)}
+    else:
+        case_files = split_files(args.split)
+        names = SPLITS if args.split == "all" else (args.split,)
+        groups = {n: load_split(n) for n in names}
     baseline = None
     if args.baseline:
         try:
             baseline = json.loads(Path(args.baseline).read_text(encoding="utf-8"))["cases"]
         except (OSError, ValueError, KeyError, TypeError):
             raise AssistantError(f"{args.baseline}: not a results.json from `strength-assistant eval` — pass one") from None
+    gates = [] if args.no_gates else load_gates(Path(args.gates) if args.gates else GATES_DEFAULT)
     a = _assistant(args)
-    results, summary = run_eval(a, cases, progress=None if args.json else tqdm_progress("evaluating"))
-    gates_failed = check_gates(summary, load_gates(Path(args.gates) if args.gates else GATES_DEFAULT)) if not args.no_gates else []
+    results, summaries, gates_failed, cases = [], {}, [], []
+    for name, group in groups.items():
+        res, summaries[name] = run_eval(a, group, progress=None if args.json else tqdm_progress(f"evaluating {name}"))
+        results += res
+        cases += group
+        gates_failed += [f"[{name}] {g}" for g in check_gates(summaries[name], gates, "test" if name == "cases" else name)]
     comparison = compare([r.to_dict() for r in results], baseline) if baseline is not None else None
     meta = {"composer": a.settings.llm or "grounded", "case_files": [str(p) for p in case_files],
             "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    history = []
+    if args.history:
+        for name in summaries:
+            append_history(Path(args.history), name, summaries[name], meta["composer"])
+        history = read_history(Path(args.history))
     out = Path(args.report)
-    write_results(out / "results.json", results, summary, gates_failed, meta)
+    write_results(out / "results.json", results, summaries, gates_failed, meta)
     write_ragas(out / "ragas.jsonl", results, cases)
-    report = write_markdown(out, results, summary, gates_failed, comparison, meta)
+    report = write_markdown(out, results, summaries, gates_failed, comparison, meta, history)
     if args.json:
-        print(json.dumps({"summary": summary, "gates_failed": gates_failed, "comparison": comparison}, indent=1, default=str))
+        print(json.dumps({"summaries": summaries, "gates_failed": gates_failed, "comparison": comparison}, indent=1,
+                         default=str))
     else:
-        print(table(summary, gates_failed))
+        print(table(summaries, gates_failed))
         if comparison:
             print(f"\nagainst baseline: {len(comparison['better'])} better, {len(comparison['worse'])} worse")
             for cid in comparison["worse"]:
@@ -188,8 +238,27 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("batch", help="answer JSON Lines ({id, question|claim, history?}) from FILE or stdin")
     s.add_argument("file", nargs="?", default="-", help="JSON Lines file, or - for standard input (default)")
     s.set_defaults(func=cmd_batch)
+    s = sub.add_parser("plan", help="a personal strength plan around your running, every element cited or "
+                                    "marked as convention")
+    s.add_argument("--race", default="none", help="goal race: 5k, 10k, half, marathon, ultra or none (default)")
+    s.add_argument("--weeks", help="weeks to go, race week included (or give --race-date)")
+    s.add_argument("--race-date", help="race date, YYYY-MM-DD")
+    s.add_argument("--run-days", help="the days you run, e.g. mon,tue,thu,sat")
+    s.add_argument("--long-run", help="your long-run day (one of the run days), e.g. sat")
+    s.add_argument("--hard-days", help="hard-session days, e.g. tue")
+    s.add_argument("--experience", default="some", help="lifting experience: none, some (default) or regular")
+    s.add_argument("--lift", action="append", metavar="LIFT", help="a recent set, e.g. \"squat 80kg x 5\" (repeatable)")
+    s.add_argument("--equipment", default="gym", help="gym (default), dumbbells or none")
+    s.add_argument("--pain", action="store_true", help="you have pain or an injury now: a conservative plan")
+    s.add_argument("--json", action="store_true", help="print the plan as JSON")
+    s.add_argument("--format", default="md", help="md (default), csv or ics")
+    s.set_defaults(func=cmd_plan)
     s = sub.add_parser("eval", help="run the evaluation cases, print metrics, write a report; exit 1 if a gate fails")
-    s.add_argument("--cases", nargs="+", metavar="FILE", help="case files (YAML or JSONL; default evals/cases.yaml)")
+    s.add_argument("--split", choices=("dev", "test", "all"), default="dev",
+                   help="which cases: evals/dev (default), evals/test (held out: report only) or all, side by side")
+    s.add_argument("--cases", nargs="+", metavar="FILE", help="case files (YAML or JSONL) instead of a split")
+    s.add_argument("--history", metavar="FILE", help="append one line per split to this JSON Lines file "
+                                                      "(make eval uses evals/history.jsonl) and plot it")
     s.add_argument("--report", default="reports/eval", metavar="DIR", help="output folder (default reports/eval)")
     s.add_argument("--baseline", metavar="RESULTS", help="a previous results.json: show cases that got better or worse")
     s.add_argument("--gates", metavar="FILE", help="gate thresholds (default evals/gates.yaml)")

@@ -1,13 +1,17 @@
-"""The eval suite: cases as data, deterministic offline metrics, gates.
+"""The eval suite: cases as data in two splits, deterministic offline metrics, gates, history.
 
-A case passes when every expectation it states holds: refusal, expected source cited or
-retrieved, required facts present, no forbidden statement asserted (negation-aware),
-required caveats attached, verdict right, citations valid.
+``evals/dev/`` is for development; ``evals/test/`` is held out and only reported on.  A case passes
+when every expectation it states holds: refusal, an expected source cited or retrieved, required facts,
+no forbidden statement asserted (negation-aware), required caveats, the lead sentence answering, every
+part of a multi-part message covered, an out-of-scope part declined, verdicts (overall and per part)
+right, citations valid.  Metric definitions live in ``evalmetrics``.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,19 +20,30 @@ from typing import Callable
 import yaml
 
 from .errors import AssistantError
-from .text import normalise, split_sentences, terms
+from .evalmetrics import (K, SUPPORT_THRESHOLD, article_framed, asserted, citation_support, citation_validity,
+                          declines, lead_sentence, parts_covered, rank_metrics)
+from .text import normalise
 
-CASES_DEFAULT = Path(__file__).resolve().parents[1] / "evals" / "cases.yaml"
-GATES_DEFAULT = Path(__file__).resolve().parents[1] / "evals" / "gates.yaml"
-K = 5
-SUPPORT_THRESHOLD = 0.6
-_NEGATION_CUES = re.compile(
-    r"\b(no|not|never|nobody|no one|none|cannot|can't|won't|isn't|aren't|doesn't|don't|didn't|without|nor|"
-    r"overselling|oversell\w*|overstat\w*|myth|false|unproven|unlikely|goes beyond|beyond the (data|evidence)|"
-    r"not (shown|proven|established|supported)|no (trial|study|evidence))\b", re.I)
+EVALS_DIR = Path(__file__).resolve().parents[1] / "evals"
+SPLITS = ("dev", "test")
+GATES_DEFAULT = EVALS_DIR / "gates.yaml"
+HISTORY_DEFAULT = EVALS_DIR / "history.jsonl"
+INPUT_KEYS = ("question", "claim", "passage")
 
 
 # -- cases ---------------------------------------------------------------------
+def split_files(split: str, root: Path = EVALS_DIR) -> list[Path]:
+    if split not in (*SPLITS, "all"):
+        raise AssistantError(f"unknown split {split!r} — use dev, test or all")
+    names = SPLITS if split == "all" else (split,)
+    return [p for n in names for p in sorted((root / n).glob("*.yaml"))]
+
+
+def load_split(split: str, root: Path = EVALS_DIR) -> list[dict]:
+    """The cases of a split, each tagged with ``split`` and ``set`` (its file's name)."""
+    return load_cases(split_files(split, root))
+
+
 def load_cases(paths: list[Path]) -> list[dict]:
     cases: list[dict] = []
     for p in paths:
@@ -44,10 +59,12 @@ def load_cases(paths: list[Path]) -> list[dict]:
         if not isinstance(data, list):
             raise AssistantError(f"{p}: expected a list of cases")
         for i, c in enumerate(data):
-            if not isinstance(c, dict) or not c.get("id") or ("question" in c) == ("claim" in c):
-                raise AssistantError(f"{p}: case {i + 1} needs an id and exactly one of question / claim")
+            if not isinstance(c, dict) or not c.get("id") or sum(k in c for k in INPUT_KEYS) != 1:
+                raise AssistantError(f"{p}: case {i + 1} needs an id and exactly one of question / claim / passage")
             c.setdefault("category", "uncategorised")
             c.setdefault("expect", {})
+            c.setdefault("split", p.parent.name if p.parent.name in SPLITS else "other")
+            c.setdefault("set", p.stem)
             cases.append(c)
     ids = [c["id"] for c in cases]
     dup = {i for i in ids if ids.count(i) > 1}
@@ -56,66 +73,8 @@ def load_cases(paths: list[Path]) -> list[dict]:
     return cases
 
 
-# -- metrics on one answer -----------------------------------------------------
-def asserted(pattern: str, text: str) -> list[str]:
-    """Sentences of ``text`` that assert ``pattern``: a match in a sentence with no negation cue."""
-    rx = re.compile(pattern, re.I)
-    out = []
-    for para in text.split("\n"):
-        for sent in split_sentences(para):
-            if rx.search(sent) and not _NEGATION_CUES.search(sent):
-                out.append(sent)
-    return out
-
-
-def citation_validity(answer: dict, source_texts: dict[str, str]) -> tuple[bool, list[str]]:
-    problems = []
-    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer["answer"])}
-    numbers = [c["n"] for c in answer["citations"]]
-    if markers - set(numbers):
-        problems.append(f"unresolved markers {sorted(markers - set(numbers))}")
-    if set(numbers) - markers:
-        problems.append(f"unused citations {sorted(set(numbers) - markers)}")
-    for c in answer["citations"]:
-        src = source_texts.get(c["source_id"])
-        if src is None:
-            problems.append(f"[{c['n']}] unknown source {c['source_id']}")
-        elif "..." in c["quote"] or "…" in c["quote"] or normalise(c["quote"]) not in src:
-            problems.append(f"[{c['n']}] quote not verbatim in {c['source_id']}")
-    return not problems, problems
-
-
-def support_score(sentence: str, quote: str) -> float:
-    """Share of the sentence's content terms (numbers included) that its cited quote contains.
-
-    1.0 when the sentence is the quote; low when the sentence says things the quote does not."""
-    s_terms = set(terms(re.sub(r"\[\d+\]", "", sentence)))
-    if not s_terms:
-        return 1.0
-    return len(s_terms & set(terms(quote))) / len(s_terms)
-
-
-def citation_support(answer: dict) -> list[float]:
-    """Support score of every answer sentence that carries [n] markers (against all quotes it cites)."""
-    quotes = {c["n"]: c["quote"] for c in answer["citations"]}
-    scores = []
-    for line in answer["answer"].split("\n"):
-        for sent in split_sentences(line.lstrip("- ")):
-            ns = [int(n) for n in re.findall(r"\[(\d+)\]", sent)]
-            if ns:
-                scores.append(support_score(sent, " ".join(quotes.get(n, "") for n in ns)))
-    return scores
-
-
-def rank_metrics(ranked: list[str], expected: set[str], k: int = K) -> tuple[float, float, float]:
-    """(hit@k, recall@k, MRR) of a ranked source list against the expected sources."""
-    if not expected:
-        return math.nan, math.nan, math.nan
-    top = ranked[:k]
-    hit = 1.0 if expected & set(top) else 0.0
-    recall = len(expected & set(top)) / len(expected)
-    mrr = next((1.0 / (i + 1) for i, s in enumerate(ranked) if s in expected), 0.0)
-    return hit, recall, mrr
+def case_input(case: dict) -> str:
+    return next(case[k] for k in INPUT_KEYS if k in case)
 
 
 @dataclass
@@ -130,33 +89,46 @@ class CaseResult:
     metrics: dict = field(default_factory=dict)
     latency_ms: float = 0.0
     contexts: list = field(default_factory=list)
+    split: str = "dev"
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "category": self.category, "input": self.input, "passed": self.passed,
-                "failures": self.failures, "metrics": self.metrics, "latency_ms": self.latency_ms,
-                "retrieved": self.retrieved, "answer": self.answer}
+        return {"id": self.id, "category": self.category, "split": self.split, "input": self.input,
+                "passed": self.passed, "failures": self.failures, "metrics": self.metrics,
+                "latency_ms": self.latency_ms, "retrieved": self.retrieved, "answer": self.answer}
 
 
 def _dedupe(seq):
-    seen, out = set(), []
-    for x in seq:
-        if x not in seen:
-            seen.add(x)
-            out.append(x)
-    return out
+    return list(dict.fromkeys(seq))
+
+
+def _verdict_of_part(match: str, parts: list[dict], overall: str | None) -> str | None:
+    """The verdict the answer gave the claim part ``match`` picks out (the overall one if not split)."""
+    for p in parts:
+        if re.search(match, p.get("claim", ""), re.I):
+            return p.get("verdict")
+    return overall
+
+
+def _run(assistant, case: dict) -> tuple[dict, list[str], list[str]]:
+    if "passage" in case:
+        if not hasattr(assistant, "check_passage"):
+            raise AssistantError("this assistant cannot check passages")
+        res = assistant.check_passage(case["passage"])
+        d = res.to_dict() if hasattr(res, "to_dict") else res
+        claims = d.get("claims", [])
+        text = "\n".join(c.get("answer", "") for c in claims)
+        cites = [c for r in claims for c in r.get("citations", [])]
+        return ({"answer": text, "citations": [], "caveats": [], "refused": False, "verdict": None,
+                 "claims": claims, "_citations": cites}, [], [])
+    ans = assistant.check(case["claim"]) if "claim" in case else assistant.ask(case["question"], history=case.get("history"))
+    return ans.to_dict(), _dedupe(getattr(ans, "retrieved", []) or []), list(getattr(ans, "contexts", []) or [])
 
 
 def run_case(assistant, case: dict, source_texts: dict[str, str]) -> CaseResult:
     exp = case.get("expect") or {}
     t0 = time.perf_counter()
     try:
-        if "claim" in case:
-            ans = assistant.check(case["claim"])
-        else:
-            ans = assistant.ask(case["question"], history=case.get("history"))
-        d = ans.to_dict()
-        retrieved = _dedupe(getattr(ans, "retrieved", []) or [])
-        contexts = list(getattr(ans, "contexts", []) or [])
+        d, retrieved, contexts = _run(assistant, case)
     except AssistantError as e:
         d = {"answer": "", "citations": [], "caveats": [], "refused": True, "verdict": None, "error": str(e)}
         retrieved, contexts = [], []
@@ -171,7 +143,7 @@ def run_case(assistant, case: dict, source_texts: dict[str, str]) -> CaseResult:
         fails.append("should refuse" if want_refused else "refused an in-scope question")
 
     expected = set(exp.get("sources_any") or [])
-    cited = _dedupe(c["source_id"] for c in d["citations"])
+    cited = _dedupe(c["source_id"] for c in d["citations"] + d.get("_citations", []))
     m["hit"], m["recall"], m["mrr"] = rank_metrics(retrieved, expected)
     if expected and not m["refused"] and not (expected & (set(cited) | set(retrieved[:K]))):
         fails.append(f"none of the expected sources {sorted(expected)} cited or in the top {K}")
@@ -191,12 +163,47 @@ def run_case(assistant, case: dict, source_texts: dict[str, str]) -> CaseResult:
     if want_cav - got_cav:
         fails.append(f"missing caveats {sorted(want_cav - got_cav)}")
 
+    m["lead"] = lead_sentence(d["answer"])
+    if exp.get("lead"):
+        m["lead_ok"] = bool(re.search(exp["lead"], m["lead"], re.I))
+        if not m["lead_ok"]:
+            fails.append(f"lead sentence does not answer (/{exp['lead']}/): {m['lead'][:160]!r}")
+
+    if exp.get("parts") and "question" in case:
+        covered = parts_covered(exp["parts"], text)
+        m["parts"] = [sum(covered), len(covered)]
+        fails += [f"part not answered: {p.get('part', p['facts'])}" for p, ok in zip(exp["parts"], covered) if not ok]
+    if exp.get("declines"):
+        m["declined"] = declines(d["answer"])
+        if not m["declined"]:
+            fails.append("did not decline the out-of-scope part of the message")
+
+    if not case.get("about_article") and "question" in case and not m["refused"]:
+        m["framed"] = [sum(article_framed(c["quote"]) for c in d["citations"]), len(d["citations"])]
+
     if "claim" in case or exp.get("verdict"):
         m["verdict"] = d.get("verdict")
         if exp.get("verdict") and d.get("verdict") != exp["verdict"]:
             fails.append(f"verdict {d.get('verdict')} instead of {exp['verdict']}")
+    if exp.get("parts") and "claim" in case:
+        got_parts = [_verdict_of_part(p["match"], d.get("parts") or [], d.get("verdict")) for p in exp["parts"]]
+        m["claim_parts"] = [sum(g == p["verdict"] for g, p in zip(got_parts, exp["parts"])), len(exp["parts"])]
+        fails += [f"part /{p['match']}/: {g} instead of {p['verdict']}" for g, p in zip(got_parts, exp["parts"])
+                  if g != p["verdict"]]
+    if "passage" in case:
+        found = d.get("claims", [])
+        got_claims = [next((c.get("verdict") for c in found if re.search(e["match"], c.get("question", "") or
+                                                                         c.get("claim", ""), re.I)), None)
+                      for e in exp.get("claims") or []]
+        m["claim_parts"] = [sum(g == e["verdict"] for g, e in zip(got_claims, exp.get("claims") or [])),
+                            len(exp.get("claims") or [])]
+        fails += [f"passage claim /{e['match']}/: {g or 'not extracted'} instead of {e['verdict']}"
+                  for g, e in zip(got_claims, exp.get("claims") or []) if g != e["verdict"]]
 
-    valid, problems = citation_validity(d, source_texts)
+    valid, problems = citation_validity({"answer": d["answer"], "citations": d["citations"]}, source_texts)
+    for r in d.get("claims", []):
+        ok, more = citation_validity(r, source_texts)
+        valid, problems = valid and ok, problems + more
     m["citations_valid"] = valid
     fails += problems
     support = citation_support(d)
@@ -204,14 +211,21 @@ def run_case(assistant, case: dict, source_texts: dict[str, str]) -> CaseResult:
     m["supported_share"] = (sum(s >= SUPPORT_THRESHOLD for s in support) / len(support)) if support else math.nan
     if "error" in d:
         fails.append(f"error: {d['error']}")
-    return CaseResult(case["id"], case["category"], case.get("question") or case.get("claim"), d, retrieved,
-                      not fails, fails, m, round(latency, 2), contexts)
+    d.pop("_citations", None)
+    return CaseResult(case["id"], case["category"], case_input(case), d, retrieved, not fails, fails, m,
+                      round(latency, 2), contexts, case.get("split", "dev"))
 
 
 # -- aggregate -------------------------------------------------------------------
 def _mean(xs):
     xs = [x for x in xs if x is not None and not (isinstance(x, float) and math.isnan(x))]
     return sum(xs) / len(xs) if xs else math.nan
+
+
+def _ratio(pairs) -> float:
+    pairs = [p for p in pairs if p]
+    den = sum(p[1] for p in pairs)
+    return sum(p[0] for p in pairs) / den if den else math.nan
 
 
 def percentile(xs: list[float], q: float) -> float:
@@ -225,12 +239,16 @@ def percentile(xs: list[float], q: float) -> float:
 
 def summarise(results: list[CaseResult], cases: list[dict]) -> dict:
     by_id = {c["id"]: c for c in cases}
-    tp = sum(r.metrics["refused"] and by_id[r.id]["expect"].get("refused", False) for r in results)
-    fp = sum(r.metrics["refused"] and not by_id[r.id]["expect"].get("refused", False) for r in results)
-    fn = sum(not r.metrics["refused"] and by_id[r.id]["expect"].get("refused", False) for r in results)
+    want = lambda r: bool(by_id[r.id]["expect"].get("refused", False))  # noqa: E731
+    tp = sum(r.metrics["refused"] and want(r) for r in results)
+    fp = sum(r.metrics["refused"] and not want(r) for r in results)
+    fn = sum(not r.metrics["refused"] and want(r) for r in results)
     cav_tp = sum(len(set(r.metrics["caveats_expected"]) & set(r.metrics["caveats_got"])) for r in results)
     cav_exp = sum(len(r.metrics["caveats_expected"]) for r in results)
-    cav_got = sum(len(r.metrics["caveats_got"]) for r in results if r.metrics["caveats_expected"])
+    # precision over answers (not refusals, not claim checks): every caveat attached that the case did not ask for is noise
+    judged = [r for r in results if not r.metrics["refused"] and "claim" not in by_id[r.id]]
+    cav_got = sum(len(r.metrics["caveats_got"]) for r in judged)
+    cav_tp_j = sum(len(set(r.metrics["caveats_expected"]) & set(r.metrics["caveats_got"])) for r in judged)
     verdicts = [r for r in results if by_id[r.id]["expect"].get("verdict")]
     cats: dict[str, dict] = {}
     for r in results:
@@ -244,45 +262,60 @@ def summarise(results: list[CaseResult], cases: list[dict]) -> dict:
         "cases": len(results),
         "passed": sum(r.passed for r in results),
         "pass_rate": sum(r.passed for r in results) / max(len(results), 1),
+        "lead_answers": _mean(float(r.metrics["lead_ok"]) for r in results if "lead_ok" in r.metrics),
+        "article_framing": _ratio(r.metrics.get("framed") for r in results),
+        "part_coverage": _ratio(r.metrics.get("parts") for r in results),
+        "claim_parts": _ratio(r.metrics.get("claim_parts") for r in results),
+        "declined": _mean(float(r.metrics["declined"]) for r in results if "declined" in r.metrics),
         "hit_at_5": _mean(r.metrics["hit"] for r in results),
         "recall_at_5": _mean(r.metrics["recall"] for r in results),
         "mrr": _mean(r.metrics["mrr"] for r in results),
         "fact_coverage": _mean(r.metrics["facts"] for r in results),
         "forbidden_statements": sum(r.metrics["forbidden"] for r in results),
         "caveat_recall": cav_tp / cav_exp if cav_exp else math.nan,
-        "caveat_precision": cav_tp / cav_got if cav_got else math.nan,
-        "refusal_precision": tp / (tp + fp) if tp + fp else 1.0,
-        "refusal_recall": tp / (tp + fn) if tp + fn else 1.0,
+        "caveat_precision": cav_tp_j / cav_got if cav_got else math.nan,
+        "refusal_precision": tp / (tp + fp) if tp + fp else math.nan,
+        "refusal_recall": tp / (tp + fn) if tp + fn else math.nan,
         "verdict_accuracy": _mean(float(r.metrics.get("verdict") == by_id[r.id]["expect"]["verdict"]) for r in verdicts),
         "citation_validity": _mean(float(r.metrics["citations_valid"]) for r in results),
         "citation_support": _mean(r.metrics["support"] for r in results),
-        "citation_supported_share": _mean(r.metrics["supported_share"] for r in results),
         "latency_p50_ms": percentile(lat, 0.5),
         "latency_p95_ms": percentile(lat, 0.95),
         "categories": dict(sorted(cats.items())),
     }
 
 
-def check_gates(summary: dict, gates: dict) -> list[str]:
-    """Human-readable list of failed gates (empty when all hold)."""
+# -- gates ----------------------------------------------------------------------
+def load_gates(path: Path = GATES_DEFAULT) -> list[dict]:
+    """Gates: a list of ``{metric | category, min | max, why, splits?}`` (splits default to test)."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if not isinstance(data, list) or not all(isinstance(g, dict) and ("min" in g) != ("max" in g) for g in data):
+        raise AssistantError(f"{path}: gates must be a list of {{metric, min|max, why}} — fix the file")
+    return data
+
+
+def check_gates(summary: dict, gates: list[dict], split: str = "test") -> list[str]:
+    """Human-readable list of failed gates for a split's summary (empty when all hold)."""
     failed = []
-    if summary["forbidden_statements"] > gates.get("max_forbidden_statements", 0):
-        failed.append(f"forbidden statements: {summary['forbidden_statements']} (max {gates.get('max_forbidden_statements', 0)})")
-    for key in ("citation_validity", "refusal_precision", "refusal_recall", "verdict_accuracy", "hit_at_5", "pass_rate"):
-        floor = gates.get(f"min_{key}")
-        if floor is not None and not (summary[key] >= floor):
-            failed.append(f"{key}: {summary[key]:.3f} (min {floor})")
-    for cat, floor in (gates.get("category_pass_rate") or {}).items():
-        got = summary["categories"].get(cat, {}).get("pass_rate")
-        if got is not None and got < floor:
-            failed.append(f"pass rate of {cat}: {got:.2f} (min {floor})")
+    for g in gates:
+        if split not in g.get("splits", ["test"]):
+            continue
+        if "category" in g:
+            name, got = f"pass rate of {g['category']}", summary["categories"].get(g["category"], {}).get("pass_rate")
+        else:
+            name, got = g["metric"], summary.get(g["metric"])
+        if got is None or (isinstance(got, float) and math.isnan(got)):
+            continue
+        if ("min" in g and not got >= g["min"]) or ("max" in g and not got <= g["max"]):
+            bound = f"min {g['min']}" if "min" in g else f"max {g['max']}"
+            failed.append(f"{name}: {got:.3f} ({bound}) — {g.get('why', '')}".rstrip(" —"))
     return failed
 
 
-def load_gates(path: Path = GATES_DEFAULT) -> dict:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8")) if Path(path).exists() else {}
-
-
+# -- running ----------------------------------------------------------------------
 def run_eval(assistant, cases: list[dict], progress: Callable[[int, int], None] | None = None) -> tuple[list[CaseResult], dict]:
     from .corpus import load_corpus
 
@@ -302,3 +335,36 @@ def compare(results: list[dict], baseline: list[dict]) -> dict:
     better = [r["id"] for r in results if r["id"] in old and r["passed"] and not old[r["id"]]["passed"]]
     worse = [r["id"] for r in results if r["id"] in old and not r["passed"] and old[r["id"]]["passed"]]
     return {"better": better, "worse": worse, "new": [r["id"] for r in results if r["id"] not in old]}
+
+
+HISTORY_KEYS = ("cases", "pass_rate", "lead_answers", "article_framing", "part_coverage", "claim_parts",
+                "verdict_accuracy", "caveat_recall", "caveat_precision", "citation_validity", "latency_p50_ms")
+
+
+def append_history(path: Path, split: str, summary: dict, composer: str) -> dict:
+    """One line per split per run: commit, date, split and the main metrics."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=Path(path).parent, timeout=10).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+    row = {"commit": commit, "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "split": split,
+           "composer": composer}
+    row.update({k: (None if isinstance(summary.get(k), float) and math.isnan(summary[k]) else summary.get(k))
+                for k in HISTORY_KEYS})
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(row) + "\n")
+    return row
+
+
+def read_history(path: Path) -> list[dict]:
+    if not Path(path).exists():
+        return []
+    rows = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        try:
+            rows.append(json.loads(line))
+        except ValueError:
+            continue  # a damaged line is skipped, never fatal
+    return rows

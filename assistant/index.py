@@ -368,7 +368,9 @@ def files_fingerprint(corpus_dir: Path) -> str:
 
 
 def tqdm_progress(desc: str = "embedding"):
-    """A progress callback drawing a tqdm bar on stderr."""
+    """A progress callback: a tqdm bar on a terminal; otherwise (a log, CI) a plain line every tenth of the way."""
+    if not sys.stderr.isatty():
+        return plain_progress(desc)
     from tqdm import tqdm
 
     bar = {"b": None}
@@ -380,5 +382,19 @@ def tqdm_progress(desc: str = "embedding"):
         bar["b"].refresh()
         if done >= total:
             bar["b"].close()
+
+    return cb
+
+
+def plain_progress(desc: str, steps: int = 10):
+    """Occasional plain progress lines ("evaluating: 40/208") for logs, never carriage-return updates."""
+    state = {"next": 0, "last": -1}
+
+    def cb(done: int, total: int) -> None:
+        if total <= 0 or done == state["last"] or (done < state["next"] and done < total):
+            return
+        state["last"] = done
+        print(f"{desc}: {done}/{total}", file=sys.stderr, flush=True)
+        state["next"] = done + max(1, -(-total // steps))
 
     return cb

@@ -6,7 +6,7 @@
 Every figure is measured N times (default 3) for OUR system and for the BASELINE and printed
 as min / median / max, with the ratio of the medians (ours / baseline) and whether our median
 meets its target.  Quality (hit@5, eval pass rate, ...) of both is scored by the same code,
-``assistant.evaluation.run_case`` / ``summarise``, over evals/cases.yaml.
+``assistant.evaluation.run_case`` / ``summarise``, over the dev split (evals/dev/).
 
 BASELINE: HuggingFaceEmbeddings (the same all-MiniLM-L6-v2 weights, through sentence-transformers
 and torch) + a persistent langchain_chroma.Chroma collection of naively chunked notes
@@ -41,7 +41,6 @@ REPO = HERE.parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-CASES_FILE = REPO / "evals" / "cases.yaml"
 CORPUS_DIR = REPO / "corpus"
 COLD_QUESTION = "How heavy should I lift?"
 EDIT_NOTE = "storen-2008.md"
@@ -106,9 +105,9 @@ def percentile(xs: list[float], q: float) -> float:
 
 
 def select_cases(quick: bool) -> list[dict]:
-    from assistant.evaluation import load_cases
+    from assistant.evaluation import load_split
 
-    cases = load_cases([CASES_FILE])
+    cases = [c for c in load_split("dev") if "passage" not in c]
     return cases[::10] if quick else cases  # every 10th case: each category still shows up
 
 

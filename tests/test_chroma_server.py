@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evaluation import check_gates, load_cases, load_gates, run_eval
+from assistant.evaluation import check_gates, load_gates, load_split, run_eval
 from assistant.index import IndexManager
 from assistant.pipeline import Assistant
 
@@ -77,8 +77,8 @@ def test_answers_match_the_embedded_store(server_settings, assistant, embedder):
 
 def test_eval_passes_its_gates_on_the_server(server_settings, embedder):
     remote = Assistant(server_settings, embedder=embedder, progress=lambda m: None)
-    _, summary = run_eval(remote, load_cases([REPO / "evals" / "cases.yaml"]))
-    assert check_gates(summary, load_gates()) == []
+    _, summary = run_eval(remote, load_split("test"))
+    assert check_gates(summary, load_gates(), "test") == []
 
 
 def test_cli_against_the_server(server_settings):
