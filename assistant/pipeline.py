@@ -289,41 +289,17 @@ class Assistant:
         return {m.claim.article_claim} if m and m.claim.article_claim else set()
 
     def check(self, claim: str) -> Answer:
-        """Judge a claim against the ledger and cite the evidence for and against it."""
-        t0 = time.perf_counter()
-        c = clean_question(claim, self.settings.max_question_chars)
-        self.load()
-        intent = analyse(c, self.fixer)
-        docs = self.retriever.invoke(intent.text)
-        match = None
-        if not self._out_of_scope(intent, c):
-            match = self.matcher.match(c, self.encoder(intent.text))
-            # a claim naming something the corpus never mentions must match a ledger claim very closely
-            if match and self._unknown_subject(intent.text) and match.similarity < self.settings.claim_similarity_unknown:
-                match = None
-        if match is None:
-            ans = Answer(question=c, answer=NO_EVIDENCE, verdict="no-evidence")
-        else:
-            qv = self.encoder(intent.text)
-            sections = [("Evidence for", self.composer.best_from_sources(qv, intent.text, match.evidence_for, 2)),
-                        ("Evidence against", self.composer.best_from_sources(qv, intent.text, match.evidence_against, 2))]
-            lead = f"**Verdict: {VERDICT_LABEL[match.verdict]}.** {match.claim.reason}".strip()
-            ans = render_sections(c, lead, sections)
-            ans.verdict = match.verdict
-            claim_ids = {match.claim.article_claim} if match.claim.article_claim else set()
-            ans.caveats = caveat_rules.select(intent, ans.citations, claim_ids)
-        ans.retrieved = [d.metadata["source_id"] for d in docs]
-        ans.contexts = [d.page_content for d in docs]
-        if intent.injection:
-            ans.notice = INJECTION_NOTICE
-        ans.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 2)
-        return ans
+        """Judge a claim (split into its parts) and cite the evidence for and against it: see checker.py."""
+        return self.checker.check(claim)
 
-    def _unknown_subject(self, text: str) -> bool:
-        """True when the claim names something the corpus never mentions (e.g. a supplement or a shoe type):
-        the corpus cannot speak to it, whatever the rest of the sentence shares with a ledger claim."""
-        from .claims import EVALUATIVE
-        from .text import STOPWORDS
+    def check_passage(self, passage: str):
+        """Check every checkable claim of a paragraph or article: see checker.py."""
+        return self.checker.check_passage(passage)
 
-        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)} - STOPWORDS - EVALUATIVE
-        return any(w not in self.fixer.vocab and self.fixer.fix_word(w) == w for w in words)
+    @property
+    def checker(self):
+        from .checker import ClaimChecker
+
+        if getattr(self, "_checker", None) is None:
+            self._checker = ClaimChecker(self)
+        return self._checker
