@@ -134,6 +134,7 @@ THEME = gr.themes.Soft(
 )
 
 CSS = (Path(__file__).parent / "data" / "app.css").read_text(encoding="utf-8")
+CSS += (Path(__file__).parent / "data" / "plan.css").read_text(encoding="utf-8")  # the Plan tab
 
 LOGO_SVG = ('<svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="2.4" '
             'stroke-linecap="round" aria-hidden="true"><path d="M6.5 6.5v11M17.5 6.5v11M3 9.5v5M21 9.5v5M6.5 12h11"/></svg>')
@@ -321,6 +322,9 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
                                      interactive=False, wrap=True, max_height=560, elem_id="rsa-table",
                                      column_widths=["24%", "7%", "15%", "17%", "29%", "8%"], show_label=False)
 
+            with gr.Tab("Plan", id="plan"):
+                plan_tab(service)
+
         gr.HTML(f'<div id="rsa-footer">{FOOTER}</div>')
 
         # ---- events
@@ -339,6 +343,74 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
         timer.tick(poll_status, None, [status, timer], api_visibility="private", show_progress="hidden", queue=False)
     demo.service = service  # for tests and launch()
     return demo
+
+
+# -- the Plan tab ------------------------------------------------------------------------
+PLAN_DAYS = [("Mon", "mon"), ("Tue", "tue"), ("Wed", "wed"), ("Thu", "thu"), ("Fri", "fri"), ("Sat", "sat"), ("Sun", "sun")]
+
+
+def plan_tab(service: Service) -> None:
+    """The Plan tab: a form (errors shown right under it) and the plan with its downloads.  API name: /plan."""
+    import tempfile
+
+    from .errors import InputError
+    from .plan import PlanRequest, make_plan
+    from .plan_render import to_csv, to_html, to_ics, to_markdown
+
+    gr.Markdown("A strength plan around your running: phases, weekly sessions, sets × reps and loads. Every element "
+                "is either cited to the research or marked as convention.")
+    with gr.Row(equal_height=False, elem_id="rsa-plan-row"):
+        with gr.Column(scale=2, min_width=300, elem_id="rsa-plan-form"):
+            with gr.Row():
+                race = gr.Dropdown([("5k", "5k"), ("10k", "10k"), ("Half marathon", "half"), ("Marathon", "marathon"),
+                                    ("Ultra", "ultra"), ("No race", "none")], value="10k", label="Goal race",
+                                   elem_id="rsa-plan-race", min_width=140)
+                weeks = gr.Number(value=12, precision=0, label="Weeks to go", elem_id="rsa-plan-weeks", min_width=110)
+            race_date = gr.Textbox(label="…or race date (YYYY-MM-DD)", placeholder="optional", elem_id="rsa-plan-date")
+            run_days = gr.CheckboxGroup(PLAN_DAYS, value=["tue", "thu", "sat"], label="Run days", elem_id="rsa-plan-run")
+            with gr.Row():
+                long_run = gr.Dropdown(PLAN_DAYS, value="sat", label="Long run", elem_id="rsa-plan-long", min_width=120)
+                experience = gr.Dropdown([("New to lifting", "none"), ("Some", "some"), ("Lift regularly", "regular")],
+                                         value="some", label="Lifting experience", elem_id="rsa-plan-exp", min_width=150)
+            hard_days = gr.CheckboxGroup(PLAN_DAYS, label="Hard-session days (optional)", elem_id="rsa-plan-hard")
+            equipment = gr.Radio([("Gym", "gym"), ("Dumbbells", "dumbbells"), ("None", "none")], value="gym",
+                                 label="Equipment", elem_id="rsa-plan-equipment")
+            lifts = gr.Textbox(label="Recent lifts (optional, one per line)", placeholder="squat 80kg x 5",
+                               lines=2, elem_id="rsa-plan-lifts")
+            pain = gr.Checkbox(label="I have pain or an injury now", elem_id="rsa-plan-pain")
+            build = gr.Button("Build my plan", variant="primary", elem_id="rsa-plan-btn")
+            error = gr.HTML("", elem_id="rsa-plan-error")
+        with gr.Column(scale=3, min_width=320, elem_id="rsa-plan-out"):
+            out = gr.HTML("<div class='rsa-muted rsa-plan-empty'>Fill in the form and press <b>Build my plan</b>.</div>",
+                          elem_id="rsa-plan")
+            files = gr.File(label="Download: Markdown, CSV, calendar (.ics)", file_count="multiple", visible=False,
+                            elem_id="rsa-plan-files")
+
+    def make(race_v, weeks_v, date_v, run_v, long_v, exp_v, hard_v, eq_v, lifts_v, pain_v):
+        try:
+            if isinstance(weeks_v, float) and weeks_v.is_integer():
+                weeks_v = int(weeks_v)
+            req = PlanRequest.parse(race=race_v, weeks=None if (date_v or "").strip() else weeks_v, race_date=date_v,
+                                    run_days=run_v or [], long_run=long_v, hard_days=hard_v or [], experience=exp_v,
+                                    lifts=lifts_v or "", equipment=eq_v, pain=bool(pain_v))
+            plan = make_plan(service.get(), req)
+        except AssistantError as e:
+            kind = "Please check the form" if isinstance(e, InputError) else "The plan could not be built"
+            return (f'<div class="rsa-error" role="alert"><b>{_e(kind)}:</b> {_e(_friendly(e))}</div>',
+                    gr.update(), gr.update(visible=False))
+        except Exception as e:  # noqa: BLE001 — never a traceback in the page
+            log.exception("building a plan failed")
+            return (f'<div class="rsa-error" role="alert">Sorry, something went wrong on our side '
+                    f'({_e(type(e).__name__)}). Please try again.</div>', gr.update(), gr.update(visible=False))
+        folder = Path(tempfile.mkdtemp(prefix="strength-plan-"))
+        paths = []
+        for name, render in (("strength-plan.md", to_markdown), ("strength-plan.csv", to_csv), ("strength-plan.ics", to_ics)):
+            (folder / name).write_text(render(plan), encoding="utf-8")
+            paths.append(str(folder / name))
+        return "", to_html(plan, service.source_meta()), gr.update(value=paths, visible=True)
+
+    build.click(make, [race, weeks, race_date, run_days, long_run, experience, hard_days, equipment, lifts, pain],
+                [error, out, files], api_name="plan", concurrency_limit=16)
 
 
 def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, settings: Settings | None = None):
