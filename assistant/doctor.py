@@ -38,9 +38,11 @@ def run_checks(settings: Settings) -> list[Check]:
     try:
         from .embed import get_embedder
 
-        embedder = get_embedder(settings.embedder, settings.model_path)
+        embedder = get_embedder(settings.embedder, settings.model_path, Path(settings.data_dir) / "models")
         dim = len(embedder.embed_query("doctor check"))
-        out.append(Check("embedding model", "ok", f"{embedder.model_id} ({settings.embedder}, {dim} dims) at {settings.model_path}"))
+        backend = getattr(embedder, "backend", settings.embedder)
+        out.append(Check("embedding model", "ok", f"{embedder.model_id} on {backend} ({settings.embedder}, {dim} dims) "
+                                                  f"at {settings.model_path}"))
     except AssistantError as e:
         out.append(Check("embedding model", "fail", str(e)))
     # 3. corpus

@@ -1,16 +1,24 @@
-"""Embedders: one small interface, two implementations of the same MiniLM model.
+"""Embedders: one small interface, two runtimes of the same all-MiniLM-L6-v2 model.
 
-* ``NumpyMiniLM`` runs all-MiniLM-L6-v2 in plain NumPy from the bundled safetensors
-  weights: no torch import, so a one-shot CLI call starts in about a second.
+* ``OnnxMiniLM`` (default, ``ASSISTANT_EMBEDDER=onnx``) runs the model in onnxruntime with the
+  Hugging Face ``tokenizers`` library.  The ONNX file is exported once from the bundled weights
+  by ``torch.onnx.export`` (the torch.export-based exporter) and cached in
+  ``<data_dir>/models/`` under the SHA-256 of the source weights; after that, queries and ingest
+  never import torch, so a one-shot CLI call starts fast.
 * ``SentenceTransformerEmbedder`` is the reference implementation (torch).
 
-Both return L2-normalised float32 vectors; a test checks they agree.
+Both mean-pool the token vectors over the attention mask and L2-normalise, as sentence-transformers
+does, and return float32 vectors; a test checks they agree to 1e-4.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
-import math
+import os
+import sys
 import threading
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, Sequence
@@ -20,6 +28,9 @@ import numpy as np
 from .errors import AssistantError
 
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+ONNX_NAME = "all-MiniLM-L6-v2"
+ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+EXPORT_FORMAT = 1  # bump when the exported graph changes (inputs, outputs, exporter settings)
 
 
 class Embedder(Protocol):
@@ -40,116 +51,184 @@ def _check_model_dir(path: str | Path) -> Path:
     return p
 
 
-def _gelu(x: np.ndarray) -> np.ndarray:
-    """Exact (erf) GELU computed in place, erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7).
+def _max_tokens(path: Path) -> int:
+    cfg = path / "sentence_bert_config.json"
+    return int(json.loads(cfg.read_text()).get("max_seq_length", 256)) if cfg.exists() else 256
 
-    Written with in-place float32 operations: this is the hottest loop of the encoder.
+
+def default_cache_dir() -> Path:
+    """``<data_dir>/models`` for the data folder the environment selects (ASSISTANT_DATA_DIR)."""
+    from .settings import Settings
+
+    return Path(Settings.from_env().data_dir) / "models"
+
+
+# ---------------------------------------------------------------------------- the ONNX file
+def weights_sha256(model_dir: Path, cache_dir: Path) -> str:
+    """SHA-256 of ``model.safetensors``, remembered against its size and mtime so it is hashed once."""
+    src = model_dir / "model.safetensors"
+    st = src.stat()
+    stamp = {"path": str(src.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    memo = cache_dir / f"{ONNX_NAME}.source.json"
+    try:
+        got = json.loads(memo.read_text())
+        if {k: got.get(k) for k in stamp} == stamp and len(got.get("sha256", "")) == 64:
+            return got["sha256"]
+    except (OSError, ValueError):
+        pass
+    h = hashlib.sha256()
+    with open(src, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    stamp["sha256"] = h.hexdigest()
+    with contextlib.suppress(OSError):
+        _atomic_write(memo, json.dumps(stamp).encode())
+    return stamp["sha256"]
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def onnx_path(model_path: str | Path, cache_dir: str | Path | None = None) -> Path:
+    """The cached ONNX export of the weights at ``model_path``; exported (once) if it is missing."""
+    model_dir = _check_model_dir(model_path)
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise AssistantError(f"cannot create {cache} for the ONNX model ({e.strerror}) — set ASSISTANT_DATA_DIR "
+                             "to a writable folder") from None
+    sha = weights_sha256(model_dir, cache)
+    out = cache / f"{ONNX_NAME}-{sha[:16]}-v{EXPORT_FORMAT}.onnx"
+    if out.is_file():
+        return out
+    import fcntl
+
+    with open(cache / f".{ONNX_NAME}.lock", "w") as lock:  # one export per machine at a time; others wait
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not out.is_file():
+            export_onnx(model_dir, out, sha)
+    return out
+
+
+def export_onnx(model_dir: Path, out: Path, sha: str) -> None:
+    """Export the BERT encoder (token vectors out) with ``torch.onnx.export`` and check it against torch.
+
+    This is the only place that imports torch on the ONNX path; it runs once per weights file.
     """
-    z = np.abs(x)
-    z *= np.float32(1 / math.sqrt(2.0))          # |x| / sqrt(2)
-    t = z * np.float32(0.3275911)
-    t += 1.0
-    np.reciprocal(t, out=t)
-    poly = t * np.float32(1.061405429)
-    for c in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
-        poly += np.float32(c)
-        poly *= t
-    np.square(z, out=z)
-    np.negative(z, out=z)
-    np.exp(z, out=z)
-    poly *= z                                    # erfc(|x|/sqrt2)
-    # gelu(x) = x * Phi(x) = max(x, 0) - 0.5 |x| erfc(|x|/sqrt2)
-    poly *= np.abs(x)
-    poly *= np.float32(0.5)
-    np.maximum(x, 0, out=x)
-    x -= poly
-    return x
+    print(f"Exporting the embedding model to ONNX (once; about 15 s) into {out.parent}…", file=sys.stderr, flush=True)
+    try:
+        import torch
+        from transformers import AutoModel
+    except ImportError as e:
+        raise AssistantError(f"cannot export the embedding model to ONNX ({e}) — run `pip install -e .` "
+                             "or set ASSISTANT_EMBEDDER=sentence-transformers") from None
+
+    class Encoder(torch.nn.Module):
+        def __init__(self, bert):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                             token_type_ids=token_type_ids).last_hidden_state
+
+    model = Encoder(AutoModel.from_pretrained(str(model_dir))).eval()
+    tok = _tokenizer(model_dir)
+    feeds = _feeds(tok.encode_batch(["How heavy should I lift?", "Runners who lift heavy improve running economy "
+                                     "without gaining much muscle mass, the trials suggest."]))
+    example = tuple(torch.from_numpy(feeds[k]) for k in ONNX_INPUTS)
+    batch, seq = torch.export.Dim("batch"), torch.export.Dim("seq", max=512)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        with contextlib.redirect_stdout(sys.stderr), torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the exporter's progress goes to stderr, its warnings nowhere
+            torch.onnx.export(model, example, str(tmp), dynamo=True, external_data=False,
+                              input_names=list(ONNX_INPUTS), output_names=["last_hidden_state"],
+                              dynamic_shapes={k: {0: batch, 1: seq} for k in ONNX_INPUTS})
+            expected = model(*example).numpy()
+        got = _session(tmp).run(None, feeds)[0]
+        if got.shape != expected.shape or float(np.abs(got - expected).max()) > 1e-4:
+            raise AssistantError("the ONNX export does not reproduce the torch model — "
+                                 "set ASSISTANT_EMBEDDER=sentence-transformers and report this")
+        os.replace(tmp, out)
+    except AssistantError:
+        raise
+    except Exception as e:  # noqa: BLE001 — one line that names the fix, never a traceback
+        raise AssistantError(f"exporting the embedding model to ONNX failed ({type(e).__name__}: "
+                             f"{str(e).splitlines()[0][:160] if str(e) else ''}) — run `pip install -e .` "
+                             "(onnx, onnxscript) or set ASSISTANT_EMBEDDER=sentence-transformers") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    meta = {"model_id": MODEL_ID, "source_sha256": sha, "source": str(model_dir / "model.safetensors"),
+            "exporter": f"torch.onnx.export(dynamo=True), torch {torch.__version__}", "format": EXPORT_FORMAT,
+            "inputs": list(ONNX_INPUTS), "output": "last_hidden_state"}
+    _atomic_write(out.with_suffix(".json"), json.dumps(meta, indent=1).encode())
 
 
-def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:
-    mu = x.mean(-1, keepdims=True)
-    var = ((x - mu) ** 2).mean(-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + eps) * w + b
+def _tokenizer(model_dir: Path):
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tok.no_padding()
+    tok.enable_truncation(_max_tokens(model_dir))
+    return tok
 
 
-class NumpyMiniLM:
-    """BERT encoder + mean pooling + normalisation, as sentence-transformers runs it."""
+def _feeds(encs) -> dict[str, np.ndarray]:
+    n = max(len(e.ids) for e in encs)
+    ids = np.zeros((len(encs), n), dtype=np.int64)
+    mask = np.zeros((len(encs), n), dtype=np.int64)
+    for r, e in enumerate(encs):
+        ids[r, :len(e.ids)] = e.ids
+        mask[r, :len(e.ids)] = 1
+    return {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
 
-    def __init__(self, model_path: str | Path, max_tokens: int | None = None):
-        from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
+
+def _session(path: Path):
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    # No busy-waiting between operators: this machine and the app's request threads share the cores.
+    so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+
+
+def mean_pool_normalise(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """sentence-transformers' mean pooling (mask-weighted, count clamped at 1e-9) then L2 normalisation."""
+    m = mask[..., None].astype(np.float32)
+    pooled = (hidden * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+
+class OnnxMiniLM:
+    """all-MiniLM-L6-v2 in onnxruntime: tokenizers → ONNX encoder → mean pooling → L2 normalisation."""
+
+    def __init__(self, model_path: str | Path, cache_dir: str | Path | None = None):
+        import onnxruntime as ort
 
         path = _check_model_dir(model_path)
-        cfg = json.loads((path / "config.json").read_text())
-        st_cfg_file = path / "sentence_bert_config.json"
-        st_cfg = json.loads(st_cfg_file.read_text()) if st_cfg_file.exists() else {}
         self.model_id = MODEL_ID
-        self.heads = cfg["num_attention_heads"]
-        self.eps = cfg["layer_norm_eps"]
-        self.max_tokens = max_tokens or st_cfg.get("max_seq_length", 256)
-        self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
-        self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(self.max_tokens)
-        w = load_file(str(path / "model.safetensors"))
-        g = lambda k: w[k].astype(np.float32)  # noqa: E731
-        self.word = g("embeddings.word_embeddings.weight")
-        self.pos = g("embeddings.position_embeddings.weight")
-        self.type0 = g("embeddings.token_type_embeddings.weight")[0]
-        self.ln_e = (g("embeddings.LayerNorm.weight"), g("embeddings.LayerNorm.bias"))
-        self.layers = []
-        for i in range(cfg["num_hidden_layers"]):
-            p = f"encoder.layer.{i}."
-            qkv_w = np.concatenate([g(p + f"attention.self.{n}.weight") for n in ("query", "key", "value")]).T
-            qkv_b = np.concatenate([g(p + f"attention.self.{n}.bias") for n in ("query", "key", "value")])
-            self.layers.append(dict(
-                qkv=(np.ascontiguousarray(qkv_w), qkv_b),
-                out=(np.ascontiguousarray(g(p + "attention.output.dense.weight").T), g(p + "attention.output.dense.bias")),
-                ln1=(g(p + "attention.output.LayerNorm.weight"), g(p + "attention.output.LayerNorm.bias")),
-                up=(np.ascontiguousarray(g(p + "intermediate.dense.weight").T), g(p + "intermediate.dense.bias")),
-                down=(np.ascontiguousarray(g(p + "output.dense.weight").T), g(p + "output.dense.bias")),
-                ln2=(g(p + "output.LayerNorm.weight"), g(p + "output.LayerNorm.bias")),
-            ))
-
-    def _encode_batch(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        b, n = ids.shape
-        h = self.heads
-        x = (self.word[ids] + self.pos[:n] + self.type0).reshape(b * n, -1)  # 2-D: one BLAS call per matmul
-        x = _layer_norm(x, *self.ln_e, self.eps)
-        bias = ((1.0 - mask[:, None, None, :]) * -1e9).astype(np.float32)
-        for L in self.layers:
-            qkv = x @ L["qkv"][0] + L["qkv"][1]
-            d = qkv.shape[-1] // 3
-            q, k, v = (qkv[:, i * d:(i + 1) * d].reshape(b, n, h, d // h).transpose(0, 2, 1, 3) for i in range(3))
-            scores = q @ k.transpose(0, 1, 3, 2)
-            scores *= np.float32(1 / math.sqrt(d // h))
-            scores += bias
-            scores -= scores.max(-1, keepdims=True)
-            np.exp(scores, out=scores)
-            scores /= scores.sum(-1, keepdims=True)
-            ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(b * n, d)
-            x = _layer_norm(x + ctx @ L["out"][0] + L["out"][1], *L["ln1"], self.eps)
-            u = _gelu(x @ L["up"][0] + L["up"][1])
-            x = _layer_norm(x + u @ L["down"][0] + L["down"][1], *L["ln2"], self.eps)
-        m = mask.reshape(b, n, 1)
-        pooled = (x.reshape(b, n, -1) * m).sum(1) / np.maximum(m.sum(1), 1e-9)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        self.onnx_file = onnx_path(path, cache_dir)
+        self.tokenizer = _tokenizer(path)
+        self.session = _session(self.onnx_file)
+        self.dim = int(self.session.get_outputs()[0].shape[-1] or 384)
+        self.backend = f"onnxruntime {ort.__version__} (CPU), {self.onnx_file.name}"
 
     def embed_documents(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         if not texts:
-            return np.zeros((0, self.word.shape[1]), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         encs = self.tokenizer.encode_batch(list(texts))
-        order = sorted(range(len(encs)), key=lambda i: len(encs[i].ids))  # batch similar lengths
-        out = np.zeros((len(encs), self.word.shape[1]), dtype=np.float32)
+        order = sorted(range(len(encs)), key=lambda i: len(encs[i].ids))  # batch similar lengths: little padding
+        out = np.zeros((len(encs), self.dim), dtype=np.float32)
         for s in range(0, len(order), batch_size):
             idx = order[s:s + batch_size]
-            n = max(len(encs[i].ids) for i in idx)
-            ids = np.zeros((len(idx), n), dtype=np.int64)
-            mask = np.zeros((len(idx), n), dtype=np.float32)
-            for r, i in enumerate(idx):
-                e = encs[i].ids
-                ids[r, :len(e)] = e
-                mask[r, :len(e)] = 1.0
-            out[idx] = self._encode_batch(ids, mask)
+            feeds = _feeds([encs[i] for i in idx])
+            hidden = self.session.run(None, feeds)[0]
+            out[idx] = mean_pool_normalise(hidden, feeds["attention_mask"])
         return out
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -159,12 +238,14 @@ class NumpyMiniLM:
 class SentenceTransformerEmbedder:
     """Reference implementation through sentence-transformers (imports torch)."""
 
-    def __init__(self, model_path: str | Path):
+    def __init__(self, model_path: str | Path, cache_dir: str | Path | None = None):
         path = _check_model_dir(model_path)
+        import sentence_transformers
         from sentence_transformers import SentenceTransformer
 
         self.model_id = MODEL_ID
         self.model = SentenceTransformer(str(path), device="cpu")
+        self.backend = f"sentence-transformers {sentence_transformers.__version__} (torch)"
 
     def embed_documents(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         return self.model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
@@ -179,12 +260,12 @@ class LazyEmbedder:
 
     model_id = MODEL_ID
 
-    def __init__(self, kind: str, model_path: str):
-        self.kind, self.model_path = kind, model_path
+    def __init__(self, kind: str, model_path: str, cache_dir: str | Path | None = None):
+        self.kind, self.model_path, self.cache_dir = kind, model_path, cache_dir
 
     @property
     def real(self) -> "Embedder":
-        return get_embedder(self.kind, self.model_path)
+        return get_embedder(self.kind, self.model_path, self.cache_dir)
 
     def embed_documents(self, texts: Sequence[str], **kw) -> np.ndarray:
         return self.real.embed_documents(texts, **kw)
@@ -193,18 +274,22 @@ class LazyEmbedder:
         return self.real.embed_query(text)
 
 
-_IMPLEMENTATIONS = {"numpy": NumpyMiniLM, "sentence-transformers": SentenceTransformerEmbedder}
+_IMPLEMENTATIONS = {"onnx": OnnxMiniLM, "sentence-transformers": SentenceTransformerEmbedder}
 _lock = threading.Lock()
 
 
 @lru_cache(maxsize=4)
-def _cached(kind: str, model_path: str) -> Embedder:
-    return _IMPLEMENTATIONS[kind](model_path)
+def _cached(kind: str, model_path: str, cache_dir: str) -> Embedder:
+    return _IMPLEMENTATIONS[kind](model_path, cache_dir)
 
 
-def get_embedder(kind: str, model_path: str) -> Embedder:
-    """Load an embedder once per process (thread-safe) and reuse it."""
+def get_embedder(kind: str, model_path: str, cache_dir: str | Path | None = None) -> Embedder:
+    """Load an embedder once per process (thread-safe) and reuse it.
+
+    ``cache_dir`` holds the ONNX export; by default ``<data_dir>/models`` of ``Settings.from_env()``.
+    """
     if kind not in _IMPLEMENTATIONS:
         raise AssistantError(f"unknown embedder {kind!r} — set ASSISTANT_EMBEDDER to one of {', '.join(_IMPLEMENTATIONS)}")
+    cache = str(Path(cache_dir) if cache_dir is not None else default_cache_dir())
     with _lock:
-        return _cached(kind, model_path)
+        return _cached(kind, model_path, cache)

