@@ -69,12 +69,21 @@ _HARM = re.compile(r"\b(worse\w*|slower|slows?|hurts?|harms?|impairs?|damag\w*|d
                    r"interferes?|blunts?|ruins?|kills?)\b", re.I)
 _ONLY = re.compile(r"\b(only|just)\b\s+(\w+\s+){0,3}?(sprinters?|middle[- ]distance|elite|beginners?|novices?|women|men|"
                    r"young|older|masters?|triathletes?|cyclists?)", re.I)
-_COMPARE = re.compile(r"\b(than|as much as|as well as|as good as|just as|(the )?same\b.{0,70}\bas|equally|equal|matches?|"
-                      r"beats?|outperforms?|versus|vs)\b", re.I)
+_COMPARE = re.compile(r"\b((better|worse|greater|bigger|larger|faster|slower|stronger|higher|lower|heavier|lighter|"
+                      r"smaller|fewer)\s+(\w+\s+){0,3}?than|(more|less)\s+(\w+\s+){1,3}?than|as much as|as well as|"
+                      r"as good as|just as|(the )?same\b|equally|equal|matches?|beats?|outperforms?|versus|vs)\b", re.I)
 # A restriction on where a claim holds ("especially at faster paces", "late in a race", "at marathon pace").
 _QUALIFIED = re.compile(r"\b(especially|particularly|mainly|mostly|most when|biggest|at (faster|higher|quicker|high|fast) "
                         r"(paces?|speeds?)|when (you are |you're )?running fast|quicker paces|at marathon pace|"
                         r"late in|when fatigued|when tired)\b", re.I)
+# Who a claim is about, when it narrows the population.
+_POPULATION = re.compile(r"\b(beginn\w*|novices?|new to|untrained|older|elderly|women|female|masters?|elite|soccer|team[- ]sport|"
+                         r"young|adolescents?|teen\w*|youth|sprinters?|cyclists?|triathletes?|osteop\w*|bone density)\b", re.I)
+# A negation inside a relative clause ("muscles that can't handle the load") does not negate the claim.
+_NEG_RELATIVE = re.compile(r",?\s+(that|which|who)\s+(can't|cannot|can not|don't|doesn't|won't|isn't|aren't|never|"
+                           r"do not|does not|will not|is not|are not)\b[^,.;]*", re.I)
+_DOMAIN_WORD = re.compile(r"\b(strength|lift\w*|weights?|squat\w*|deadlift\w*|plyometric\w*|resistance|sessions?|reps?|"
+                          r"circuits?|gym|race\w*|taper\w*)\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(I|I'?ve|I'm|my|me)\b")
 _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
@@ -91,11 +100,16 @@ injure take train allow let produce maintain preserve delay guarantee transfer t
 trace show prove find cost buy compound count turn put want develop create mean require benefit affect change hold go
 come depend tend fail wreck ruin kill destroy blunt interfere impair damage shorten lengthen save fix cure stiffen
 recruit activate teach convert double halve triple""".split())
-_LEAD_DROP = re.compile(r"^(and|but|so|also|then|thus|therefore|hence|plus|or)\s+", re.I)
+_AMBIGUOUS = set("""work run lift train cost count change need help set hold drop cut use show want benefit turn put gain
+speed slow bulk fix save damage force load stop go come lead burn run""".split())
+_VERB_CONTEXT = {"to", "will", "would", "can", "could", "should", "must", "may", "might", "you", "i", "we", "they", "he",
+                 "she", "it", "don't", "doesn't", "dont", "doesnt", "not", "never", "also", "who", "that", "which",
+                 "runners", "lifting", "training", "won't", "wont", "really", "actually", "just", "only"}
+_LEAD_DROP = re.compile(r"^(and|but|so|also|then|thus|therefore|hence|plus|or|because|since)\s+", re.I)
 _PRONOUN_SUBJECT = re.compile(r"^(it|this|that|which)\s+", re.I)
 _STRONG = re.compile(r"\s*;\s*|\s+[—–]\s+|,?\s+which means( that)?\s+|,\s*so( that)?\s+|,?\s+so\s+(?=(you|it|they|we|runners?|"
                      r"this|that|your|their|lifters?|athletes?)\b)|,?\s+while\s+|,?\s+whereas\s+|,\s*but\s+|,?\s+because\s+|"
-                     r",\s+which\s+(?=\w+s\b)|:\s+", re.I)
+                     r",\s+(?=which\s+\w+s\b)|:\s+", re.I)
 _AND = re.compile(r",?\s+(and|or)\s+", re.I)
 _CITED = re.compile(
     r"^\s*(?:(?:a|an|one|the|this|new|recent|latest|landmark|famous|large|big|small|\d{4})\s+){0,3}"
@@ -181,6 +195,28 @@ def figures() -> tuple[Figure, ...]:
                         tuple(f.get("sources") or ()), tuple(f.get("against") or ())) for f in raw)
 
 
+# Wordings whose opposite-word reading misleads: "costs you less" is "more economical".
+_POLARITY_NORMAL = [
+    (re.compile(r"\b(costs?|costing|uses?|using|burns?|needs?)\s+(you\s+|them\s+)?less\s+(energy|oxygen)?", re.I),
+     "is more economical "),
+    (re.compile(r"\bless\s+(energy|oxygen)\b", re.I), "more economy"),
+]
+
+
+def normalise_polarity(text: str) -> str:
+    for rx, rep in _POLARITY_NORMAL:
+        text = rx.sub(rep, text)
+    return " ".join(text.split())
+
+
+_NEG_CONTRAST = re.compile(r",\s*(and\s+)?not\s+[^,.;]*", re.I)   # "from force, not from endless reps"
+
+
+def negated(text: str) -> bool:
+    """The claim's main clause is negated (negations in relative clauses and contrasts don't count)."""
+    return is_negated(_NEG_CONTRAST.sub("", _NEG_RELATIVE.sub("", text)))
+
+
 def outcomes(text: str) -> set[str]:
     return {k for k, rx in _OUTCOME_RX.items() if rx.search(text)}
 
@@ -194,21 +230,41 @@ def _bare(w: str) -> str:
     return re.sub(r"[^\w'’-]", "", w.lower()).replace("’", "'")
 
 
-def _is_verb(w: str) -> bool:
+def _is_verb(w: str, prev: str | None = None) -> bool:
+    """Is ``w`` a verb?  A word that is as often a noun ("work", "lifts", "cost") counts only after a subject
+    pronoun, a modal or "to" (``prev``), or when no context is given."""
     w = _bare(w)
-    if w in _AUX or w in _VERBS:
+    if w in _AUX:
         return True
-    for suf, rep in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", "")):
-        if w.endswith(suf) and w[: len(w) - len(suf)] + rep in _VERBS:
-            return True
-    return False
+    base = w if w in _VERBS else None
+    if base is None:
+        for suf, rep in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", "")):
+            if w.endswith(suf) and w[: len(w) - len(suf)] + rep in _VERBS:
+                base = w[: len(w) - len(suf)] + rep
+                break
+    if base is None:
+        return False
+    if base in _AMBIGUOUS and not w.endswith("ed") and prev is not None:
+        return _bare(prev) in _VERB_CONTEXT
+    return True
 
 
 def _first_verb(words: list[str], start: int = 1) -> int | None:
     for i in range(start, len(words)):
-        if _is_verb(words[i]):
+        if _is_verb(words[i], words[i - 1] if i > 0 else ""):
             return i
     return None
+
+
+def _finite_clause(ws: list[str]) -> bool:
+    """A full clause: a finite verb ("is", "keeps") after a short subject, with no relative pronoun before it."""
+    for i, w in enumerate(ws[:6]):
+        b = _bare(w)
+        if b in {"that", "which", "who", "whose", "whom"}:
+            return False
+        if i > 0 and (b in _AUX - {"not", "never", "be"} or (b.endswith("s") and _is_verb(w, ws[i - 1]) and not b.endswith("ss"))):
+            return True
+    return False
 
 
 def _subject_prefix(clause: str, fragment_first: str) -> str | None:
@@ -254,16 +310,20 @@ def _split_and(clause: str) -> list[str]:
         if lv is None:
             continue  # "and" inside the subject ("heavy lifting and plyometrics improve...")
         first = rw[0]
-        if _is_verb(first) or (_bare(first) in {"also", "then", "not", "never"} and len(rw) > 1 and _is_verb(rw[1])):
+        if (_is_verb(first, "to") and _bare(first) not in {"not", "never"}) or \
+                (_bare(first) in {"also", "then", "not", "never"} and len(rw) > 1 and _is_verb(rw[1], "to")):
             prefix = _subject_prefix(left, rw[1] if _bare(first) in {"also", "then"} else first)
             new_right = f"{prefix} {right}" if prefix else right
         elif _bare(first) in {"you", "it", "they", "we", "runners", "runner", "lifting", "strength", "this", "your",
                               "their", "heavy", "light", "plyometrics", "squats", "lifters"} and _first_verb(rw) is not None:
             new_right = right  # a full clause with its own subject
+        elif len(rw) > 2 and _finite_clause(rw):
+            new_right = right  # "..., and staying healthy is the biggest lever"
         else:
             # noun coordination after the verb: split only when the two sides name different outcomes
-            lo, ro = outcomes(" ".join(lw[lv:])), outcomes(right)
-            if not (lo and ro and not (ro <= lo)):
+            obj, rnoun = " ".join(lw[lv:]), right.split(",")[0]
+            lo, ro = outcomes(obj), outcomes(rnoun)
+            if len(rnoun.split()) > 5 or not (lo and ro and not (ro <= lo)):
                 continue
             new_right = " ".join(lw[:lv + 1]) + " " + right
         head = clause[:m.start()]
@@ -299,6 +359,7 @@ def decompose(claim: str) -> list[str]:
                 if p:
                     pieces.append(p)
     pieces = _drop_prefaces(pieces, claim)
+    pieces = [q for p in pieces for q in _sufficiency(p)]
     out, seen = [], set()
     for p in pieces:
         key = p.lower()
@@ -309,6 +370,18 @@ def decompose(claim: str) -> list[str]:
     return out
 
 
+_PLENTY = re.compile(r"^(?P<x>.{6,80}?)\s+(?:is|are)\s+(?:plenty|all (?:you|runners|a runner) needs?|more than enough)$", re.I)
+
+
+def _sufficiency(part: str) -> list[str]:
+    """"X is plenty" says two things: X is enough, and more than X adds nothing."""
+    m = _PLENTY.match(part)
+    if not m:
+        return [part]
+    x = m.group("x")
+    return [f"{x} is enough to get the benefits", f"More than {x[0].lower() + x[1:]} adds nothing"]
+
+
 def _segments(sent: str) -> list[str]:
     """Split at strong clause boundaries (";", ", so", "which means", "while", "because", ": "...)."""
     out, pos = [], 0
@@ -316,7 +389,13 @@ def _segments(sent: str) -> list[str]:
         out.append(sent[pos:m.start()])
         pos = m.end()
     out.append(sent[pos:])
-    return [s for s in out if s.strip()]
+    segs: list[str] = []
+    for seg in (s for s in out if s.strip()):
+        if segs and _first_verb(seg.split(), 0) is None and not _gerund_base(seg.split()[0]):
+            segs[-1] = f"{segs[-1]}, {seg.strip()}"  # "...powerlifting: heavy, low reps" stays one statement
+        else:
+            segs.append(seg)
+    return segs
 
 
 def _drop_prefaces(pieces: list[str], claim: str) -> list[str]:
@@ -446,6 +525,10 @@ class _Judged:
 class ClaimChecker:
     """Judges claims and passages with an Assistant's loaded services (retriever, encoder, composer, ledger)."""
 
+    NO_OUTCOME_SIMILARITY = 0.70   # a part naming no outcome must match a ledger text this closely
+    EXTRA_CLAUSE_GAP = 0.06        # ...and the part is this much closer to its first statement than to the rest
+    PARAPHRASE_MARGIN = 0.07       # paraphrases this close to the best count as equally good readings
+
     def __init__(self, assistant):
         self.a = assistant
         self._meta: dict[str, dict] | None = None
@@ -463,27 +546,33 @@ class ClaimChecker:
         return self._meta
 
     # -- public ------------------------------------------------------------------------------------------------
-    def check(self, claim: str) -> ClaimResult:
+    def _fix(self, text: str) -> str:
+        """Spelling correction of plain words only ("runing" -> "running"; "it's" and "high-load" stay)."""
+        fix = self.a.fixer.fix_word
+        return re.sub(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])", lambda m: fix(m.group(0)), text)
+
+    def check(self, claim: str, in_passage: bool = False) -> ClaimResult:
         from .pipeline import INJECTION_NOTICE, NO_EVIDENCE, clean_question
 
         t0 = time.perf_counter()
         c = clean_question(claim, self.a.settings.max_question_chars)
         self.a.load()
         intent = analyse(c, self.a.fixer)
+        intent.text = self._fix(c)
         notices = []
         body, cited = self._strip_citation(intent.text)
         if cited:
             notices.append(cited)
         anecdote = bool(_FIRST_PERSON.search(body))
         docs = self.a.retriever.invoke(body)
-        if self.out_of_scope(intent, c, body):
+        if self.out_of_scope(intent, c, body, in_passage):
             res = ClaimResult(question=c, answer=NO_EVIDENCE, verdict="no-evidence")
             res.parts = [Part(c, "no-evidence")]
         else:
             parts = []
             for p in ([body] if anecdote else decompose(body)):
                 parts += split_figure_phrase(p)
-            judged = [self.judge(p, whole=body) for p in parts]
+            judged = [self.judge(p, whole=body if len(parts) > 1 else "") for p in parts]
             res = self._render(c, judged, notices, anecdote)
             claim_ids = {j.article_claim for j in judged if j.article_claim}
             res.caveats = caveat_rules.select(intent, res.citations, claim_ids)
@@ -504,11 +593,13 @@ class ClaimChecker:
             raise InputError(f"the passage is {len(passage):,} characters; the limit is 200,000 — check it in parts")
         self.a.load()
         claims = extract_claims(passage)[:MAX_PASSAGE_CLAIMS]
-        results = [self.check(cl) for cl in claims]
+        results = [self.check(cl, in_passage=True) for cl in claims]
         return PassageResult(passage, results, {"total": round((time.perf_counter() - t0) * 1000, 2)})
 
     # -- scope ---------------------------------------------------------------------------------------------
-    def out_of_scope(self, intent, raw: str, body: str) -> bool:
+    def out_of_scope(self, intent, raw: str, body: str, in_passage: bool = False) -> bool:
+        if in_passage:
+            return False  # the passage sets the topic; its sentences were picked as checkable
         if self.a._out_of_scope(intent, raw):
             return True
         if not (intent.domain or intent.related or intent.running):
@@ -519,7 +610,8 @@ class ClaimChecker:
         ws = _words(body)
         v = _first_verb(ws)
         subject = " ".join(ws[:v]) if v else ""
-        if subject and self.unknown_subject(subject):
+        if subject and self.unknown_subject(subject) and not re.search(r"\b(strength|lift\w*|weights?|training|squat\w*|"
+                                                                       r"plyometric\w*|resistance)\b", body, re.I):
             m = self.a.matcher.match(body, self.a.encoder(body))
             return not (m and m.similarity >= self.a.settings.claim_similarity_unknown)
         return False
@@ -569,6 +661,10 @@ class ClaimChecker:
     def judge(self, part: str, whole: str = "") -> _Judged:
         a = self.a
         vec = a.encoder(part)
+        if whole and whole != part and not outcomes(part) and not _DOMAIN_WORD.search(part):
+            # a part keeps a little of its sentence's context ("you don't need to stop entirely" -> before a race)
+            vec = vec + 0.3 * a.encoder(whole)
+            vec = vec / max(float(np.linalg.norm(vec)), 1e-12)
         part_out = outcomes(part)
         fig_hit = None
         for fig in figures():
@@ -583,7 +679,7 @@ class ClaimChecker:
                         article_claim=match.claim.article_claim, how="ledger")
         if fig_hit:
             fig, (fv, note) = fig_hit
-            if fig.verdict in ("supported", "not-supported") and is_negated(part):
+            if fig.verdict in ("supported", "not-supported") and negated(part):
                 fv = "supported" if fv == "not-supported" else "not-supported"  # "doesn't lower body fat"
             if j is None:
                 j = _Judged(part, fv, note, how="figure")
@@ -620,12 +716,14 @@ class ClaimChecker:
 
     def match_ledger(self, part: str, vec: np.ndarray, part_out: set[str] | None = None):
         """The closest ledger text on the same question: same outcome, a comparison only for a comparison,
-        "only X benefit" only for such a claim; polarity read from the part as written."""
+        "only X benefit" only for such a claim, the same population; polarity read from the part as written
+        (of near-equal paraphrases, the reading that needs no flip wins)."""
         from .claims import Match
 
         m = self.a.matcher
         if not m.keys:
             return None
+        part = normalise_polarity(part)
         part_out = outcomes(part) if part_out is None else part_out
         sims = m.emb @ vec
         comp_part = bool(_COMPARE.search(part))
@@ -636,19 +734,35 @@ class ClaimChecker:
             cid, k = m.keys[int(i)]
             claim = m.by_id[cid]
             ref = claim.texts[k]
-            if part_out:
-                led_out = outcomes(" ".join(claim.texts))
-                if led_out and not (part_out & led_out):
-                    continue  # on another outcome: "raises VO2max" is not the economy claim
+            led_out = outcomes(" ".join(claim.texts))
+            if part_out and led_out and not (part_out & led_out):
+                continue  # on another outcome: "raises VO2max" is not the economy claim
+            if not part_out and led_out and sim < self.NO_OUTCOME_SIMILARITY:
+                continue  # "they need to lift heavier" names no outcome: only a close paraphrase may judge it
             if bool(_COMPARE.search(ref)) != comp_part:
                 continue
+            if self._says_more(ref, part):
+                continue  # "two sessions are enough" is not "two sessions are the most that is useful; more is wasted"
             if bool(_ONLY.search(part)) != bool(_ONLY.search(ref)):
                 continue
             if bool(_QUALIFIED.search(part)) != bool(_QUALIFIED.search(ref)):
                 continue
-            flips = (is_negated(part) != is_negated(ref)) + antonym_flips(part, ref)
-            return Match(claim, sim, flips % 2 == 1)
+            if bool(_POPULATION.search(part)) != bool(_POPULATION.search(" ".join(claim.texts))):
+                continue
+            flips = lambda r: ((negated(part) != is_negated(r)) + antonym_flips(part, r)) % 2  # noqa: E731
+            near = [j for j, (c2, _) in enumerate(m.keys) if c2 == cid and float(sims[j]) >= sim - self.PARAPHRASE_MARGIN]
+            readings = [flips(claim.texts[m.keys[j][1]]) for j in near]
+            return Match(claim, sim, flips(ref) == 1 and 0 not in readings)
         return None
+
+    def _says_more(self, ref: str, part: str) -> bool:
+        """A compound ledger text ("X; Y") whose second statement the part does not make."""
+        segs = [x for x in re.split(r"\s*;\s*|,\s+and\s+|,\s*so\s+", ref) if len(terms(x)) >= 2]
+        if len(segs) < 2 or len(_segments(part)) > 1:
+            return False
+        pv = self.a.encoder(part)
+        sims = [float(self.a.encoder(x) @ pv) for x in segs]
+        return sims[0] - min(sims[1:]) > self.EXTRA_CLAUSE_GAP
 
     def _best(self, qv: np.ndarray, text: str, source_ids, limit: int) -> list[Candidate]:
         """Per source, its sentence closest to the part, preferring findings over commentary; best ``limit``."""
@@ -683,7 +797,7 @@ class ClaimChecker:
         cands = [c for c in a.composer.candidates(part, docs) if c.meta["source_id"] != ARTICLE_ID
                  and c.meta.get("type") != "article"]
         on_topic = [c for c in cands if c.semantic >= 0.42 and (not part_out or outcomes(c.text) & part_out)]
-        claim_dir = "null" if (is_negated(part) or _ONLY.search(part)) else "harm" if _HARM.search(part) else "effect"
+        claim_dir = "null" if (negated(part) or _ONLY.search(part)) else "harm" if _HARM.search(part) else "effect"
         pro, con, seen = [], [], set()
         w_for = w_against = 0.0
         for c in on_topic[:12]:
