@@ -76,6 +76,11 @@ class ComposerConfig:
 
     # The direct answer should state something, not comment on the article or a method:
     lead_penalty: tuple = (("How it bears on the article", 0.12), ("Limitations", 0.1), ("What was done", 0.06))
+    type_bonus: float = 0.12          # a guide written for the question's type (any of its sections)
+    short_answer_bonus: float = 0.06  # ...its "The short answer" section, on top: the direct answer to that type
+    runner_bonus: float = 0.03        # a study note's "Key findings for runners" sentences
+    synthesis_penalty: float = 0.15   # supporting evidence: a guide or synthesis note ranks below a primary study
+    gap_margin: float = 0.08          # a "not covered" sentence leads only when this much closer to the question
 
     def prior(self, meta: dict) -> float:
         return dict(self.section_bonus).get(meta.get("section"), 0.0) + dict(self.design_bonus).get(meta.get("design_class"), 0.0)
@@ -95,6 +100,11 @@ _GENERIC = set(terms("find found show showed do did does say said conclude concl
                      "summarize key main overall conclusion outcome outcomes look looked research author authors"))
 
 
+# Words every question here shares: they say nothing about which gap in the evidence a question is about.
+_DOMAIN_WORDS = set(terms("run runs runner runners running lift lifts lifting lifter strength training train gym weight "
+                          "weights exercise exercises session sessions week weeks should would could need want help"))
+
+
 def _answer_types() -> list[tuple[re.Pattern, re.Pattern]]:
     from .scope import lexicons
 
@@ -112,6 +122,20 @@ def _clean_candidate(text: str) -> bool:
     return not any(p.search(text) for p in lexicons()["injection"])
 
 
+ARTICLE_SECTION = "How it bears on the article"
+SHORT_ANSWER = "The short answer"
+GAPS = "What the evidence doesn't cover"
+KEY_FINDINGS = "Key findings for runners"
+_ARTICLE_FRAMED = re.compile(r"\b(the|this|that) article\b|\barticle['’]s\b|\bthe author\b", re.I)
+SYNTHESIS = {"guide", "review-summary", "article"}  # supporting evidence prefers the primary studies
+ARTICLE_ID = "runners-lift-heavier"
+
+
+def article_framed(text: str, meta: dict) -> bool:
+    """A sentence written about the article: noise to a runner who never read it."""
+    return meta.get("section") == ARTICLE_SECTION or bool(_ARTICLE_FRAMED.search(text))
+
+
 class GroundedComposer:
     """Compose an answer from retrieved chunks without a language model."""
 
@@ -123,6 +147,10 @@ class GroundedComposer:
         self.refusal_text = refusal_text
         self.names = source_names(sorted(snapshot.sents_by_source))
         self.quotable = [_clean_candidate(t) for t in snapshot.sent_texts]  # once per index, not per question
+        self.guides: dict[str, list[str]] = {}   # question type -> the guides written for it
+        for sid, idxs in snapshot.sents_by_source.items():
+            for qt in filter(None, (snapshot.sent_metas[idxs[0]].get("question_types") or "").split(",")):
+                self.guides.setdefault(qt, []).append(sid)
         self._headings: dict[str, frozenset] = {}
 
     def _heading_terms(self, heading: str) -> frozenset:
@@ -133,9 +161,11 @@ class GroundedComposer:
             self._headings[heading] = frozenset() if generic else frozenset(terms(heading))
         return self._headings[heading]
 
-    def candidates(self, question: str, docs: list[Document], context: str | None = None) -> list[Candidate]:
+    def candidates(self, question: str, docs: list[Document], context: str | None = None, qtype: str | None = None,
+                   about_article: bool = False) -> list[Candidate]:
         """Score every sentence of the retrieved chunks.  For a follow-up, ``context`` is the
-        question merged with the turn it follows; similarity averages both."""
+        question merged with the turn it follows; similarity averages both.  ``qtype`` (a question type)
+        lifts the guide written for it; unless ``about_article``, sentences framed on the article are left out."""
         snap, cfg = self.snapshot, self.config
         named = named_sources(question, self.names)
         # "What did Støren find?": a named study and nothing more specific -> its own summary answers best.
@@ -150,7 +180,9 @@ class GroundedComposer:
         wanted = [give for ask, give in _answer_types() if ask.search(question)]
         groups = [(d.metadata.get("rrf", 0.0) / max_rrf, snap.sents_by_chunk.get(d.metadata["id"], [])) for d in docs]
         seen_chunks = {d.metadata["id"] for d in docs}
-        for sid in named:  # a study the question names is always considered, retrieved or not
+        # a study the question names, and the guide written for its type, are always considered, retrieved or not
+        always = set(named) | set(self.guides.get(qtype, ()))
+        for sid in always:
             extra = [i for i in snap.sents_by_source.get(sid, []) if snap.sent_metas[i]["chunk_id"] not in seen_chunks]
             if extra:
                 groups.append((0.0, extra))
@@ -162,7 +194,9 @@ class GroundedComposer:
             for i, sim in zip(idxs, sims):
                 if not self.quotable[i]:
                     continue
-                text = snap.sent_texts[i]
+                text, meta = snap.sent_texts[i], snap.sent_metas[i]
+                if not about_article and article_framed(text, meta):
+                    continue
                 lex = sum(snap.idf.get(t, 1.0) for t in q_terms & snap.sent_terms[i]) / q_weight
                 score = cfg.w_semantic * float(sim) + cfg.w_lexical * lex + cfg.w_rank * rank + cfg.prior(snap.sent_metas[i])
                 heading = self._heading_terms(snap.sent_metas[i].get("section", ""))
@@ -170,6 +204,10 @@ class GroundedComposer:
                     score += cfg.heading_bonus * sum(snap.idf.get(t, 1.0) for t in q_terms & heading) / q_weight
                 if wanted and any(g.search(text) for g in wanted):
                     score += cfg.answer_type_bonus
+                if qtype and qtype in (meta.get("question_types") or "").split(","):
+                    score += cfg.type_bonus + (cfg.short_answer_bonus if meta.get("section") == SHORT_ANSWER else 0.0)
+                elif meta.get("section") == KEY_FINDINGS:
+                    score += cfg.runner_bonus
                 if snap.sent_metas[i]["source_id"] in named:
                     score += cfg.named_source_bonus
                     if overview and snap.sent_metas[i].get("section") == "Summary":
@@ -178,16 +216,25 @@ class GroundedComposer:
         out.sort(key=lambda c: -c.score)
         return out
 
-    def select(self, cands: list[Candidate]) -> list[Candidate]:
-        """Greedy MMR: high score, low redundancy, a few sources each contributing at most ``per_source``."""
+    def select(self, cands: list[Candidate], after: Candidate | None = None) -> list[Candidate]:
+        """Greedy MMR: high score, low redundancy, a few sources each contributing at most ``per_source``.
+        Supporting sentences (all but the first, or all when ``after`` is the lead) prefer primary studies."""
         cfg, emb = self.config, self.snapshot.sent_emb
-        chosen: list[Candidate] = []
-        per_source: dict[str, int] = {}
-        for c in cands:
+        chosen: list[Candidate] = [after] if after is not None else []
+        per_source: dict[str, int] = {after.meta["source_id"]: 1} if after is not None else {}
+        first = None if after is not None else (cands[0] if cands else None)
+        pen = dict(cfg.lead_penalty)
+
+        def support_score(c: Candidate) -> float:
+            if c is first:
+                return c.score
+            return c.score - pen.get(c.meta.get("section"), 0.0) - (cfg.synthesis_penalty if c.meta.get("type") in SYNTHESIS else 0.0)
+
+        for c in sorted(cands, key=lambda c: -support_score(c)):
             if len(chosen) >= cfg.max_sentences:
                 break
             if chosen and c.score < cfg.keep_ratio * chosen[0].score:
-                break
+                continue
             src = c.meta["source_id"]
             if per_source.get(src, 0) >= cfg.per_source:
                 continue
@@ -195,18 +242,45 @@ class GroundedComposer:
                 continue
             chosen.append(c)
             per_source[src] = per_source.get(src, 0) + 1
-        return chosen
+        return chosen[1:] if after is not None else chosen
 
     def compose(self, question: str, docs: list[Document], context: str | None = None,
-                min_similarity: float | None = None) -> Answer:
-        cands = self.candidates(question, docs, context)
+                min_similarity: float | None = None, qtype: str | None = None, about_article: bool = False,
+                exclude: frozenset = frozenset(), max_sentences: int | None = None) -> Answer:
+        """``exclude``: sentences already quoted elsewhere in the answer; ``max_sentences`` caps this part."""
+        cands = [c for c in self.candidates(question, docs, context, qtype, about_article) if c.text not in exclude]
+        limit = max_sentences or self.config.max_sentences
         floor = self.config.min_similarity if min_similarity is None else min_similarity
         if named_sources(question, self.names):
             floor = min(floor, self.config.min_similarity)  # naming a study in the corpus puts a question in scope
         if not cands or max(c.semantic for c in cands) < floor:
             return Answer(question=question, answer=self.refusal_text, refused=True)
-        chosen = self.select(cands)
-        return render(question, self._lead_first(chosen, cands))
+        lead = self.type_lead(cands, qtype, question) if qtype else None
+        support = [c for c in cands if c.meta.get("section") != GAPS and (about_article or c.meta["source_id"] != ARTICLE_ID)]
+        if lead is not None:
+            return render(question, [lead] + self.select([c for c in support if c is not lead], after=lead)[: limit - 1])
+        chosen = self.select(support or cands)
+        return render(question, self._lead_first(chosen, cands)[:limit])
+
+    def type_lead(self, cands: list[Candidate], qtype: str, question: str = "") -> Candidate | None:
+        """The direct answer for a question of a known type: the opening of its guide's short answer, unless
+        one of the guide's "what the evidence doesn't cover" sentences fits the question clearly better —
+        then the lead says plainly that no study tested it, and names the closest evidence."""
+        mine = [c for c in cands if c.meta["source_id"] in self.guides.get(qtype, ())]
+        short = [c for c in mine if c.meta.get("section") == SHORT_ANSWER]
+        if not short:
+            return None
+        opening = min(short, key=lambda c: (c.meta.get("position", 0), c.meta.get("sentence", 0)))
+        gaps = [c for c in mine if c.meta.get("section") == GAPS]
+        best_gap = max(gaps, key=lambda c: c.semantic, default=None)
+        if best_gap is None or best_gap.semantic <= opening.semantic + self.config.gap_margin:
+            return opening
+        # ...and only when it names what was asked: a distinctive word of the question the opening lacks
+        asked = set(terms(question)) - _GENERIC - _DOMAIN_WORDS
+        snap = self.snapshot
+        if len(asked & snap.sent_terms[best_gap.idx]) > len(asked & snap.sent_terms[opening.idx]):
+            return best_gap
+        return opening
 
     def _lead_first(self, chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
         """Put the best *statement* first: commentary and method sentences make poor direct answers."""

@@ -96,3 +96,13 @@ def parse(text: str) -> LoadEstimate | None:
         return LoadEstimate(w, r, unit, _round(one_rm, unit), _round(low, unit), _round(high, unit), exercise, r <= 10,
                             percents)
     return None
+
+
+def parse_all(text: str) -> list[LoadEstimate]:
+    """Every lift a message states ("I squat 60 kg for 10, deadlift 80 kg x 5"), one per clause, in order."""
+    out: list[LoadEstimate] = []
+    for clause in re.split(r"(?<=[.!?;\n])\s+|,\s+|\band\b", text):
+        est = parse(clause)
+        if est and not any((e.weight, e.reps, e.exercise) == (est.weight, est.reps, est.exercise) for e in out):
+            out.append(est)
+    return out

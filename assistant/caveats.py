@@ -27,6 +27,7 @@ class Rule:
     article_claims: frozenset[str]
     medical: bool
     quotes: re.Pattern | None
+    about_article: bool   # its topic triggers apply only to questions about the article (claim checks aside)
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +37,8 @@ def rules() -> tuple[Rule, ...]:
         w = r.get("when") or {}
         out.append(Rule(r["id"], " ".join(r["text"].split()), tuple(r.get("sources") or ()),
                         frozenset(w.get("topics") or ()), frozenset(w.get("article_claims") or ()),
-                        bool(w.get("medical")), re.compile(w["quotes"], re.I) if w.get("quotes") else None))
+                        bool(w.get("medical")), re.compile(w["quotes"], re.I) if w.get("quotes") else None,
+                        bool(w.get("about_article"))))
     return tuple(out)
 
 
@@ -44,13 +46,16 @@ def caveat_text(caveat_id: str) -> str:
     return next(r.text for r in rules() if r.id == caveat_id)
 
 
-def select(intent: Intent, citations: list[Citation], claim_ids: set[str] = frozenset()) -> list[Caveat]:
+def select(intent: Intent, citations: list[Citation], claim_ids: set[str] = frozenset(),
+           about_article: bool = True) -> list[Caveat]:
     """Caveats for an answer: question topics, medical flags, the article's overstated quotes,
-    and (for claim checks) the article claims the matched claim concerns."""
+    and (for claim checks) the article claims the matched claim concerns.  ``about_article`` is False for
+    ordinary questions, where caveats about what the article says would be noise to a runner."""
     article_quotes = [c.quote for c in citations if c.source_id == ARTICLE_ID]
     out = []
     for r in rules():
-        fire = bool(r.topics & intent.topics) or (r.medical and intent.medical) or bool(r.article_claims & set(claim_ids))
+        topical = bool(r.topics & intent.topics) and (about_article or not r.about_article)
+        fire = topical or (r.medical and intent.medical) or bool(r.article_claims & set(claim_ids))
         if not fire and r.quotes is not None:
             fire = any(r.quotes.search(q) for q in article_quotes)
         if fire:

@@ -274,6 +274,7 @@ def chunk_source(src: Source, max_chars: int) -> list[Chunk]:
         "year": src.meta.get("year") or 0,
         "design_class": src.meta.get("design_class") or src.meta["type"],
         "tags": ",".join(src.meta.get("tags") or []),
+        "question_types": ",".join(src.meta.get("question_types") or []),
         "url": src.url or "",
     }
     for sec in src.sections:

@@ -30,7 +30,7 @@ from .settings import Settings
 from .store import ChromaStore, chroma_client
 from .text import split_sentences
 
-MANIFEST_VERSION = 2  # bump when what ingest stores changes: older indexes are rebuilt
+MANIFEST_VERSION = 3  # bump when what ingest stores changes: older indexes are rebuilt
 _ZERO = [0.0]
 
 

@@ -81,11 +81,14 @@ class LLMComposer:
         return self._model
 
     def compose(self, question: str, docs: list[Document], context: str | None = None,
-                min_similarity: float | None = None) -> Answer:
-        fallback = self.grounded.compose(question, docs, context=context, min_similarity=min_similarity)
+                min_similarity: float | None = None, qtype: str | None = None, about_article: bool = False,
+                exclude: frozenset = frozenset(), max_sentences: int | None = None) -> Answer:
+        fallback = self.grounded.compose(question, docs, context=context, min_similarity=min_similarity, qtype=qtype,
+                                         about_article=about_article, exclude=exclude, max_sentences=max_sentences)
         if fallback.refused:
             return fallback
-        passages = self.grounded.candidates(question, docs, context)[: self.max_passages]
+        passages = [c for c in self.grounded.candidates(question, docs, context, qtype, about_article)
+                    if c.text not in exclude][: self.max_passages]
         numbered = "\n".join(f"[{i}] ({c.meta['title']}) {c.text}" for i, c in enumerate(passages, 1))
         prompt = self.template.format(question=question, passages=numbered)
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sys
 import threading
+from pathlib import Path
 import time
 from typing import Callable
 
@@ -17,13 +18,14 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from . import caveats as caveat_rules
 from .answer import Answer, ComposerConfig, GroundedComposer, render_sections
-from .calculator import parse as parse_load
 from .claims import ClaimMatcher, load_ledger
 from .embed import Embedder
 from .errors import AssistantError, IndexDamagedError, InputError
 from .index import IndexManager, tqdm_progress
 from .retrieve import HybridRetriever, QueryEncoder, Snapshot
+from . import outline
 from .scope import Intent, SpellFixer, analyse, asks_something, vocabulary
+from .understand import TypeClassifier, Understanding, understand
 from .settings import Settings
 
 REFUSAL = ("I can't answer that from my sources. I answer questions about strength training for runners — "
@@ -32,8 +34,6 @@ REFUSAL = ("I can't answer that from my sources. I answer questions about streng
 NO_EVIDENCE = ("My sources don't speak to this claim, so I can't judge it. I can check claims about strength training "
                "for runners: running economy, race and marathon performance, muscle and bulk, injuries, dosing, "
                "beginners and tapering.")
-# What a load-calculator question is really asking the corpus, whatever lift and numbers it names.
-CALCULATOR_QUERY = "What load should runners lift, as a percentage of their one-repetition maximum (1RM)?"
 NOT_ENGLISH = ("I can only answer in English, from English-language sources. Please ask again in English — for example "
                "\"How heavy should I lift?\"")
 INJECTION_NOTICE = "Instructions inside a question are ignored: answers come only from the sources."
@@ -60,8 +60,9 @@ def clean_question(text, max_chars: int) -> str:
         raise InputError("the question must be text")
     if len(text) > max_chars * 4:  # don't even normalise megabytes
         raise InputError(f"the question is {len(text):,} characters; the limit is {max_chars:,} — shorten it")
-    q = "".join(ch if ch.isprintable() else " " for ch in text)
-    q = " ".join(q.split())
+    # line breaks are kept (a title line, a list of questions); other whitespace is collapsed
+    lines = ["".join(ch if ch.isprintable() else " " for ch in line) for line in text.splitlines()]
+    q = "\n".join(" ".join(line.split()) for line in lines if line.strip())
     if not q:
         raise InputError("the question is empty — type a question about strength training for running")
     if len(q) > max_chars:
@@ -161,6 +162,7 @@ class Assistant:
         s = self.settings
         self.encoder = QueryEncoder(self.index.embedder)
         self.fixer = SpellFixer(vocabulary(snap.chunk_texts))
+        self.classifier = TypeClassifier(self.index.embedder, Path(s.data_dir) / "cache")
         self.retriever = HybridRetriever(snapshot=snap, encoder=self.encoder, fixer=self.fixer, dense_k=s.dense_k,
                                          lexical_k=s.lexical_k, rrf_k=s.rrf_k, top_k=s.top_k)
         self.composer = GroundedComposer(snap, self.encoder, ComposerConfig(max_sentences=s.max_sentences,
@@ -195,7 +197,9 @@ class Assistant:
     def _compose_step(self, x: dict) -> Answer:
         t = time.perf_counter()
         ans = self.active_composer.compose(x["question"], x["docs"], context=x.get("context"),
-                                           min_similarity=x.get("min_similarity"))
+                                           min_similarity=x.get("min_similarity"), qtype=x.get("qtype"),
+                                           about_article=x.get("about_article", False),
+                                           exclude=x.get("exclude", frozenset()), max_sentences=x.get("max_sentences"))
         ans.retrieved = [d.metadata["source_id"] for d in x["docs"]]
         ans.contexts = [d.page_content for d in x["docs"]]
         ans.timings_ms["retrieve"] = round((t - x["t0"]) * 1000, 2)
@@ -203,42 +207,42 @@ class Assistant:
         return ans
 
     # -- public API ---------------------------------------------------------
-    def understand(self, question: str, history: list | None = None) -> tuple[Intent, str, str | None]:
-        """The intent to answer with, the question's own corrected text, and (for a follow-up) the
-        previous user turn it builds on — in which case the intent is that of both turns together."""
+    def understand(self, message: str, history: list | None = None) -> Understanding:
+        """The parts of a message to answer, the runner's context and the intent; for a follow-up, read
+        together with the earlier user turn it builds on."""
         self.load()
-        intent = analyse(question, self.fixer)
         prev = last_user_turn(history)
-        if prev and (_FOLLOWUP.search(question) or (not intent.domain and len(question.split()) < 10)):
-            merged = analyse(f"{prev} {question}", self.fixer)
-            merged.medical = merged.medical or intent.medical
-            merged.injection = intent.injection
-            return merged, intent.text, prev
-        return intent, intent.text, None
+        if prev:
+            own = analyse(message, self.fixer)
+            if not (_FOLLOWUP.search(message) or (not own.domain and len(message.split()) < 10)):
+                prev = ""
+        return understand(message, self.fixer, self.encoder, self.classifier, previous=prev or None)
 
     def ask(self, question: str, history: list | None = None) -> Answer:
         t0 = time.perf_counter()
         q = clean_question(question, self.settings.max_question_chars)
-        intent, current, prev = self.understand(q, history)
+        u = self.understand(q, history)
         if not self._looks_english(q):
             ans = Answer(question=q, answer=NOT_ENGLISH, refused=True)
-        elif self._out_of_scope(intent, q):
+        elif self._out_of_scope(u.intent, q) or not u.answerable:
             ans = Answer(question=q, answer=REFUSAL, refused=True)
         else:
-            load = parse_load(q)
-            question = current if load is None else CALCULATOR_QUERY
-            ctx = intent.text if prev else None
-            query = f"{ctx} {question}" if ctx else question
-            ans = self._invoke({"question": question, "query": query, "context": ctx,
-                                "min_similarity": self._floor(intent), "t0": t0})
-            ans.question = q
-            if load is not None and not ans.refused:
-                ans.answer = f"{load.summary()}\n\n{ans.answer}"
-                if not load.reliable:
-                    intent.topics.add("beginner")
+            answered, used = [], set()
+            for part in u.answerable:
+                a = self._invoke({"question": part.text, "query": f"{u.previous} {part.text}" if u.previous else part.text,
+                                  "context": u.previous, "min_similarity": self._floor(part, u),
+                                  "qtype": part.qtype if part.type_score >= self.settings.type_confidence else None,
+                                  "about_article": u.about_article, "t0": t0, "exclude": frozenset(used),
+                                  "max_sentences": self.settings.max_sentences_per_part if len(u.answerable) > 1 else None})
+                if not a.refused:
+                    answered.append((part, a))
+                    used |= {c.quote for c in a.citations}
+            ans = outline.assemble(q, u, answered) if answered else Answer(question=q, answer=REFUSAL, refused=True)
         if not ans.refused:
-            ans.caveats = caveat_rules.select(intent, ans.citations, self._article_claims(intent.text))
-        if intent.injection:
+            ans.caveats = caveat_rules.select(outline.caveat_intent(u), ans.citations,
+                                              self._article_claims(u.intent.text) if u.about_article else set(),
+                                              about_article=u.about_article)
+        if u.intent.injection:
             ans.notice = INJECTION_NOTICE
         ans.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 2)
         return ans
@@ -274,12 +278,13 @@ class Assistant:
         known = sum(1 for w in words if w in STOPWORDS or w in self.fixer.vocab or self.fixer.fix_word(w) != w)
         return known / len(words) >= 0.4
 
-    def _floor(self, intent: Intent) -> float:
-        """Similarity needed to answer: low when the question names strength training, higher otherwise."""
+    def _floor(self, part, u: Understanding) -> float:
+        """Similarity needed to answer a part: low when it names strength training (or follows up on a
+        message that does), higher when only running or research words tie it to the corpus, highest otherwise."""
         s = self.settings
-        if intent.domain or intent.medical:
+        if part.named_domain or (u.intent.domain and (u.previous or len(u.parts) > 1 or u.intent.medical)):
             return s.min_similarity
-        if intent.related or intent.running:
+        if u.intent.domain or u.intent.related or u.intent.running:
             return (s.min_similarity + s.scope_similarity) / 2
         return s.scope_similarity
 

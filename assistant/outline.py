@@ -1,0 +1,147 @@
+"""Planning the shape of an answer from an ``Understanding`` and the composed part answers.
+
+* one part: the composed answer, its lead first;
+* several parts: a short titled section per part, citations numbered across the whole answer;
+* the runner's own numbers first where they answer the question (stated lifts through the load calculator);
+* a stated schedule shapes a scheduling answer, kept apart from the evidence and labelled as convention;
+* parts outside scope declined explicitly, in one sentence each, after the answered parts;
+* caveats chosen from what the answered parts are about and the runner's context, not from the backstory.
+"""
+from __future__ import annotations
+
+import copy
+import re
+
+from .answer import Answer, Citation
+from .scope import Intent
+from .understand import DAYS, Part, RunnerContext, Understanding, question_types
+
+CONVENTION = "convention — not tested in these sources"
+DAY_NAMES = dict(zip(DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")))
+LOAD_TYPES = {"load-intensity", "reps-sets", "beginners"}
+PERFORMANCE_TYPES = {"race-performance", "running-economy", "mechanisms", "plyometrics"}
+LONG_RACES = {"marathon", "ultra", "half"}
+_MARK = re.compile(r"\[(\d+)\]")
+
+
+def title_of(part: Part) -> str:
+    titles = {t.id: t.title for t in question_types()}
+    if part.qtype in titles:
+        return titles[part.qtype]
+    text = part.text.rstrip("?").strip()
+    return text[:60] + ("…" if len(text) > 60 else "")
+
+
+def decline(part: Part) -> str:
+    asked = part.text.strip().rstrip("?.! ")
+    if len(asked) > 90:
+        asked = asked[:87].rsplit(" ", 1)[0] + "…"
+    return (f"You also asked “{asked}”: that is outside what my sources cover — they are about strength training "
+            "for runners, so I can't advise on it.")
+
+
+def load_notes(ctx: RunnerContext, parts: list[Part]) -> list[str]:
+    """The runner's stated lifts turned into working loads, when a part asks about load, reps or starting out."""
+    if not ctx.lifts or not any(p.qtype in LOAD_TYPES for p in parts):
+        return []
+    return [est.summary() for est in ctx.lifts[:3]]
+
+
+def schedule_note(ctx: RunnerContext) -> str | None:
+    """Which days could carry two lifting sessions, given the runner's week: a convention, labelled as one."""
+    if not (ctx.run_days or ctx.long_run_day):
+        return None
+    avoid = set(ctx.hard_days)
+    if ctx.long_run_day:
+        i = DAYS.index(ctx.long_run_day)
+        avoid |= {ctx.long_run_day, DAYS[(i - 1) % 7]}
+    free = [d for d in DAYS if d not in ctx.run_days and d not in avoid]
+    easy = [d for d in ctx.run_days if d not in avoid]
+    picks = _spaced(free) or _spaced(free + easy) or (free + easy)[:2]
+    if not picks:
+        return None
+    week = ", ".join(DAY_NAMES[d] for d in ctx.run_days) if ctx.run_days else None
+    parts = []
+    if week:
+        parts.append(f"you run on {week}")
+    if ctx.long_run_day:
+        parts.append(f"your long run is on {DAY_NAMES[ctx.long_run_day]}")
+    if ctx.hard_days:
+        parts.append("your hard sessions are on " + " and ".join(DAY_NAMES[d] for d in ctx.hard_days))
+    where = " and ".join(DAY_NAMES[d] for d in picks)
+    on_runs = [d for d in picks if d in ctx.run_days]
+    extra = " (after the easy run, or hours apart from it)" if on_runs else ""
+    return (f"For your week ({'; '.join(parts)}), lifting on {where}{extra} keeps heavy sessions off your hard days "
+            f"and the day before your long run — that placement is {CONVENTION}.")
+
+
+def _spaced(days: list[str]) -> list[str]:
+    """Two days at least two apart (Mon+Wed, Tue+Fri…), earliest first."""
+    idx = sorted(DAYS.index(d) for d in days)
+    for a in idx:
+        for b in idx:
+            if 2 <= b - a <= 5:
+                return [DAYS[a], DAYS[b]]
+    return []
+
+
+def _renumber(ans: Answer, offset: int) -> tuple[str, list[Citation]]:
+    text = _MARK.sub(lambda m: f"[{int(m.group(1)) + offset}]", ans.answer)
+    cites = [Citation(c.n + offset, c.source_id, c.title, c.quote, c.url) for c in ans.citations]
+    return text, cites
+
+
+def assemble(question: str, u: Understanding, answered: list[tuple[Part, Answer]]) -> Answer:
+    """One answer from the composed parts, in the order asked, with declines and the runner's numbers."""
+    parts = [p for p, _ in answered]
+    notes = load_notes(u.context, parts)
+    sched = schedule_note(u.context) if any(p.qtype == "scheduling" for p in parts) else None
+    if len(answered) == 1:
+        ans = copy.copy(answered[0][1])
+        body = ans.answer
+        if sched:
+            body = _after_lead(body, sched)
+        ans.answer = "\n\n".join([*notes, body])
+    else:
+        blocks, citations = [], []
+        for part, a in answered:
+            text, cites = _renumber(a, len(citations))
+            if sched and part.qtype == "scheduling":
+                text = _after_lead(text, sched)
+            blocks.append(f"**{title_of(part)}**\n{text}")
+            citations += cites
+        ans = Answer(question=question, answer="\n\n".join([*notes, *blocks]), citations=citations)
+        ans.retrieved = [s for _, a in answered for s in a.retrieved]
+        ans.contexts = [c for _, a in answered for c in a.contexts]
+        ans.timings_ms = dict(answered[-1][1].timings_ms)
+    declined = [decline(p) for p in u.declined]
+    if declined:
+        ans.answer += "\n\n" + " ".join(declined)
+    ans.question = question
+    return ans
+
+
+def _after_lead(body: str, sentence: str) -> str:
+    """Put a sentence right after the lead paragraph (the direct answer stays first)."""
+    head, sep, rest = body.partition("\n\n")
+    return f"{head}\n\n{sentence}" + (f"\n\n{rest}" if sep else "")
+
+
+def caveat_intent(u: Understanding) -> Intent:
+    """The intent caveats are chosen from: what the answered parts are about, plus the runner's context.
+    Pain or a medical condition anywhere in the message still counts."""
+    topics: set[str] = set()
+    for p in u.answerable:
+        t = set(p.topics)
+        if "marathon" in t and p.qtype not in PERFORMANCE_TYPES:
+            t.discard("marathon")  # "how many days before my marathon" is not a race-performance question
+        topics |= t
+    if u.context.race in LONG_RACES and any(p.qtype == "race-performance" for p in u.answerable):
+        topics.add("marathon")
+    if u.context.experience == "none" or any(not e.reliable for e in u.context.lifts):
+        topics.add("beginner")
+    if u.previous:  # a follow-up carries the topics of the conversation it continues
+        topics |= u.intent.topics & {"marathon", "injury", "muscle"}
+    intent = copy.copy(u.intent)
+    intent.topics = topics
+    return intent

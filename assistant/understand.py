@@ -1,0 +1,292 @@
+"""Understanding a message: the question(s) it asks, the runner's context, scope and question type.
+
+Real messages are long posts with the question at the end or only in the title, two or three
+questions at once, casual spelling, loads and schedules.  This module turns one into an
+``Understanding``: the parts to answer (each with a question type from ``data/question_types.yaml``
+and whether it is in scope), the runner's stated context, and the whole-message intent that
+safety and caveat rules read.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from .calculator import LoadEstimate, parse_all
+from .scope import Intent, analyse
+
+DATA = Path(__file__).parent / "data" / "question_types.yaml"
+MAX_PARTS = 3
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY = r"(mon|tue|wed|thu|fri|sat|sun)(?:day|s|\.|sday|nesday|rsday|urday|n)?s?"
+_DAY_RX = re.compile(rf"\b{_DAY}\b", re.I)
+_Q_START = re.compile(r"^\W*(how|what|whats|what's|which|when|why|where|who|should|shall|do|does|did|is|are|am|can|"
+                      r"could|will|would|any|anyone|thoughts|advice|tips|help|wondering|curious|worth|ok|okay)\b", re.I)
+_ASKS = re.compile(r"\b(wondering|want to know|not sure (if|whether|how|what|when)|any (advice|tips|thoughts|ideas)|"
+                   r"advice on|thoughts on|should i|do i need|is it (ok|okay|worth|bad|fine)|would it)\b", re.I)
+_SUBSPLIT = re.compile(r"(?:,|;)?\s+(?:and|also|plus|&)\s+(?=(?:how|what|which|when|why|should|do|does|is|are|can|will|"
+                       r"would|on|before|after|what about)\b)|;\s+|\?\s*(?=\S)", re.I)
+_LOADS = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:kg|kgs|kilos?|lbs?|pounds?)?\s*(?:x|×|for|@|at)?\s*\d*\s*(?:reps?|kg|lbs?)?\b", re.I)
+_LOAD_WORDS = re.compile(r"\b(heav\w*|light(er)?|weights?|loads?|how much|kg|lbs?|reps?|percent|%|1rm|max)\b", re.I)
+_ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+(that|this|it|they|those|these|there)\b|"
+                        r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
+                        r"(what|how)\s+(should|would|do|does|about)\s+(that|this|it|they|those|these|the rest|wks?|weeks?)\b)", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")  # casual writing starts sentences in lower case too
+_ARTICLE = re.compile(r"\b(article|blog( post)?|the (piece|post|author|writer)|that (piece|post)|this (piece|post)|"
+                      r"(it|they) (says?|claims?)|the claim that)\b", re.I)
+_RACES = (("ultra", r"\bultra\w*|\b50 ?k\b|\b100 ?(k|km|miles?|milers?)\b"), ("marathon", r"(?<!half[- ])(?<!half )\bmarathon"),
+          ("half", r"\bhalf[- ]?marathon|\bhalf\b|\b21(\.1)? ?k"), ("10k", r"\b10 ?k\b|\b10 ?km\b"),
+          ("5k", r"\b5 ?k\b|\b5 ?km\b|\bparkrun"))
+_WEEKS = re.compile(r"\b(\d{1,2})\s*(?:weeks?|wks?)\s*(?:out|away|to go|until|till|before|left)|\bin\s*(\d{1,2})\s*(?:weeks?|wks?)\b", re.I)
+_RUNS_PER_WEEK = re.compile(r"\b(\d)\s*(?:x|times|runs?|days?|sessions?)\s*(?:a|per|/)\s*(?:week|wk)\b.{0,20}?|\brun(?:ning)?\s*(\d)\s*(?:days|times)", re.I)
+_LONG_RUN = re.compile(rf"long (?:run|runs)\W+(?:is |are |on |usually |every )*{_DAY}|{_DAY}\W+(?:is )?(?:my |the |a )?long (?:run|one)", re.I)
+_HARD = re.compile(rf"(?:intervals?|tempo|track|workouts?|speed ?work|hills?|hard (?:session|run|day)s?|quality (?:session|day)s?)\W+"
+                   rf"(?:are |is |on |every )*{_DAY}|{_DAY}\W+(?:is |are )?(?:my |the )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality)", re.I)
+_NEW_LIFTER = re.compile(r"\b(never (lifted|done (any )?(weights|strength|lifting|gym))|new to (lifting|the gym|weights|strength)|"
+                         r"beginner|novice|(just|only) (started|starting) (lifting|the gym|strength)|first time (lifting|in the gym)|"
+                         r"no (lifting|gym) experience|haven'?t lifted)\b", re.I)
+_REGULAR = re.compile(r"\b(lifting|lifted|in the gym|strength training) (for|over) (\d+|a few|several|many) (years?|months?)|"
+                      r"\b(years?|months?) of (lifting|strength)|experienced lifter|used to (powerlift|lift)\b", re.I)
+_AGE = re.compile(r"\b(?:i'?m|i am|age[d]?|aged)\s*(\d{2})\b|\b(\d{2})\s*(?:yo|y/o|years? old|yrs? old|m\b|f\b)", re.I)
+_SEX = (("female", r"\b(woman|women|female|girl|lady|postmenopausal|menopaus\w*|pregnan\w*|postpartum)\b"),
+        ("male", r"\b(man|male|guy|bloke|dude)\b"))
+
+
+@dataclass
+class RunnerContext:
+    """What the runner said about themselves, anywhere in the message."""
+    race: str | None = None                 # 5k, 10k, half, marathon, ultra
+    weeks_to_race: int | None = None
+    runs_per_week: int | None = None
+    run_days: list[str] = field(default_factory=list)
+    long_run_day: str | None = None
+    hard_days: list[str] = field(default_factory=list)
+    experience: str | None = None           # none | regular
+    lifts: list[LoadEstimate] = field(default_factory=list)
+    age: int | None = None
+    sex: str | None = None
+    pain: bool = False
+
+    @property
+    def schedule(self) -> bool:
+        return bool(self.run_days or self.long_run_day or self.hard_days or self.runs_per_week)
+
+
+@dataclass
+class Part:
+    text: str                    # the question as asked (spelling corrected)
+    qtype: str | None            # a question-type id, or None when nothing fits
+    type_score: float
+    in_scope: bool
+    off_topic: bool
+    topics: set[str] = field(default_factory=set)   # the part's own topics (data/intents.yaml), for caveats
+    named_domain: bool = False    # the part itself names strength training (so a low similarity still answers)
+
+
+@dataclass
+class Understanding:
+    message: str
+    intent: Intent               # whole-message intent: safety, injection, topics for caveats
+    parts: list[Part]
+    context: RunnerContext
+    about_article: bool = False
+    previous: str | None = None  # for a follow-up: the earlier user turn it builds on
+
+    @property
+    def answerable(self) -> list[Part]:
+        return [p for p in self.parts if p.in_scope]
+
+    @property
+    def declined(self) -> list[Part]:
+        return [p for p in self.parts if not p.in_scope]
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    id: str
+    title: str
+    description: str
+    prototypes: tuple[str, ...]
+    cues: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def question_types() -> tuple[QuestionType, ...]:
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    return tuple(QuestionType(t["id"], t["title"], t["description"], tuple(t.get("prototypes") or ()),
+                              re.compile(t.get("cues") or r"(?!)", re.I)) for t in raw)
+
+
+class TypeClassifier:
+    """Question type by embedding similarity to each type's prototypes and description, plus its cue words.
+
+    The prototype vectors are cached in ``cache_dir`` under a hash of the model and the taxonomy file,
+    so only the first start after a change embeds them."""
+
+    def __init__(self, embedder, cache_dir: Path | None = None, cue_bonus: float = 0.12):
+        self.types = question_types()
+        texts, owners = [], []
+        for i, t in enumerate(self.types):
+            for p in (*t.prototypes, t.description):
+                texts.append(p)
+                owners.append(i)
+        self.vectors = self._vectors(embedder, texts, cache_dir)
+        self.owners = np.asarray(owners)
+        self.cue_bonus = cue_bonus
+
+    @staticmethod
+    def _vectors(embedder, texts: list[str], cache_dir: Path | None) -> np.ndarray:
+        key = hashlib.sha256("\0".join([getattr(embedder, "model_id", "?"), *texts]).encode()).hexdigest()[:16]
+        path = Path(cache_dir) / f"question-types-{key}.npy" if cache_dir else None
+        if path and path.exists():
+            try:
+                return np.load(path)
+            except (OSError, ValueError):
+                pass  # a damaged cache is rebuilt
+        vectors = np.asarray(embedder.embed_documents(texts), dtype=np.float32)
+        if path:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+                np.save(tmp, vectors)
+                os.replace(tmp, path)
+            except OSError:
+                pass  # a read-only data folder only costs the cache
+        return vectors
+
+    def classify(self, text: str, qv: np.ndarray) -> tuple[str | None, float]:
+        sims = self.vectors @ qv
+        best = np.full(len(self.types), -1.0, dtype=np.float32)
+        np.maximum.at(best, self.owners, sims)
+        scores = best + np.array([self.cue_bonus if t.cues.search(text) else 0.0 for t in self.types])
+        i = int(scores.argmax())
+        return self.types[i].id, float(scores[i])
+
+
+# -- context ---------------------------------------------------------------------
+def _day(token: str) -> str:
+    return token[:3].lower()
+
+
+def runner_context(text: str, intent: Intent) -> RunnerContext:
+    ctx = RunnerContext(pain=intent.medical)
+    low = text.lower()
+    for name, rx in _RACES:
+        if re.search(rx, low):
+            ctx.race = name
+            break
+    m = _WEEKS.search(text)
+    if m:
+        ctx.weeks_to_race = int(m.group(1) or m.group(2))
+    m = _RUNS_PER_WEEK.search(text)
+    if m and ("run" in m.group(0).lower() or "week" in m.group(0).lower()):
+        ctx.runs_per_week = int(m.group(1) or m.group(2))
+    m = _LONG_RUN.search(text)
+    if m:
+        ctx.long_run_day = _day(next(g for g in m.groups() if g))
+    ctx.hard_days = sorted({_day(next(g for g in h.groups() if g)) for h in _HARD.finditer(text)}, key=DAYS.index)
+    runish = re.compile(r"\b(run|runs|running|ran|long|easy|tempo|intervals?|track|workout|recovery|miles?|km|parkrun|race)\b", re.I)
+    days = set()
+    for sent in _SENTENCE_END.split(text):
+        if runish.search(sent) and not re.search(r"\b(lift|gym|weights|strength)\b", sent, re.I):
+            days.update(_day(d) for d in _DAY_RX.findall(sent))
+    days |= {d for d in [ctx.long_run_day, *ctx.hard_days] if d}
+    ctx.run_days = sorted(days, key=DAYS.index)
+    if _NEW_LIFTER.search(text):
+        ctx.experience = "none"
+    elif _REGULAR.search(text):
+        ctx.experience = "regular"
+    ctx.lifts = parse_all(text)
+    m = _AGE.search(text)
+    if m:
+        age = int(m.group(1) or m.group(2))
+        ctx.age = age if 12 <= age <= 95 else None
+    for sex, rx in _SEX:
+        if re.search(rx, text, re.I):
+            ctx.sex = sex
+            break
+    return ctx
+
+
+# -- questions -------------------------------------------------------------------
+def _is_question(sentence: str) -> bool:
+    return "?" in sentence or bool(_Q_START.match(sentence)) or bool(_ASKS.search(sentence))
+
+
+def question_texts(message: str) -> list[tuple[str, str]]:
+    """The questions a message asks, in order — question sentences, a title line, or the last sentence —
+    each with the sentence before it (context for a short question's type)."""
+    lines = [ln.strip() for ln in message.split("\n") if ln.strip()]
+    title = lines[0] if len(lines) > 1 and len(lines[0]) <= 140 and not re.search(r"[.!]\s*$", lines[0]) else None
+    body = lines[1:] if title else lines
+    sents = [s for ln in body for s in _SENTENCE_END.split(ln) if s.strip()]
+    questions: list[tuple[str, str]] = []
+    for i, s in enumerate(sents):
+        before = sents[i - 1] if i else (title or "")
+        if _is_question(s):
+            # "Is that accurate?", "what should wks 9-16 look like?": the question leans on the sentence before it
+            questions.append((f"{before} {s}", "") if before and _ANAPHORIC.search(s) else (s, before))
+    if title and (_is_question(title) or not questions):
+        questions.insert(0, (title, ""))
+    if not questions:
+        questions = [(sents[-1], sents[-2] if len(sents) > 1 else "")] if sents else [(message, "")]
+    parts: list[tuple[str, str]] = []
+    for q, before in questions:
+        pieces = [p.strip(" ,;") for p in _SUBSPLIT.split(q) if p and p.strip(" ,;?")]
+        if len(pieces) > 1 and all(len(p.split()) >= 3 for p in pieces):
+            parts += [(p, before) for p in pieces]
+        else:
+            parts.append((q, before))
+    return list(dict((p, b) for p, b in parts).items())
+
+
+def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
+               previous: str | None = None) -> Understanding:
+    """Read a message (already cleaned).  ``previous`` is the earlier user turn when this one follows it up."""
+    whole = analyse(f"{previous} {message}" if previous else message, fixer)
+    own = analyse(message, fixer)
+    whole.medical = whole.medical or own.medical
+    whole.injection = own.injection
+    context = runner_context(whole.text, whole)
+    raw_parts = question_texts(message)
+    parts: list[Part] = []
+    for i, (q, before) in enumerate(raw_parts):
+        intent = analyse(q, fixer)
+        text = intent.text
+        # an elliptical part ("and on run days?") borrows the words of the part before it; a short question
+        # the sentence before it ("My marathon PB is 3:15. Will squats get me under 3 hours?")
+        probe = text if len(text.split()) >= 5 or i == 0 else f"{parts[-1].text} {text}"
+        if len(text.split()) < 12 and before and i == 0:
+            probe = f"{before} {probe}"
+        if previous and (len(text.split()) < 8 or not intent.domain):
+            probe = f"{previous} {probe}"
+        probe = _LOADS.sub(" ", probe)  # "I squat 60 kg for 10": the numbers say nothing about the question type
+        qtype, score = (classifier.classify(probe, encoder(probe)) if classifier else (None, 0.0))
+        off = intent.off_topic and not intent.domain and not intent.medical
+        parts.append(Part(text, qtype, score, not off, off, set(intent.topics), intent.domain or intent.medical))
+    if context.lifts:  # stated lifts and a question about weight or reps: a load question, whatever lift it names
+        for p in parts:
+            if p.qtype not in ("load-intensity", "reps-sets", "beginners") and _LOAD_WORDS.search(p.text):
+                p.qtype = "load-intensity"
+    parts = _merge_same_type(parts)[:MAX_PARTS]
+    about = bool(_ARTICLE.search(message))
+    return Understanding(message, whole, parts, context, about, previous)
+
+
+def _merge_same_type(parts: list[Part]) -> list[Part]:
+    """Adjacent parts of one type asked in a row are one question put twice."""
+    out: list[Part] = []
+    for p in parts:
+        if out and p.qtype and p.qtype == out[-1].qtype and p.in_scope == out[-1].in_scope:
+            prev = out[-1]
+            out[-1] = Part(f"{prev.text} {p.text}", prev.qtype, max(prev.type_score, p.type_score), prev.in_scope,
+                           prev.off_topic, prev.topics | p.topics, prev.named_domain or p.named_domain)
+        else:
+            out.append(p)
+    return out
