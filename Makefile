@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE=1
 export GRADIO_ANALYTICS_ENABLED=False
 export ANONYMIZED_TELEMETRY=False
 
-.PHONY: run test install ingest eval bench browser clean
+.PHONY: run test install ingest eval bench bench-scale browser clean
 
 run: $(STAMP)
 	$(BIN)/python app.py
@@ -42,6 +42,10 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+# Cost at 1x, 10x and 50x the corpus (synthetic copies in a temp folder; ~10 min): benchmarks/scale.*
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py
 
 clean:
 	rm -rf .data reports
