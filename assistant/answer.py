@@ -70,7 +70,8 @@ class ComposerConfig:
     overview_bonus: float = 0.3       # ...and asks nothing more specific: its Summary, in order
     keep_ratio: float = 0.70
     # Priors: a note's Summary and findings say what a source found; reviews outrank single trials.
-    section_bonus: tuple = (("Summary", 0.03), ("What was found", 0.02), ("How it bears on the article", 0.01))
+    section_bonus: tuple = (("Summary", 0.03), ("Key findings for runners", 0.04), ("What was found", 0.02),
+                            ("How it bears on the article", 0.01))
     design_bonus: tuple = (("meta-analysis", 0.02), ("systematic-review", 0.02), ("review-summary", 0.01),
                            ("position-stand", 0.01), ("rct", 0.01), ("article", 0.02))
 
@@ -80,6 +81,7 @@ class ComposerConfig:
     short_answer_bonus: float = 0.06  # ...its "The short answer" section, on top: the direct answer to that type
     runner_bonus: float = 0.03        # a study note's "Key findings for runners" sentences
     synthesis_penalty: float = 0.15   # supporting evidence: a guide or synthesis note ranks below a primary study
+    support_ratio: float = 0.75       # a supporting sentence needs this share of the best sentence's similarity
     gap_margin: float = 0.08          # a "not covered" sentence leads only when this much closer to the question
 
     def prior(self, meta: dict) -> float:
@@ -127,6 +129,7 @@ SHORT_ANSWER = "The short answer"
 GAPS = "What the evidence doesn't cover"
 KEY_FINDINGS = "Key findings for runners"
 _ARTICLE_FRAMED = re.compile(r"\b(the|this|that) article\b|\barticle['’]s\b|\bthe author\b", re.I)
+_CLINICIAN = re.compile(r"\bsee a clinician\b", re.I)
 SYNTHESIS = {"guide", "review-summary", "article"}  # supporting evidence prefers the primary studies
 ARTICLE_ID = "runners-lift-heavier"
 
@@ -224,6 +227,7 @@ class GroundedComposer:
         per_source: dict[str, int] = {after.meta["source_id"]: 1} if after is not None else {}
         first = None if after is not None else (cands[0] if cands else None)
         pen = dict(cfg.lead_penalty)
+        floor = cfg.support_ratio * max((c.semantic for c in cands), default=0.0)
 
         def support_score(c: Candidate) -> float:
             if c is first:
@@ -236,6 +240,8 @@ class GroundedComposer:
             if chosen and c.score < cfg.keep_ratio * chosen[0].score:
                 continue
             src = c.meta["source_id"]
+            if c.semantic < floor:
+                continue  # loosely related: better no bullet than padding
             if per_source.get(src, 0) >= cfg.per_source:
                 continue
             if chosen and float(np.max(emb[[x.idx for x in chosen]] @ emb[c.idx])) > cfg.duplicate_similarity:
@@ -258,9 +264,24 @@ class GroundedComposer:
         lead = self.type_lead(cands, qtype, question) if qtype else None
         support = [c for c in cands if c.meta.get("section") != GAPS and (about_article or c.meta["source_id"] != ARTICLE_ID)]
         if lead is not None:
-            return render(question, [lead] + self.select([c for c in support if c is not lead], after=lead)[: limit - 1])
+            # the studies the lead names come first as its support, each in its own words
+            named = [c for c in self.named_support(lead, question, about_article) if c.text not in exclude]
+            taken = {c.idx for c in named}
+            rest = self.select([c for c in support if c is not lead and c.idx not in taken], after=lead)
+            return render(question, ([lead] + named + rest)[:limit])
         chosen = self.select(support or cands)
         return render(question, self._lead_first(chosen, cands)[:limit])
+
+    def named_support(self, lead: Candidate, question: str, about_article: bool, limit: int = 2) -> list[Candidate]:
+        """For a synthesis lead ("… (Eihara 2022; Støren 2008)"), the named studies' own best sentences."""
+        if lead.meta.get("type") not in SYNTHESIS:
+            return []
+        named = [sid for sid in named_sources(lead.text, self.names) if sid != lead.meta["source_id"]]
+        if not named:
+            return []
+        qv = self.encoder(question)
+        best = self.best_from_sources(qv, question, named, limit)
+        return [c for c in best if about_article or not article_framed(c.text, c.meta)]
 
     def type_lead(self, cands: list[Candidate], qtype: str, question: str = "") -> Candidate | None:
         """The direct answer for a question of a known type: the opening of its guide's short answer, unless
@@ -293,6 +314,18 @@ class GroundedComposer:
         emb = self.snapshot.sent_emb
         rest = [c for c in rest if float(emb[c.idx] @ emb[lead.idx]) <= self.config.duplicate_similarity]
         return [lead] + rest[: self.config.max_sentences - 1]
+
+    def safety_sentence(self, message: str) -> Candidate | None:
+        """The corpus sentence that best tells someone with pain or a condition to see a clinician first."""
+        qv = self.encoder(message)
+        snap = self.snapshot
+        idxs = [i for i, t in enumerate(snap.sent_texts) if self.quotable[i] and _CLINICIAN.search(t)
+                and not article_framed(t, snap.sent_metas[i])]
+        if not idxs:
+            return None
+        sims = snap.sent_emb[idxs] @ qv
+        i = idxs[int(np.argmax(sims))]
+        return Candidate(i, snap.sent_texts[i], snap.sent_metas[i], float(sims.max()), float(sims.max()))
 
     def best_from_sources(self, qv: np.ndarray, text: str, source_ids, limit: int) -> list[Candidate]:
         """The sentences of the given sources that best match ``qv``, one per source, at most ``limit``."""

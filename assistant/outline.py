@@ -22,6 +22,8 @@ LOAD_TYPES = {"load-intensity", "reps-sets", "beginners"}
 PERFORMANCE_TYPES = {"race-performance", "running-economy", "mechanisms", "plyometrics"}
 LONG_RACES = {"marathon", "ultra", "half"}
 _MARK = re.compile(r"\[(\d+)\]")
+_RACE_GAIN = re.compile(r"\b(faster|quicker|pb|pr|personal best|minutes? off|seconds? off|race times?|finish(ing)? time|"
+                        r"under \d|sub[- ]?\d|improve (my |your )?(time|race|marathon)|help (my |your |me )?(race|marathon|run))", re.I)
 
 
 def title_of(part: Part) -> str:
@@ -51,10 +53,10 @@ def schedule_note(ctx: RunnerContext) -> str | None:
     """Which days could carry two lifting sessions, given the runner's week: a convention, labelled as one."""
     if not (ctx.run_days or ctx.long_run_day):
         return None
-    avoid = set(ctx.hard_days)
-    if ctx.long_run_day:
-        i = DAYS.index(ctx.long_run_day)
-        avoid |= {ctx.long_run_day, DAYS[(i - 1) % 7]}
+    avoid = set()
+    for key_day in [*ctx.hard_days, ctx.long_run_day]:  # key runs, and the day before each, stay free of heavy legs
+        if key_day:
+            avoid |= {key_day, DAYS[(DAYS.index(key_day) - 1) % 7]}
     free = [d for d in DAYS if d not in ctx.run_days and d not in avoid]
     easy = [d for d in ctx.run_days if d not in avoid]
     picks = _spaced(free) or _spaced(free + easy) or (free + easy)[:2]
@@ -71,8 +73,8 @@ def schedule_note(ctx: RunnerContext) -> str | None:
     where = " and ".join(DAY_NAMES[d] for d in picks)
     on_runs = [d for d in picks if d in ctx.run_days]
     extra = " (after the easy run, or hours apart from it)" if on_runs else ""
-    return (f"For your week ({'; '.join(parts)}), lifting on {where}{extra} keeps heavy sessions off your hard days "
-            f"and the day before your long run — that placement is {CONVENTION}.")
+    return (f"For your week ({'; '.join(parts)}), lifting on {where}{extra} keeps heavy sessions off your key runs "
+            f"and the days before them — that placement is {CONVENTION}.")
 
 
 def _spaced(days: list[str]) -> list[str]:
@@ -121,6 +123,18 @@ def assemble(question: str, u: Understanding, answered: list[tuple[Part, Answer]
     return ans
 
 
+def with_safety_first(ans: Answer, sentence) -> Answer:
+    """Pain or a medical condition: the clinician sentence (a corpus quote) leads, the answer follows."""
+    if sentence is None or any(c.quote == sentence.text for c in ans.citations):
+        return ans
+    text, cites = _renumber(ans, 1)
+    m = sentence.meta
+    out = copy.copy(ans)
+    out.answer = f"{sentence.text} [1]\n\n{text}"
+    out.citations = [Citation(1, m["source_id"], m["title"], sentence.text, m.get("url") or None), *cites]
+    return out
+
+
 def _after_lead(body: str, sentence: str) -> str:
     """Put a sentence right after the lead paragraph (the direct answer stays first)."""
     head, sep, rest = body.partition("\n\n")
@@ -133,9 +147,10 @@ def caveat_intent(u: Understanding) -> Intent:
     topics: set[str] = set()
     for p in u.answerable:
         t = set(p.topics)
-        if "marathon" in t and p.qtype not in PERFORMANCE_TYPES:
+        if "marathon" in t and p.qtype not in PERFORMANCE_TYPES and not _RACE_GAIN.search(p.text):
             t.discard("marathon")  # "how many days before my marathon" is not a race-performance question
         topics |= t
+    topics |= u.intent.topics & {"beginner"}  # "I only started running in May": said anywhere, it counts
     if u.context.race in LONG_RACES and any(p.qtype == "race-performance" for p in u.answerable):
         topics.add("marathon")
     if u.context.experience == "none" or any(not e.reliable for e in u.context.lifts):

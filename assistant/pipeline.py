@@ -238,6 +238,8 @@ class Assistant:
                     answered.append((part, a))
                     used |= {c.quote for c in a.citations}
             ans = outline.assemble(q, u, answered) if answered else Answer(question=q, answer=REFUSAL, refused=True)
+            if u.context.pain and not ans.refused:
+                ans = outline.with_safety_first(ans, self.composer.safety_sentence(q))
         if not ans.refused:
             ans.caveats = caveat_rules.select(outline.caveat_intent(u), ans.citations,
                                               self._article_claims(u.intent.text) if u.about_article else set(),
@@ -282,9 +284,9 @@ class Assistant:
         """Similarity needed to answer a part: low when it names strength training (or follows up on a
         message that does), higher when only running or research words tie it to the corpus, highest otherwise."""
         s = self.settings
-        if part.named_domain or (u.intent.domain and (u.previous or len(u.parts) > 1 or u.intent.medical)):
+        if part.named_domain or u.intent.domain:
             return s.min_similarity
-        if u.intent.domain or u.intent.related or u.intent.running:
+        if u.intent.related or u.intent.running:
             return (s.min_similarity + s.scope_similarity) / 2
         return s.scope_similarity
 

@@ -37,7 +37,7 @@ class Settings:
     scope_similarity: float = field(default=0.45, metadata={"help": "Best sentence similarity needed to answer a question that names no strength-training topic."})
     claim_similarity: float = field(default=0.62, metadata={"help": "Similarity to a ledger claim needed to judge a claim (else no-evidence)."})
     claim_similarity_unknown: float = field(default=0.80, metadata={"help": "The same, when the claim names something the corpus never mentions."})
-    type_confidence: float = field(default=0.55, metadata={"help": "Question-type score (prototype similarity + cue bonus) needed to answer from the type's guide first."})
+    type_confidence: float = field(default=0.50, metadata={"help": "Question-type score (prototype similarity + cue bonus) needed to answer from the type's guide first."})
     max_sentences: int = field(default=5, metadata={"help": "Most evidence sentences in a grounded answer."})
     max_sentences_per_part: int = field(default=3, metadata={"help": "Most sentences per part when a message asks several questions."})
     max_question_chars: int = field(default=2000, metadata={"help": "Longest question accepted, in characters."})

@@ -33,19 +33,23 @@ _ASKS = re.compile(r"\b(wondering|want to know|not sure (if|whether|how|what|whe
 _SUBSPLIT = re.compile(r"(?:,|;)?\s+(?:and|also|plus|&)\s+(?=(?:how|what|which|when|why|should|do|does|is|are|can|will|"
                        r"would|on|before|after|what about)\b)|;\s+|\?\s*(?=\S)", re.I)
 _LOADS = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:kg|kgs|kilos?|lbs?|pounds?)?\s*(?:x|×|for|@|at)?\s*\d*\s*(?:reps?|kg|lbs?)?\b", re.I)
-_LOAD_WORDS = re.compile(r"\b(heav\w*|light(er)?|weights?|loads?|how much|kg|lbs?|reps?|percent|%|1rm|max)\b", re.I)
+_LOAD_WORDS = re.compile(r"\b(heav\w*|light(er)?|weights?|loads?|how much|kg|lbs?|reps?|percent|%|1rm|max|aim(ing)?|target)\b", re.I)
 _ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+(that|this|it|they|those|these|there)\b|"
+                        r"(what'?s|whats|what is|where'?s|is)\s+(that|this|it)\b|.*\b(do|does|help|work|worth)\s+(it|that|this)\W*$|"
                         r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
                         r"(what|how)\s+(should|would|do|does|about)\s+(that|this|it|they|those|these|the rest|wks?|weeks?)\b)", re.I)
+_PAIN_NOW = re.compile(r"\b(pain|painful|hurts?|hurting|aches?|aching|injured|swollen|swelling|numb\w*|tingl\w*|twinge|niggle|"
+                       r"tear|torn|strained|sprained|ruptured?|spasms?|stress fracture|fractured?|rehab\w*|osteoporosis|"
+                       r"osteopenia|pregnan\w*|postpartum|arthritis|hernia|sciatica|surgery)\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")  # casual writing starts sentences in lower case too
 _ARTICLE = re.compile(r"\b(article|blog( post)?|the (piece|post|author|writer)|that (piece|post)|this (piece|post)|"
                       r"(it|they) (says?|claims?)|the claim that)\b", re.I)
 _RACES = (("ultra", r"\bultra\w*|\b50 ?k\b|\b100 ?(k|km|miles?|milers?)\b"), ("marathon", r"(?<!half[- ])(?<!half )\bmarathon"),
-          ("half", r"\bhalf[- ]?marathon|\bhalf\b|\b21(\.1)? ?k"), ("10k", r"\b10 ?k\b|\b10 ?km\b"),
+          ("half", r"\bhalf[- ]?marathon|\bhalf\b(?![- ]?squats?)|\b21(\.1)? ?k"), ("10k", r"\b10 ?k\b|\b10 ?km\b"),
           ("5k", r"\b5 ?k\b|\b5 ?km\b|\bparkrun"))
 _WEEKS = re.compile(r"\b(\d{1,2})\s*(?:weeks?|wks?)\s*(?:out|away|to go|until|till|before|left)|\bin\s*(\d{1,2})\s*(?:weeks?|wks?)\b", re.I)
 _RUNS_PER_WEEK = re.compile(r"\b(\d)\s*(?:x|times|runs?|days?|sessions?)\s*(?:a|per|/)\s*(?:week|wk)\b.{0,20}?|\brun(?:ning)?\s*(\d)\s*(?:days|times)", re.I)
-_LONG_RUN = re.compile(rf"long (?:run|runs)\W+(?:is |are |on |usually |every )*{_DAY}|{_DAY}\W+(?:is )?(?:my |the |a )?long (?:run|one)", re.I)
+_LONG_RUN = re.compile(rf"long (?:run|runs)\W+(?:is |are |on |usually |every )*{_DAY}|{_DAY}\W+(?:is )?(?:my |the |a )?long\b", re.I)
 _HARD = re.compile(rf"(?:intervals?|tempo|track|workouts?|speed ?work|hills?|hard (?:session|run|day)s?|quality (?:session|day)s?)\W+"
                    rf"(?:are |is |on |every )*{_DAY}|{_DAY}\W+(?:is |are )?(?:my |the )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality)", re.I)
 _NEW_LIFTER = re.compile(r"\b(never (lifted|done (any )?(weights|strength|lifting|gym))|new to (lifting|the gym|weights|strength)|"
@@ -71,7 +75,7 @@ class RunnerContext:
     lifts: list[LoadEstimate] = field(default_factory=list)
     age: int | None = None
     sex: str | None = None
-    pain: bool = False
+    pain: bool = False                      # pain, an injury now or a medical condition: the clinician comes first
 
     @property
     def schedule(self) -> bool:
@@ -175,7 +179,7 @@ def _day(token: str) -> str:
 
 
 def runner_context(text: str, intent: Intent) -> RunnerContext:
-    ctx = RunnerContext(pain=intent.medical)
+    ctx = RunnerContext(pain=bool(_PAIN_NOW.search(text)))
     low = text.lower()
     for name, rx in _RACES:
         if re.search(rx, low):
