@@ -317,7 +317,7 @@ PHASES = {  # name -> what it is for
     "Learn technique": "Moderate loads you could lift 8–12 times; learn each movement well.",
     "Build strength": "Moderate loads for 8 reps, a little heavier each week; still no heavy sets.",
     "Build heavy": "Heavy sets of 3–6 reps, twice a week.",
-    "Maintain": "One session a week, heavy, fewer sets; the last weeks are the taper.",
+    "Maintain": "One session a week, fewer sets, the same loads; the last weeks are the taper.",
     "Race week": "At most one short session, at least 4 days before the race — or none.",
 }
 

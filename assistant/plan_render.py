@@ -106,11 +106,12 @@ def _e(x) -> str:
 
 
 def _session_html(s: dict) -> str:
+    loads = any(e["load_kg"] is not None for e in s["exercises"])  # no load column for bodyweight / no lifts given
     rows = "".join(f"<tr><td>{_e(e['name'])}</td><td class='rsa-num'>{e['sets']} × {e['reps']}</td>"
-                   f"<td class='rsa-num'>{_e(_load(e))}</td></tr>" for e in s["exercises"])
+                   + (f"<td class='rsa-num'>{_e(_load(e))}</td>" if loads else "") + "</tr>" for e in s["exercises"])
     return (f"<div class='rsa-plan-session'><div class='rsa-plan-day'><b>{_e(DAY_NAMES[s['day']])}</b> "
             f"<span class='rsa-muted'>{_e(s['date'])}</span></div><div class='rsa-plan-note'>{_e(s['note'])}</div>"
-            f"<table class='rsa-plan-table'><thead><tr><th>Exercise</th><th>Sets × reps</th><th>Load</th></tr></thead>"
+            f"<table class='rsa-plan-table'><thead><tr><th>Exercise</th><th>Sets × reps</th>{'<th>Load</th>' if loads else ''}</tr></thead>"
             f"<tbody>{rows}</tbody></table></div>")
 
 

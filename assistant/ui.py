@@ -346,6 +346,8 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
 
 
 # -- the Plan tab ------------------------------------------------------------------------
+PLAN_FIELDS = {"run-days": "Run days", "long-run": "Long run", "hard-days": "Hard-session days", "weeks": "Weeks to go",
+               "race-date": "race date", "race": "Goal race", "lift": "Recent lifts"}  # CLI flags in errors -> form labels
 PLAN_DAYS = [("Mon", "mon"), ("Tue", "tue"), ("Wed", "wed"), ("Thu", "thu"), ("Fri", "fri"), ("Sat", "sat"), ("Sun", "sun")]
 
 
@@ -386,7 +388,11 @@ def plan_tab(service: Service) -> None:
             files = gr.File(label="Download: Markdown, CSV, calendar (.ics)", file_count="multiple", visible=False,
                             elem_id="rsa-plan-files")
 
-    def make(race_v, weeks_v, date_v, run_v, long_v, exp_v, hard_v, eq_v, lifts_v, pain_v):
+    last = gr.State("")  # the last plan shown: kept (marked out of date) when the form has an error
+
+    def make(race_v, weeks_v, date_v, run_v, long_v, exp_v, hard_v, eq_v, lifts_v, pain_v, last_v):
+        stale = (f"<div class='rsa-plan-stale'><div class='rsa-muted'>Your previous plan — fix the form to update it."
+                 f"</div>{last_v}</div>") if last_v else gr.update()
         try:
             if isinstance(weeks_v, float) and weeks_v.is_integer():
                 weeks_v = int(weeks_v)
@@ -396,21 +402,23 @@ def plan_tab(service: Service) -> None:
             plan = make_plan(service.get(), req)
         except AssistantError as e:
             kind = "Please check the form" if isinstance(e, InputError) else "The plan could not be built"
-            return (f'<div class="rsa-error" role="alert"><b>{_e(kind)}:</b> {_e(_friendly(e))}</div>',
-                    gr.update(), gr.update(visible=False))
+            msg = re.sub(r"--([a-z-]+)", lambda m: PLAN_FIELDS.get(m.group(1), m.group(0)), _friendly(e))
+            return (f'<div class="rsa-error" role="alert"><span><b>{_e(kind)}:</b> {_e(msg)}</span></div>',
+                    stale, gr.update(visible=False), last_v)
         except Exception as e:  # noqa: BLE001 — never a traceback in the page
             log.exception("building a plan failed")
             return (f'<div class="rsa-error" role="alert">Sorry, something went wrong on our side '
-                    f'({_e(type(e).__name__)}). Please try again.</div>', gr.update(), gr.update(visible=False))
+                    f'({_e(type(e).__name__)}). Please try again.</div>', stale, gr.update(visible=False), last_v)
         folder = Path(tempfile.mkdtemp(prefix="strength-plan-"))
         paths = []
         for name, render in (("strength-plan.md", to_markdown), ("strength-plan.csv", to_csv), ("strength-plan.ics", to_ics)):
             (folder / name).write_text(render(plan), encoding="utf-8")
             paths.append(str(folder / name))
-        return "", to_html(plan, service.source_meta()), gr.update(value=paths, visible=True)
+        page = to_html(plan, service.source_meta())
+        return "", page, gr.update(value=paths, visible=True), page
 
-    build.click(make, [race, weeks, race_date, run_days, long_run, experience, hard_days, equipment, lifts, pain],
-                [error, out, files], api_name="plan", concurrency_limit=16)
+    build.click(make, [race, weeks, race_date, run_days, long_run, experience, hard_days, equipment, lifts, pain, last],
+                [error, out, files, last], api_name="plan", concurrency_limit=16)
 
 
 def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, settings: Settings | None = None):

@@ -66,7 +66,7 @@ def open_plan_tab(browser, url, viewport):
 def choose(page, elem_id: str, label: str):
     """Pick an option of a Gradio dropdown by its label."""
     page.locator(f"#{elem_id} input").click()
-    page.locator("ul.options li", has_text=label).first.click()
+    page.get_by_role("option", name=label, exact=True).click()
 
 
 def tick(page, elem_id: str, labels: set[str]):
@@ -78,11 +78,11 @@ def tick(page, elem_id: str, labels: set[str]):
 
 
 def build(page):
-    n = page.locator("#rsa-plan .rsa-plan").count()
+    """Press the button and wait for a new plan or a new error (Gradio replaces the HTML it updates)."""
+    page.evaluate("() => document.querySelectorAll('#rsa-plan .rsa-plan, #rsa-plan-error .rsa-error')"
+                  ".forEach(e => e.dataset.old = '1')")
     page.click("#rsa-plan-btn")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#rsa-plan .rsa-plan').length > n || "
-        "document.querySelector('#rsa-plan-error .rsa-error') !== null", arg=n)
+    page.wait_for_selector("#rsa-plan .rsa-plan:not([data-old]), #rsa-plan-error .rsa-error:not([data-old])")
     time.sleep(0.3)
 
 
@@ -116,6 +116,7 @@ def test_plan_tab_builds_a_marathon_plan_and_shows_errors_next_to_the_form(brows
         build(page)
         err = page.locator("#rsa-plan-error .rsa-error")
         assert err.is_visible() and "reps must be 1–30" in err.inner_text() and "Traceback" not in err.inner_text()
+        assert "Your previous plan" in page.locator("#rsa-plan").inner_text()  # kept, marked out of date
         btn, box = page.locator("#rsa-plan-btn").bounding_box(), err.bounding_box()
         form = page.locator("#rsa-plan-form").bounding_box()
         assert box["y"] >= btn["y"] + btn["height"] - 1 and box["y"] - (btn["y"] + btn["height"]) < 60
@@ -147,7 +148,7 @@ def test_plan_tab_on_a_phone(browser, server):
         tick(page, "rsa-plan-run", set())
         build(page)
         err = page.locator("#rsa-plan-error .rsa-error")
-        assert err.is_visible() and "no run days" in err.inner_text()
+        assert err.is_visible() and "No run days given" in err.inner_text() and "Run days mon,wed,sat" in err.inner_text()
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         err.scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / "plan-error-phone-390.png"))
