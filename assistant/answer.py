@@ -262,7 +262,8 @@ class GroundedComposer:
         if not cands or max(c.semantic for c in cands) < floor:
             return Answer(question=question, answer=self.refusal_text, refused=True)
         lead = self.type_lead(cands, qtype, question) if qtype else None
-        support = [c for c in cands if c.meta.get("section") != GAPS and (about_article or c.meta["source_id"] != ARTICLE_ID)]
+        # support is a study's own words: guides lead but never pad, the article only for article questions
+        support = [c for c in cands if c.meta.get("type") != "guide" and (about_article or c.meta["source_id"] != ARTICLE_ID)]
         if lead is not None:
             # the studies the lead names come first as its support, each in its own words
             named = [c for c in self.named_support(lead, question, about_article) if c.text not in exclude]

@@ -26,7 +26,7 @@ MAX_PARTS = 3
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY = r"(mon|tue|wed|thu|fri|sat|sun)(?:day|s|\.|sday|nesday|rsday|urday|n)?s?"
 _DAY_RX = re.compile(rf"\b{_DAY}\b", re.I)
-_Q_START = re.compile(r"^\W*(how|what|whats|what's|which|when|why|where|who|should|shall|do|does|did|is|are|am|can|"
+_Q_START = re.compile(r"^\W*(?:(?:and|but|so|also|plus|or|then)\s+)?(how|what|whats|what's|which|when|why|where|who|should|shall|do|does|did|is|are|am|can|"
                       r"could|will|would|any|anyone|thoughts|advice|tips|help|wondering|curious|worth|ok|okay)\b", re.I)
 _ASKS = re.compile(r"\b(wondering|want to know|not sure (if|whether|how|what|when)|any (advice|tips|thoughts|ideas)|"
                    r"advice on|thoughts on|should i|do i need|is it (ok|okay|worth|bad|fine)|would it)\b", re.I)
@@ -39,7 +39,7 @@ _ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could
                         r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
                         r"(what|how)\s+(should|would|do|does|about)\s+(that|this|it|they|those|these|the rest|wks?|weeks?)\b)", re.I)
 _PAIN_NOW = re.compile(r"\b(pain|painful|hurts?|hurting|aches?|aching|injured|swollen|swelling|numb\w*|tingl\w*|twinge|niggle|"
-                       r"tear|torn|strained|sprained|ruptured?|spasms?|stress fracture|fractured?|rehab\w*|osteoporosis|"
+                       r"tear|torn|strained|sprained|ruptured?|spasms?|pinch\w*|stress fracture|fractured?|rehab\w*|osteoporosis|"
                        r"osteopenia|pregnan\w*|postpartum|arthritis|hernia|sciatica|surgery)\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")  # casual writing starts sentences in lower case too
 _ARTICLE = re.compile(r"\b(article|blog( post)?|the (piece|post|author|writer)|that (piece|post)|this (piece|post)|"
@@ -274,6 +274,8 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         qtype, score = (classifier.classify(probe, encoder(probe)) if classifier else (None, 0.0))
         off = intent.off_topic and not intent.domain and not intent.medical
         parts.append(Part(text, qtype, score, not off, off, set(intent.topics), intent.domain or intent.medical))
+    if len(parts) > 1:  # a pain report ("my hip has been pinching since…") is met by the clinician lead, not answered
+        parts = [p for p in parts if not (_PAIN_NOW.search(p.text) and not _Q_START.match(p.text))] or parts
     if context.lifts:  # stated lifts and a question about weight or reps: a load question, whatever lift it names
         for p in parts:
             if p.qtype not in ("load-intensity", "reps-sets", "beginners") and _LOAD_WORDS.search(p.text):
