@@ -105,6 +105,8 @@ speed slow bulk fix save damage force load stop go come lead burn run""".split()
 _VERB_CONTEXT = {"to", "will", "would", "can", "could", "should", "must", "may", "might", "you", "i", "we", "they", "he",
                  "she", "it", "don't", "doesn't", "dont", "doesnt", "not", "never", "also", "who", "that", "which",
                  "runners", "lifting", "training", "won't", "wont", "really", "actually", "just", "only"}
+_NOUN_CONTEXT = {"the", "a", "an", "heavy", "light", "two", "three", "few", "many", "some", "your", "my", "their", "of",
+                 "and", "or", "long", "short", "easy", "hard", "big", "compound", "these", "those", "weekly", "gym"}
 _LEAD_DROP = re.compile(r"^(and|but|so|also|then|thus|therefore|hence|plus|or|because|since)\s+", re.I)
 _PRONOUN_SUBJECT = re.compile(r"^(it|this|that|which)\s+", re.I)
 _STRONG = re.compile(r"\s*;\s*|\s+[—–]\s+|,?\s+which means( that)?\s+|,\s*so( that)?\s+|,?\s+so\s+(?=(you|it|they|we|runners?|"
@@ -245,7 +247,9 @@ def _is_verb(w: str, prev: str | None = None) -> bool:
     if base is None:
         return False
     if base in _AMBIGUOUS and not w.endswith("ed") and prev is not None:
-        return _bare(prev) in _VERB_CONTEXT
+        if w == base:
+            return _bare(prev) in _VERB_CONTEXT
+        return _bare(prev) not in _NOUN_CONTEXT  # "strength work fixes it", but "heavy lifts and jumps"
     return True
 
 
@@ -652,7 +656,8 @@ class ClaimChecker:
             return []
         out = []
         for sid, m in self.meta.items():
-            hay = set(terms(" ".join(str(m.get(k) or "") for k in ("journal", "title", "authors", "id"))))
+            fields = ("authors", "id") if re.search(r"\bet al\b", named) else ("journal",)
+            hay = set(terms(" ".join(str(m.get(k) or "") for k in fields)))
             if want <= hay:
                 out.append(_short_name(sid))
         return out

@@ -63,9 +63,33 @@ def cmd_ask(args) -> int:
 
 
 def cmd_check(args) -> int:
+    if args.passage is not None:
+        return _check_passage(args)
+    if not args.claim:
+        raise AssistantError("give a claim to check, e.g. strength-assistant check \"lifting makes runners bulky\", "
+                             "or --passage FILE")
     a = _assistant(args)
     ans = a.check(" ".join(args.claim))
     print(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(ans))
+    return 0
+
+
+def _check_passage(args) -> int:
+    from .checker import format_passage
+
+    if args.claim:
+        raise AssistantError("give either a claim or --passage FILE, not both")
+    path = args.passage
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+    except OSError:
+        raise AssistantError(f"{path}: cannot read the file — give a text file, or '-' for standard input") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise AssistantError(f"{path}: not valid UTF-8 — save the passage as UTF-8 text") from None
+    result = _assistant(args).check_passage(text)
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else format_passage(result, format_answer))
     return 0
 
 
@@ -101,6 +125,11 @@ def cmd_batch(args) -> int:
             rid = item.get("id", lineno)
             if "plan" in item:  # a strength plan (assistant/plan.py)
                 print(json.dumps({"id": rid, **_batch_plan(a, item, lineno)}, ensure_ascii=False), flush=True)
+                continue
+            if "passage" in item:
+                if "question" in item or "claim" in item:
+                    raise InputError(f"line {lineno}: give one of 'question', 'claim' or 'passage'")
+                print(json.dumps({"id": rid, **a.check_passage(item["passage"]).to_dict()}, ensure_ascii=False), flush=True)
                 continue
             if ("question" in item) == ("claim" in item):
                 raise InputError(f"line {lineno}: give exactly one of 'question' or 'claim'")
@@ -232,7 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print the answer as JSON")
     s.set_defaults(func=cmd_ask)
     s = sub.add_parser("check", help="check a claim against the evidence (verdict + evidence for and against)")
-    s.add_argument("claim", nargs="+", help="the claim, e.g. \"lifting heavy makes runners bulky\"")
+    s.add_argument("claim", nargs="*", help="the claim, e.g. \"lifting heavy makes runners bulky\"")
+    s.add_argument("--passage", metavar="FILE", help="check every claim in a paragraph or article (a text file, or - for stdin)")
     s.add_argument("--json", action="store_true", help="print the result as JSON")
     s.set_defaults(func=cmd_check)
     s = sub.add_parser("batch", help="answer JSON Lines ({id, question|claim, history?}) from FILE or stdin")

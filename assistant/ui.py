@@ -255,6 +255,28 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
         extras = caveats_html(ans.get("caveats") or []) + sources_html(ans.get("citations") or [], meta)
         return badge, body + (f"{_EXTRAS}{extras}</div>" if extras else "")
 
+    def check_passage(passage: str):
+        """Every checkable claim of a paragraph or article: a summary table, then each claim's check."""
+        text = passage if isinstance(passage, str) else ""
+        if not text.strip():
+            raise gr.Error("Paste a paragraph or an article to check.", title="Please check your passage",
+                           print_exception=False)
+        res = run(lambda a: a.check_passage(text)).to_dict()
+        meta = service.source_meta()
+        if not res["claims"]:
+            return ('<p class="rsa-muted">No checkable claims found: paste sentences that state something about '
+                    "strength training or running.</p>")
+        rows = "".join(f"<tr><td>{_e(r['claim'])}</td><td>{verdict_badge(r['verdict'])}</td>"
+                       f"<td>{_e(r['key_evidence'])}</td></tr>" for r in res["summary"])
+        table = ('<table class="rsa-passage-table" id="rsa-passage-table"><thead><tr><th>Claim</th><th>Verdict</th>'
+                 f"<th>Key evidence</th></tr></thead><tbody>{rows}</tbody></table>")
+        blocks = []
+        for i, c in enumerate(res["claims"], 1):
+            extras = caveats_html(c.get("caveats") or []) + sources_html(c.get("citations") or [], meta)
+            blocks.append(f"<details><summary>{i}. {verdict_badge(c.get('verdict'))} “{_e(c['question'])}”</summary>\n\n"
+                          f"{c['answer']}\n\n{extras}</details>")
+        return f"{table}\n\n" + "\n\n".join(blocks)
+
     # ---- evidence
     def search_sources(query: str):
         rows = evidence_rows(service.source_meta(), query)
@@ -309,6 +331,13 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
                 gr.Examples(CLAIM_EXAMPLES, inputs=claim_box, label="Try a claim")
                 verdict = gr.HTML("", elem_id="rsa-verdict")
                 evidence = gr.Markdown("", elem_id="rsa-evidence", latex_delimiters=[])
+                with gr.Accordion("Check a whole passage (a paragraph or an article)", open=False,
+                                  elem_id="rsa-passage"):
+                    passage_box = gr.Textbox(placeholder="Paste a paragraph or an article: every checkable claim in it "
+                                                         "gets its own verdict.", show_label=False, lines=6,
+                                             max_lines=30, elem_id="rsa-passage-text")
+                    passage_btn = gr.Button("Check the passage", variant="primary", elem_id="rsa-passage-btn")
+                    passage_out = gr.Markdown("", elem_id="rsa-passage-result", latex_delimiters=[])
 
             with gr.Tab("Evidence", id="evidence"):
                 gr.Markdown("Every source the assistant can cite: the article, the studies behind it and two evidence "
@@ -335,6 +364,7 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
         chatbot.like(on_like, [chatbot], None, api_visibility="private", queue=False)
         check_btn.click(check, claim_box, [verdict, evidence], api_name="check", concurrency_limit=16)
         claim_box.submit(check, claim_box, [verdict, evidence], api_visibility="private", concurrency_limit=16)
+        passage_btn.click(check_passage, passage_box, passage_out, api_name="check_passage", concurrency_limit=4)
         search.change(search_sources, search, table, api_name="search_sources", show_progress="hidden",
                       concurrency_limit=None)
         gr.api(send_feedback, api_name="feedback", concurrency_limit=None)

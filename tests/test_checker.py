@@ -1,0 +1,310 @@
+"""Claim and passage checks (assistant/checker.py) with the real model and a real Chroma index.
+
+The claims here are written from the shared fact sheets (/work/shared/evidence/*.md), as coaches write them.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.checker import decompose, extract_claims, overall_verdict
+from assistant.claims import load_ledger
+from assistant.corpus import load_corpus
+from assistant.settings import Settings
+from assistant.text import normalise
+
+REPO = Path(__file__).resolve().parents[1]
+ARTICLE = REPO.parent / "shared" / "source" / "runners-lift-heavier.txt"
+SOURCES = {s.id: normalise(s.text) for s in load_corpus(Settings().corpus_dir)}
+LEDGER = {c.id: c for c in load_ledger(Settings().corpus_dir)}
+
+# (claim, expected verdict): my own test claims, written from the fact sheets' findings and their
+# "Claims the evidence does not support as stated" sections.
+CLAIMS = [
+    ("Lifting will improve your speed and increase your VO2max, so you run faster and longer while using less oxygen", "mixed"),
+    ("Strength training lowers body fat by 3% in runners.", "not-supported"),
+    ("Heavy strength training improves running economy by up to 8%.", "supported"),
+    ("Heavy squats will improve your running economy by 15%.", "not-supported"),
+    ("Lifting cuts running injury risk by up to 50%.", "mixed"),
+    ("Runners should squat 1.5–2.5× body weight.", "no-evidence"),
+    ("Stop lifting two weeks before a race.", "not-supported"),
+    ("You don't need to stop strength training entirely before a race.", "supported"),
+    ("Lifting heavy will make you bulky and slow.", "not-supported"),
+    ("Heavy lifting won't make distance runners bulky.", "supported"),
+    ("Strength training doesn't improve running economy.", "not-supported"),
+    ("Light weights for lots of reps work just as well as heavy weights for running economy.", "not-supported"),
+    ("A 2021 study in the Journal of Running Science found that strength training raises VO2max.", "not-supported"),
+    ("I started 5x5 two weeks ago and took three minutes off my 5k.", "not-supported"),
+    ("Only sprinters and middle-distance runners benefit from strength training.", "not-supported"),
+    ("Creatine makes runners faster.", "no-evidence"),
+    ("Weak hips cause most knee injuries in runners.", "not-supported"),
+    ("Two strength sessions a week are enough to get the benefits.", "supported"),
+    ("Strength training keeps runners healthy and injury-free.", "mixed"),
+    ("Strength training helps you run faster late in a marathon when you're fatigued.", "mixed"),
+    ("Squats guarantee a faster marathon.", "not-supported"),
+    ("Beginners should start lifting with heavy sets of three to five reps.", "not-supported"),
+    ("Lifting heavy improves running economy, but it doesn't raise your VO2max.", "supported"),
+    ("Plyometrics improve running economy as much as heavy lifting.", "mixed"),
+    ("Sets of three to six heavy reps make you stronger without adding any muscle.", "not-supported"),
+    ("One strength session a week is enough to maintain your strength gains in season.", "supported"),
+]
+
+
+def sections(answer: str) -> dict[str, str]:
+    """Blocks of a check by their bold title ("Evidence for", ...)."""
+    out = {}
+    for block in answer.split("\n\n"):
+        m = re.match(r"\*\*([^*]+?)\*\*", block)
+        if m:
+            out[m.group(1).rstrip(".")] = block
+    return out
+
+
+def cited_sources(result, block: str) -> set[str]:
+    by_n = {c.n: c.source_id for c in result.citations}
+    return {by_n[int(n)] for n in re.findall(r"\[(\d+)\]", block)}
+
+
+def assert_grounded(result):
+    """Every [n] resolves, every citation is used and verbatim; every sentence with [n] either contains its
+    quote word for word or sits in a block marked as the assistant's summary."""
+    d = result.to_dict()
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", d["answer"])}
+    assert markers == {c["n"] for c in d["citations"]}
+    quotes = {c["n"]: c["quote"] for c in d["citations"]}
+    for c in d["citations"]:
+        assert "..." not in c["quote"] and "…" not in c["quote"]
+        assert normalise(c["quote"]) in SOURCES[c["source_id"]], f"not verbatim in {c['source_id']}: {c['quote']}"
+    for block in d["answer"].split("\n\n"):
+        head = block.split("\n", 1)[0]
+        if "assistant's summary" in head or "assistant's reading" in head:
+            continue
+        for line in block.split("\n"):
+            for n in re.findall(r"\[(\d+)\]", line):
+                assert normalise(quotes[int(n)]) in normalise(line), f"[{n}] line is neither a quote nor a summary: {line}"
+    for p in d["parts"]:
+        assert p["verdict"] in ("supported", "mixed", "not-supported", "no-evidence")
+        assert set(p["citations"]) <= {c["n"] for c in d["citations"]}
+
+
+# -- decomposition (no model) ----------------------------------------------------------------------------
+def test_decompose_keeps_the_shared_subject():
+    assert decompose("Lifting will improve your speed and increase your VO2max") == [
+        "Lifting will improve your speed", "Lifting will increase your VO2max"]
+
+
+def test_decompose_splits_consequences_and_keeps_coordinated_subjects():
+    parts = decompose("Heavy lifting and plyometrics improve running economy, so you run faster")
+    assert parts[0] == "Heavy lifting and plyometrics improve running economy"
+    assert len(parts) == 2 and "run faster" in parts[1]
+    assert decompose("Weak hips cause runner's knee; strength work fixes it")[0] == "Weak hips cause runner's knee"
+
+
+def test_overall_verdict():
+    assert overall_verdict(["supported", "supported"]) == "supported"
+    assert overall_verdict(["supported", "not-supported"]) == "mixed"
+    assert overall_verdict(["not-supported", "no-evidence"]) == "not-supported"
+    assert overall_verdict(["no-evidence"]) == "no-evidence"
+
+
+def test_extract_claims_skips_headings_questions_and_calls_to_action():
+    text = ("How should you do it?\nKeep it heavy\nTwo sessions a week is plenty. "
+            "Want your paces set? Build a free plan and we'll set every pace for you.")
+    assert extract_claims(text) == ["Two sessions a week is plenty."]
+
+
+# -- verdicts ---------------------------------------------------------------------------------------------
+def test_verdict_accuracy_on_own_claims(assistant):
+    wrong = []
+    for claim, want in CLAIMS:
+        r = assistant.check(claim)
+        assert_grounded(r)
+        if r.verdict != want:
+            wrong.append(f"{claim!r}: {r.verdict} (want {want})")
+    accuracy = 1 - len(wrong) / len(CLAIMS)
+    assert accuracy >= 0.9, "\n".join(wrong)
+
+
+def test_compound_claim_gets_part_verdicts(assistant):
+    r = assistant.check(CLAIMS[0][0])
+    assert r.verdict == "mixed"
+    parts = {p.claim: p.verdict for p in r.parts}
+    assert parts["Lifting will increase your VO2max"] == "not-supported"
+    assert any("oxygen" in c and v == "supported" for c, v in parts.items())
+    assert "**Parts of the claim**" in r.answer and "not supported" in r.answer
+    d = r.to_dict()
+    assert d["parts"] and all(set(p) == {"claim", "verdict", "citations"} for p in d["parts"])
+    assert all(p["citations"] for p in d["parts"])
+
+
+@pytest.mark.parametrize("claim,verdict,pattern", [
+    ("Heavy squats will improve your running economy by 15%.", "not-supported", r"2–8%"),
+    ("Heavy strength training improves running economy by up to 8%.", "supported", r"about 4%"),
+    ("Strength training lowers body fat by 3% in runners.", "not-supported", r"body composition"),
+    ("Lifting cuts running injury risk by up to 50%.", "mixed", r"mixed-sport"),
+])
+def test_numbers_are_compared_with_the_evidence(assistant, claim, verdict, pattern):
+    r = assistant.check(claim)
+    assert r.verdict == verdict, r.answer
+    block = sections(r.answer).get("How the numbers compare", "")
+    assert re.search(pattern, block), r.answer
+    assert re.search(r"\[\d+\]", block)
+    assert_grounded(r)
+
+
+def test_untested_target_shows_the_nearest_evidence(assistant):
+    r = assistant.check("Runners should squat 1.5–2.5× body weight.")
+    assert r.verdict == "no-evidence"
+    assert "No study here tested a squat-to-body-weight target" in r.answer or \
+        "no study here tested a squat-to-body-weight target" in r.answer
+    near = sections(r.answer)["What the evidence says on the nearest question"]
+    assert re.search(r"\d+RM|one-repetition maximum", near)
+    assert_grounded(r)
+
+
+def test_unknown_study_is_named_and_the_claim_judged_on_the_corpus(assistant):
+    r = assistant.check("A 2021 study in the Journal of Running Science found that strength training raises VO2max.")
+    assert "don't include the study the claim cites" in r.answer and "Journal of Running Science" in r.answer
+    assert r.verdict == "not-supported" and r.citations
+    assert_grounded(r)
+
+
+def test_journal_the_corpus_holds_is_not_called_unknown(assistant):
+    r = assistant.check("A study in the Journal of Strength and Conditioning Research found that heavy squats "
+                        "improve running economy.")
+    assert "my sources include work from there" in r.answer
+    assert r.verdict == "supported"
+
+
+def test_negated_claim_puts_evidence_on_its_own_side(assistant):
+    r = assistant.check("Strength training doesn't improve running economy.")
+    assert r.verdict == "not-supported"
+    led = LEDGER["heavy-lifting-improves-running-economy"]
+    s = sections(r.answer)
+    assert cited_sources(r, s.get("Evidence for", "")) <= set(led.opposing)
+    assert cited_sources(r, s["Evidence against"]) & set(led.supporting)
+    assert_grounded(r)
+
+
+@pytest.mark.parametrize("claim,verdict,for_side", [
+    ("Stop lifting two weeks before a race.", "not-supported", "supporting"),
+    ("You don't need to stop strength training entirely before a race.", "supported", "opposing"),
+])
+def test_reversed_claims_keep_for_and_against_relative_to_the_claim(assistant, claim, verdict, for_side):
+    r = assistant.check(claim)
+    assert r.verdict == verdict, r.answer
+    led = LEDGER["must-stop-lifting-before-race"]
+    against_side = "opposing" if for_side == "supporting" else "supporting"
+    s = sections(r.answer)
+    assert cited_sources(r, s.get("Evidence for", "")) <= set(getattr(led, for_side))
+    assert cited_sources(r, s.get("Evidence against", "")) <= set(getattr(led, against_side))
+    if verdict == "not-supported":  # "runners can keep lifting" must not be listed for "stop lifting"
+        assert "ronnestad-2011" not in cited_sources(r, s.get("Evidence for", ""))
+    assert_grounded(r)
+
+
+@pytest.mark.parametrize("claim", ["Creatine makes runners faster.", "Barefoot running prevents injuries",
+                                   "The moon landing was faked"])
+def test_out_of_scope_claims_get_the_bare_message(assistant, claim):
+    r = assistant.check(claim)
+    assert r.verdict == "no-evidence" and not r.citations
+    assert "My sources don't speak to this claim" in r.answer
+
+
+def test_anecdote_is_judged_on_what_the_trials_measured(assistant):
+    r = assistant.check("I started 5x5 two weeks ago and took three minutes off my 5k.")
+    assert r.verdict == "not-supported"
+    assert "not a controlled comparison" in r.answer
+    assert_grounded(r)
+
+
+# -- passages ---------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def article_check(assistant):
+    return assistant.check_passage(ARTICLE.read_text(encoding="utf-8"))
+
+
+def _find(result, pattern):
+    return [c for c in result.claims if re.search(pattern, c.question, re.I)]
+
+
+@pytest.mark.parametrize("pattern", [r"three to eight percent", r"without adding much muscle|not get bulky",
+                                     r"keeps you on the road|injury-prevention job|running injuries trace back",
+                                     r"late in a long race"])
+def test_passage_flags_the_articles_overstatements(article_check, pattern):
+    found = _find(article_check, pattern)
+    assert found, pattern
+    assert any(c.verdict in ("mixed", "not-supported") for c in found), [(c.question, c.verdict) for c in found]
+    for c in found:
+        assert c.citations
+        assert_grounded(c)
+
+
+def test_passage_marks_what_the_evidence_supports(article_check):
+    parts = [(p.claim, p.verdict, c) for c in article_check.claims for p in c.parts]
+    two = [(cl, c) for cl, v, c in parts if re.search(r"two sessions a week", cl, re.I) and v == "supported"]
+    assert two, [(cl, v) for cl, v, _ in parts if "session" in cl.lower()]
+    heavy = [(cl, c) for cl, v, c in parts if v == "supported" and re.search(r"heavy|powerlifting|stride|economical", cl, re.I)]
+    assert heavy
+    for _, c in two + heavy:
+        assert c.citations
+        assert_grounded(c)
+
+
+def test_passage_result_schema_and_table(article_check):
+    d = article_check.to_dict()
+    assert d["passage"].startswith("Runners don't need to lift more")
+    assert len(d["claims"]) >= 15 and all("parts" in c and "verdict" in c for c in d["claims"])
+    assert len(d["summary"]) == len(d["claims"])
+    assert all(set(r) == {"claim", "verdict", "key_evidence"} for r in d["summary"])
+    assert "Build a free plan" not in " ".join(c["question"] for c in d["claims"])
+    table = article_check.table()
+    assert table.startswith("| claim | verdict | key evidence |")
+
+
+# -- command line ---------------------------------------------------------------------------------------------
+def _run(args, env, stdin=None):
+    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin, capture_output=True, text=True,
+                          env=env, cwd=REPO, timeout=300)
+
+
+def test_cli_check_passage_from_stdin(cli_env):
+    text = "Two sessions a week is plenty. Lifting heavy improves running economy by 15%."
+    r = _run(["check", "--passage", "-", "--json"], cli_env, stdin=text)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["passage"] == text and len(d["claims"]) == 2
+    assert d["claims"][1]["verdict"] == "not-supported"
+    r = _run(["check", "--passage", "-"], cli_env, stdin=text)
+    assert r.returncode == 0 and "| claim | verdict | key evidence |" in r.stdout
+
+
+def test_cli_check_passage_errors_are_one_line(cli_env, tmp_path):
+    r = _run(["check", "--passage", str(tmp_path / "missing.txt")], cli_env)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = _run(["check", "--passage", "-"], cli_env, stdin="   ")
+    assert r.returncode == 1 and "empty" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_batch_passage_lines(cli_env):
+    lines = "\n".join(json.dumps(x) for x in [
+        {"id": "p1", "passage": "Strength training prevents running injuries. Heavy lifting won't make runners bulky."},
+        {"id": "c1", "claim": "Lifting heavy will make you bulky and slow"},
+        {"id": "bad", "passage": "x", "claim": "y"},
+    ])
+    r = _run(["batch", "-"], cli_env, stdin=lines)
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(x) for x in r.stdout.strip().splitlines()]
+    assert out[0]["id"] == "p1" and len(out[0]["claims"]) == 2 and out[0]["summary"]
+    assert out[1]["id"] == "c1" and out[1]["parts"]
+    assert out[2]["id"] == "bad" and "error" in out[2]
+
+
+def test_env_is_isolated():
+    assert os.environ.get("ASSISTANT_DATA_DIR") is None
