@@ -82,7 +82,8 @@ class ComposerConfig:
     runner_bonus: float = 0.03        # a study note's "Key findings for runners" sentences
     synthesis_penalty: float = 0.15   # supporting evidence: a guide or synthesis note ranks below a primary study
     support_ratio: float = 0.75       # a supporting sentence needs this share of the best sentence's similarity
-    gap_margin: float = 0.08          # a "not covered" sentence leads only when this much closer to the question
+    gap_margin: float = 0.08          # a "not covered" sentence leads when this much closer to the question...
+    gap_tolerance: float = 0.03       # ...or, naming what was asked, when no more than this much further from it
 
     def prior(self, meta: dict) -> float:
         return dict(self.section_bonus).get(meta.get("section"), 0.0) + dict(self.design_bonus).get(meta.get("design_class"), 0.0)
@@ -266,10 +267,14 @@ class GroundedComposer:
         support = [c for c in cands if c.meta.get("type") != "guide" and (about_article or c.meta["source_id"] != ARTICLE_ID)]
         if lead is not None:
             # the studies the lead names come first as its support, each in its own words
+            closest = []
+            if lead.meta.get("section") == GAPS:  # "no study tested that" — then what the evidence does say
+                opening = self.type_lead([c for c in cands if c.meta.get("section") != GAPS], qtype, question)
+                closest = [opening] if opening is not None and opening.text not in exclude else []
             named = [c for c in self.named_support(lead, question, about_article) if c.text not in exclude]
-            taken = {c.idx for c in named}
+            taken = {c.idx for c in closest + named}
             rest = self.select([c for c in support if c is not lead and c.idx not in taken], after=lead)
-            return render(question, ([lead] + named + rest)[:limit])
+            return render(question, ([lead] + closest + named + rest)[:limit])
         chosen = self.select(support or cands)
         return render(question, self._lead_first(chosen, cands)[:limit])
 
@@ -294,9 +299,21 @@ class GroundedComposer:
             return None
         opening = min(short, key=lambda c: (c.meta.get("position", 0), c.meta.get("sentence", 0)))
         gaps = [c for c in mine if c.meta.get("section") == GAPS]
-        best_gap = max(gaps, key=lambda c: c.semantic, default=None)
-        if best_gap is None or best_gap.semantic <= opening.semantic + self.config.gap_margin:
+        if not gaps:
             return opening
+        # a "not covered" sentence leads when it names what was asked — a distinctive word of the question that the
+        # opening lacks — and fits about as well, or when it fits clearly better and names as much
+        asked = set(terms(question)) - _GENERIC - _DOMAIN_WORDS
+        snap = self.snapshot
+        named = lambda c: len(asked & snap.sent_terms[c.idx])  # noqa: E731
+        best_gap = max(gaps, key=lambda c: (named(c), c.semantic))
+        cfg = self.config
+        if named(best_gap) > named(opening) and best_gap.semantic >= opening.semantic - cfg.gap_tolerance:
+            return best_gap
+        best_gap = max(gaps, key=lambda c: c.semantic)
+        if best_gap.semantic > opening.semantic + cfg.gap_margin and named(best_gap) >= max(named(opening), 1):
+            return best_gap
+        return opening
         # ...and only when it names what was asked: a distinctive word of the question the opening lacks
         asked = set(terms(question)) - _GENERIC - _DOMAIN_WORDS
         snap = self.snapshot

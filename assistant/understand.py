@@ -41,6 +41,8 @@ _ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could
 _PAIN_NOW = re.compile(r"\b(pain|painful|hurts?|hurting|aches?|aching|injured|swollen|swelling|numb\w*|tingl\w*|twinge|niggle|"
                        r"tear|torn|strained|sprained|ruptured?|spasms?|pinch\w*|stress fracture|fractured?|rehab\w*|osteoporosis|"
                        r"osteopenia|pregnan\w*|postpartum|arthritis|hernia|sciatica|surgery)\b", re.I)
+_RACE_SOON = re.compile(rf"\b(race|marathon|half|10k|5k|parkrun|ultra)\W+(?:is\W+)?(?:this\W+|on\W+|next\W+)?({_DAY}|tomorrow|weekend)\b|"
+                        r"\b(race|marathon|half)\W+(?:day\W+)?(?:is\W+)?in\W+\d\s*days?\b|\brace week\b|\b(days?|\d+ days) (before|out from) (the|my) (race|marathon)\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")  # casual writing starts sentences in lower case too
 _ARTICLE = re.compile(r"\b(article|blog( post)?|the (piece|post|author|writer)|that (piece|post)|this (piece|post)|"
                       r"(it|they) (says?|claims?)|the claim that)\b", re.I)
@@ -67,6 +69,7 @@ class RunnerContext:
     """What the runner said about themselves, anywhere in the message."""
     race: str | None = None                 # 5k, 10k, half, marathon, ultra
     weeks_to_race: int | None = None
+    race_soon: bool = False                 # the race is this week or next ("marathon Sunday", "race in 5 days")
     runs_per_week: int | None = None
     run_days: list[str] = field(default_factory=list)
     long_run_day: str | None = None
@@ -188,6 +191,7 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
     m = _WEEKS.search(text)
     if m:
         ctx.weeks_to_race = int(m.group(1) or m.group(2))
+    ctx.race_soon = bool(_RACE_SOON.search(text)) or (ctx.weeks_to_race is not None and ctx.weeks_to_race <= 1)
     m = _RUNS_PER_WEEK.search(text)
     if m and ("run" in m.group(0).lower() or "week" in m.group(0).lower()):
         ctx.runs_per_week = int(m.group(1) or m.group(2))
@@ -236,6 +240,9 @@ def question_texts(message: str) -> list[tuple[str, str]]:
         if _is_question(s):
             # "Is that accurate?", "what should wks 9-16 look like?": the question leans on the sentence before it
             questions.append((f"{before} {s}", "") if before and _ANAPHORIC.search(s) else (s, before))
+    if questions and sents and not _is_question(sents[-1]) and len(sents[-1].split()) <= 25 \
+            and sents[-2:-1] and questions[-1][0].endswith(sents[-2]):
+        questions[-1] = (f"{questions[-1][0]} {sents[-1]}", questions[-1][1])  # "…comes first? run am, lift pm"
     if title and (_is_question(title) or not questions):
         questions.insert(0, (title, ""))
     if not questions:
@@ -274,6 +281,10 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         qtype, score = (classifier.classify(probe, encoder(probe)) if classifier else (None, 0.0))
         off = intent.off_topic and not intent.domain and not intent.medical
         parts.append(Part(text, qtype, score, not off, off, set(intent.topics), intent.domain or intent.medical))
+    if context.race_soon:  # lifting questions in the days before a race are race-week questions
+        for p in parts:
+            if p.qtype in {"frequency", "scheduling", "load-intensity", "reps-sets", "exercise-choice", "phases"}:
+                p.qtype = "taper-race-week"
     if len(parts) > 1:  # a pain report ("my hip has been pinching since…") is met by the clinician lead, not answered
         parts = [p for p in parts if not (_PAIN_NOW.search(p.text) and not _Q_START.match(p.text))] or parts
     if context.lifts:  # stated lifts and a question about weight or reps: a load question, whatever lift it names
