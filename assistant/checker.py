@@ -26,15 +26,14 @@ import numpy as np
 import yaml
 
 from . import caveats as caveat_rules
-from .answer import Answer, Candidate, Citation
-from .claims import EVALUATIVE, antonym_flips, is_negated
+from .compose import Candidate
+from .schema import Answer, Citation
+from .claims import EVALUATIVE, VERDICT_LABEL, antonym_flips, is_negated
+from .corpus import ARTICLE_ID
 from .scope import analyse
 from .text import STOPWORDS, split_sentences, terms
 
 DATA = Path(__file__).parent / "data"
-ARTICLE_ID = "runners-lift-heavier"
-VERDICT_LABEL = {"supported": "supported", "mixed": "mixed evidence", "not-supported": "not supported",
-                 "no-evidence": "no evidence in my sources"}
 # How a part's verdict reads next to the part (a verdict other than "supported" names its doubt).
 PART_LABEL = {"supported": "supported", "mixed": "mixed evidence, not consistently shown",
               "not-supported": "not supported", "no-evidence": "not tested by any study here"}
@@ -71,7 +70,7 @@ _ONLY = re.compile(r"\b(only|just)\b\s+(\w+\s+){0,3}?(sprinters?|middle[- ]dista
                    r"young|older|masters?|triathletes?|cyclists?)", re.I)
 _COMPARE = re.compile(r"\b((better|worse|greater|bigger|larger|faster|slower|stronger|higher|lower|heavier|lighter|"
                       r"smaller|fewer)\s+(\w+\s+){0,3}?than|(more|less)\s+(\w+\s+){1,3}?than|as much as|as well as|"
-                      r"as good as|just as|(the )?same\b|equally|equal|matches?|beats?|outperforms?|versus|vs)\b", re.I)
+                      r"as good as|just as|as \w+ as|(the )?same\b|equally|equal|matches?|beats?|outperforms?|versus|vs)\b", re.I)
 # A restriction on where a claim holds ("especially at faster paces", "late in a race", "at marathon pace").
 _QUALIFIED = re.compile(r"\b(especially|particularly|mainly|mostly|most when|biggest|at (faster|higher|quicker|high|fast) "
                         r"(paces?|speeds?)|when (you are |you're )?running fast|quicker paces|at marathon pace|"
@@ -556,7 +555,7 @@ class ClaimChecker:
         return re.sub(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])", lambda m: fix(m.group(0)), text)
 
     def check(self, claim: str, in_passage: bool = False) -> ClaimResult:
-        from .pipeline import INJECTION_NOTICE, NO_EVIDENCE, clean_question
+        from .messages import INJECTION_NOTICE, NO_EVIDENCE, clean_question
 
         t0 = time.perf_counter()
         c = clean_question(claim, self.a.settings.max_question_chars)
@@ -822,7 +821,7 @@ class ClaimChecker:
                 w_against += w
                 con.append(c)
         total = w_for + w_against
-        if not part_out or total < 1.5:
+        if not part_out or total < 1.5 or _COMPARE.search(part):  # a comparison needs a trial that compared
             near = [c for c in cands if c.semantic >= 0.35][:3]
             near = _dedupe_sources(near, 2)
             return _Judged(part, "no-evidence", "No study here tested this directly; the nearest evidence is quoted below.",
