@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 
-for _k, _v in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("GRADIO_ANALYTICS_ENABLED", "False"),
-               ("ANONYMIZED_TELEMETRY", "False"), ("TOKENIZERS_PARALLELISM", "false"),
-               ("OPENBLAS_NUM_THREADS", "1")):  # many small matrix products per request: one BLAS thread each
-    os.environ.setdefault(_k, _v)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # many small matrix products per request: one BLAS thread each
+
+from assistant.settings import offline_env  # noqa: E402  (light: no model, no index)
+
+offline_env()
 
 from assistant.ui import build_app, launch  # noqa: E402
 

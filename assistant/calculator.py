@@ -56,6 +56,16 @@ class LoadEstimate:
         return text
 
 
+    def moderate_summary(self, low_reps: int = 8, high_reps: int = 12) -> str:
+        """For a new lifter: the loads that can be lifted for ``low_reps``–``high_reps`` (the usual starting range)."""
+        u = self.unit
+        heavy, light = _round(self.one_rm / (1 + low_reps / 30), u), _round(self.one_rm / (1 + high_reps / 30), u)
+        lead = f"Your {self.exercise}" if self.exercise else "A set"
+        return (f"{lead} of {fmt(self.weight)} {u} for {self.reps} estimates a one-rep max (1RM) of about "
+                f"{fmt(self.one_rm)} {u} ({FORMULA} formula); loads you can lift {low_reps}–{high_reps} times are about "
+                f"{fmt(light)}–{fmt(heavy)} {u}.")
+
+
 def fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import yaml
 
-from .answer import Caveat, Citation
+from .schema import Caveat, Citation
+from .corpus import ARTICLE_ID
 from .scope import Intent
 
 DATA = Path(__file__).parent / "data" / "caveats.yaml"
-ARTICLE_ID = "runners-lift-heavier"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from .corpus import YAML_LOADER
 from .errors import CorpusError
 
 VERDICTS = ("supported", "mixed", "not-supported", "no-evidence")
+VERDICT_LABEL = {"supported": "supported", "mixed": "mixed evidence", "not-supported": "not supported",
+                 "no-evidence": "no evidence in my sources"}
 FLIP = {"supported": "not-supported", "not-supported": "supported", "mixed": "mixed"}
 _NEGATION = re.compile(
     r"\b(no|not|never|none|nothing|nobody|neither|nor|without|cannot|hardly|barely|myth|false|untrue|"

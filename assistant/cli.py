@@ -12,9 +12,9 @@ from .errors import AssistantError
 
 
 def _env_defaults(argv: list[str] | None = None) -> None:
-    for k, v in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("GRADIO_ANALYTICS_ENABLED", "False"),
-                 ("ANONYMIZED_TELEMETRY", "False"), ("TOKENIZERS_PARALLELISM", "false")):
-        os.environ.setdefault(k, v)
+    from .settings import offline_env
+
+    offline_env()
     # One BLAS thread: answering runs many tiny matrix products, where a second thread only adds
     # hand-over cost (and thrashes when the cores are busy); ingest keeps the default.
     if (argv or sys.argv[1:])[:1] != ["ingest"]:

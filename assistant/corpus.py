@@ -14,6 +14,13 @@ import yaml
 
 from .errors import CorpusError
 
+ARTICLE_ID = "runners-lift-heavier"   # the article the corpus is built around
+# Section headings the answer path gives a meaning to (docs/corpus-format.md): study notes, then guides.
+SUMMARY, KEY_FINDINGS, WHAT_WAS_DONE = "Summary", "Key findings for runners", "What was done"
+WHAT_WAS_FOUND, LIMITATIONS, ARTICLE_SECTION = "What was found", "Limitations", "How it bears on the article"
+SHORT_ANSWER, STUDIES_FOUND, GAPS = "The short answer", "What the studies found", "What the evidence doesn't cover"
+NOTE_SECTIONS = (SUMMARY, KEY_FINDINGS, WHAT_WAS_DONE, WHAT_WAS_FOUND, LIMITATIONS, ARTICLE_SECTION)
+GUIDE_SECTIONS = (SHORT_ANSWER, STUDIES_FOUND, GAPS)
 TYPES = {"article", "study", "review-summary", "guide"}  # guide: a runner-facing topic guide (corpus/guide-*.md)
 STANCES = {"supports", "qualifies", "contradicts"}
 CLAIM_IDS = {

@@ -15,7 +15,8 @@ from pathlib import Path
 from langchain_core.documents import Document
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from .answer import Answer, Citation, GroundedComposer
+from .compose import GroundedComposer
+from .schema import Answer, Citation
 from .errors import AssistantError
 from .settings import Settings
 from .text import split_sentences

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import re
 
-from .answer import Answer, Citation
+from .schema import Answer, Citation
 from .scope import Intent
 from .understand import DAYS, Part, RunnerContext, Understanding, question_types
 
@@ -22,6 +22,8 @@ LOAD_TYPES = {"load-intensity", "reps-sets", "beginners"}
 PERFORMANCE_TYPES = {"race-performance", "running-economy", "mechanisms", "plyometrics"}
 LONG_RACES = {"marathon", "ultra", "half"}
 _MARK = re.compile(r"\[(\d+)\]")
+_ASKS_NUMBER = re.compile(r"\b(1 ?rm|one[- ]rep(etition)? max|max(imum)?|working (weight|load|sets?)|what weight|how much weight|"
+                          r"what load|\d+ ?%|percent|aim(ing)? for|target)\b", re.I)
 _RACE_GAIN = re.compile(r"\b(faster|quicker|pb|pr|personal best|minutes? off|seconds? off|race times?|finish(ing)? time|"
                         r"under \d|sub[- ]?\d|improve (my |your )?(time|race|marathon)|help (my |your |me )?(race|marathon|run))", re.I)
 
@@ -46,6 +48,8 @@ def load_notes(ctx: RunnerContext, parts: list[Part]) -> list[str]:
     """The runner's stated lifts turned into working loads, when a part asks about load, reps or starting out."""
     if not ctx.lifts or not any(p.qtype in LOAD_TYPES for p in parts):
         return []
+    if ctx.experience == "none":  # new lifters start at 8-12 reps: their loads, not heavy ones
+        return [est.moderate_summary() for est in ctx.lifts[:3]]
     return [est.summary() for est in ctx.lifts[:3]]
 
 
@@ -98,12 +102,16 @@ def assemble(question: str, u: Understanding, answered: list[tuple[Part, Answer]
     parts = [p for p, _ in answered]
     notes = load_notes(u.context, parts)
     sched = schedule_note(u.context) if any(p.qtype == "scheduling" for p in parts) else None
+    # the runner's own numbers lead when the question asks for them ("what's my max?"), else follow the lead
+    numbers_first = bool(notes) and any(_ASKS_NUMBER.search(p.text) for p in parts)
     if len(answered) == 1:
         ans = copy.copy(answered[0][1])
         body = ans.answer
         if sched:
             body = _after_lead(body, sched)
-        ans.answer = "\n\n".join([*notes, body])
+        if notes and not numbers_first:
+            body = _after_lead(body, " ".join(notes))
+        ans.answer = "\n\n".join([*notes, body]) if numbers_first else body
     else:
         blocks, citations = [], []
         for part, a in answered:
@@ -112,7 +120,9 @@ def assemble(question: str, u: Understanding, answered: list[tuple[Part, Answer]
                 text = _after_lead(text, sched)
             blocks.append(f"**{title_of(part)}**\n{text}")
             citations += cites
-        ans = Answer(question=question, answer="\n\n".join([*notes, *blocks]), citations=citations)
+        ans = Answer(question=question, answer="\n\n".join([*notes, *blocks]) if numbers_first
+                     else "\n\n".join([blocks[0], " ".join(notes), *blocks[1:]]) if notes else "\n\n".join(blocks),
+                     citations=citations)
         ans.retrieved = [s for _, a in answered for s in a.retrieved]
         ans.contexts = [c for _, a in answered for c in a.contexts]
         ans.timings_ms = dict(answered[-1][1].timings_ms)

@@ -1,48 +1,38 @@
-"""The assistant: services wired into one LangChain runnable chain.
+"""The assistant: services wired into one flow, retrieval and composition as one LangChain runnable.
 
-    question (+ history) -> intent -> retriever -> composer -> caveats -> Answer
+    message (+ history) -> understand (understand.py: parts, question types, runner context, scope)
+        -> per part: retrieve (retrieve.py) -> compose (compose.py, or llm.py)
+        -> outline (outline.py: sections, declines, the runner's numbers, clinician first)
+        -> caveats (caveats.py) -> Answer (schema.py)
+    claim -> checker.py;  plan request -> plan.py
 
 Services (embedder, index, composer) are passed in; missing ones come from settings,
 loaded lazily and once.  ``Assistant`` is thread-safe for answering.
 """
 from __future__ import annotations
 
-import re
 import sys
 import threading
-from pathlib import Path
 import time
+from pathlib import Path
 from typing import Callable
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from . import caveats as caveat_rules
-from .answer import Answer, ComposerConfig, GroundedComposer, render_sections
-from .claims import ClaimMatcher, load_ledger
-from .embed import Embedder
-from .errors import AssistantError, IndexDamagedError, InputError
-from .index import IndexManager, tqdm_progress
-from .retrieve import HybridRetriever, QueryEncoder, Snapshot
 from . import outline
+from .claims import ClaimMatcher, load_ledger
+from .compose import GroundedComposer
+from .embed import Embedder
+from .errors import AssistantError, IndexDamagedError
+from .index import IndexManager, tqdm_progress
+from .retrieve import HybridRetriever, QueryEncoder
+from .messages import FOLLOWUP, INJECTION_NOTICE, NOT_ENGLISH, REFUSAL, clean_question, last_user_turn, looks_english
+from .schema import Answer
 from .scope import Intent, SpellFixer, analyse, asks_something, vocabulary
-from .understand import TypeClassifier, Understanding, understand
 from .settings import Settings
-
-REFUSAL = ("I can't answer that from my sources. I answer questions about strength training for runners — "
-           "how heavy to lift, how many reps and sessions, which exercises, what the research shows for running "
-           "economy, race and marathon performance, muscle gain, injuries and tapering.")
-NO_EVIDENCE = ("My sources don't speak to this claim, so I can't judge it. I can check claims about strength training "
-               "for runners: running economy, race and marathon performance, muscle and bulk, injuries, dosing, "
-               "beginners and tapering.")
-NOT_ENGLISH = ("I can only answer in English, from English-language sources. Please ask again in English — for example "
-               "\"How heavy should I lift?\"")
-INJECTION_NOTICE = "Instructions inside a question are ignored: answers come only from the sources."
-VERDICT_LABEL = {"supported": "supported", "mixed": "mixed evidence", "not-supported": "not supported",
-                 "no-evidence": "no evidence in my sources"}
-_FOLLOWUP = re.compile(r"^\s*(and|but|also|so|what about|how about|why|what if|ok|okay|then|same|is that|does that|"
-                       r"would that|and if|how come|really)\b|\b(it|that|this|those|these|them|they|there|then|still|"
-                       r"instead)\b", re.I)
-
+from .snapshot import Snapshot
+from .understand import TypeClassifier, Understanding, understand
 
 class _storage_errors:
     def __enter__(self):
@@ -53,41 +43,6 @@ class _storage_errors:
             raise IndexDamagedError(f"the index could not be read ({exc.__class__.__name__}: {str(exc)[:120]}) — "
                                     "run `strength-assistant doctor`") from exc
         return False
-
-
-def clean_question(text, max_chars: int) -> str:
-    if not isinstance(text, str):
-        raise InputError("the question must be text")
-    if len(text) > max_chars * 4:  # don't even normalise megabytes
-        raise InputError(f"the question is {len(text):,} characters; the limit is {max_chars:,} — shorten it")
-    # line breaks are kept (a title line, a list of questions); other whitespace is collapsed
-    lines = ["".join(ch if ch.isprintable() else " " for ch in line) for line in text.splitlines()]
-    q = "\n".join(" ".join(line.split()) for line in lines if line.strip())
-    if not q:
-        raise InputError("the question is empty — type a question about strength training for running")
-    if len(q) > max_chars:
-        raise InputError(f"the question is {len(q):,} characters; the limit is {max_chars:,} — shorten it")
-    return q
-
-
-def message_text(content) -> str:
-    """History content as text: a string, or Gradio-style parts ({"type": "text", "text": ...})."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, dict):
-        return str(content.get("text") or content.get("content") or "")
-    if isinstance(content, (list, tuple)):
-        return " ".join(message_text(c) for c in content)
-    return ""
-
-
-def last_user_turn(history: list | None) -> str:
-    for turn in reversed(history or []):
-        if isinstance(turn, dict) and turn.get("role") == "user":
-            text = message_text(turn.get("content"))
-            if text.strip():
-                return " ".join(text.split())[:1000]
-    return ""
 
 
 class Assistant:
@@ -165,9 +120,8 @@ class Assistant:
         self.classifier = TypeClassifier(self.index.embedder, Path(s.data_dir) / "cache")
         self.retriever = HybridRetriever(snapshot=snap, encoder=self.encoder, fixer=self.fixer, dense_k=s.dense_k,
                                          lexical_k=s.lexical_k, rrf_k=s.rrf_k, top_k=s.top_k)
-        self.composer = GroundedComposer(snap, self.encoder, ComposerConfig(max_sentences=s.max_sentences,
-                                                                             min_similarity=s.min_similarity),
-                                         refusal_text=REFUSAL)
+        self.composer = GroundedComposer(snap, self.encoder, s.composer, refusal_text=REFUSAL,
+                                         min_similarity=s.min_similarity)
         ledger = load_ledger(s.corpus_dir)
         self.matcher = ClaimMatcher(ledger, snap.claim_keys, snap.claim_emb, s.claim_similarity)
         composer = self.composer
@@ -214,7 +168,7 @@ class Assistant:
         prev = last_user_turn(history)
         if prev:
             own = analyse(message, self.fixer)
-            if not (_FOLLOWUP.search(message) or (not own.domain and len(message.split()) < 10)):
+            if not (FOLLOWUP.search(message) or (not own.domain and len(message.split()) < 10)):
                 prev = ""
         return understand(message, self.fixer, self.encoder, self.classifier, previous=prev or None)
 
@@ -222,7 +176,7 @@ class Assistant:
         t0 = time.perf_counter()
         q = clean_question(question, self.settings.max_question_chars)
         u = self.understand(q, history)
-        if not self._looks_english(q):
+        if not looks_english(q, self.fixer):
             ans = Answer(question=q, answer=NOT_ENGLISH, refused=True)
         elif self._out_of_scope(u.intent, q) or not u.answerable:
             ans = Answer(question=q, answer=REFUSAL, refused=True)
@@ -266,19 +220,6 @@ class Assistant:
             return True  # an instruction with no question in it: nothing to answer
         return intent.off_topic and not intent.domain and not intent.medical
 
-    def _looks_english(self, text: str) -> bool:
-        """Most words known (corpus vocabulary or English stop words, after spelling correction)?"""
-        from .text import STOPWORDS
-
-        text = re.sub(r"<[^>]{0,200}>", " ", text)  # markup is not language
-        letters = [ch for ch in text if ch.isalpha()]
-        if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.5:
-            return False  # mostly non-Latin script
-        words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
-        if len(words) < 3:
-            return True
-        known = sum(1 for w in words if w in STOPWORDS or w in self.fixer.vocab or self.fixer.fix_word(w) != w)
-        return known / len(words) >= 0.4
 
     def _floor(self, part, u: Understanding) -> float:
         """Similarity needed to answer a part: low when it names strength training (or follows up on a

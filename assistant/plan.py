@@ -21,7 +21,8 @@ import numpy as np
 import yaml
 
 from . import calculator
-from .answer import Caveat, Citation, _clean_candidate
+from .compose import _clean_candidate
+from .schema import Caveat, Citation
 from .caveats import caveat_text
 from .errors import InputError
 
@@ -460,7 +461,7 @@ def build_plan(req: PlanRequest, snapshot, encoder, strict: bool = False) -> dic
     facts = {"heavy": req.heavy and req.equipment != "none" and any(p == "Build heavy" for p, _ in phases),
              "moderate": not req.heavy, "maintain": any(p == "Maintain" for p, _ in phases), "race": race,
              "lifts": bool(loads_used), "pain": req.pain, "equipment": req.equipment, "experience": req.experience,
-             "run_day_lifting": run_day_lifting, "assumed_race_day": race and req.race_date is None,
+             "run_day_lifting": run_day_lifting, "twice": any(len(w["sessions"]) == 2 for w in weeks), "assumed_race_day": race and req.race_date is None,
              "short": race and not req.heavy and req.weeks - 1 < 4,
              "ignored_lifts": any(l.key is None for l in req.lifts) or (bool(req.lifts) and req.equipment == "none")}
     elements, citations, unverified = _elements(facts, snapshot, encoder)

@@ -155,7 +155,7 @@ def split_message(content: str) -> tuple[str, list[str]]:
 
 
 def _text(content) -> str:
-    from .pipeline import message_text
+    from .messages import message_text
 
     return message_text(content)
 

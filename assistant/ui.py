@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 import re
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +27,7 @@ from .errors import AssistantError
 from .render import (TABLE_HEADERS, VERDICTS, _EXTRAS, _e, _friendly, _text, answer_pieces, caveats_html,  # noqa: F401
                      economy_chart, evidence_rows, pipeline_history, render_answer, sources_html, split_message,
                      verdict_badge)
-from .settings import Settings
+from .settings import Settings, offline_env
 
 if TYPE_CHECKING:  # imported lazily at run time: keeps `import app` light
     from .pipeline import Assistant
@@ -174,7 +172,7 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
     service = Service(settings, assistant)
 
     def validate(text) -> str:
-        from .pipeline import clean_question
+        from .messages import clean_question
 
         try:
             return clean_question(text if isinstance(text, str) else "", settings.max_question_chars)
@@ -202,21 +200,21 @@ def build_app(assistant: "Assistant | None" = None, settings: Settings | None = 
         prior = pipeline_history(history)
         shown = html.escape(message.strip())
         history = list(history or []) + [{"role": "user", "content": shown}]
-        waiting = "Checking the claim against the evidence…" if claim else "Searching the evidence…"
-        if not service.ready:
-            service.start_background()
-            waiting = service.status
-        yield history + [{"role": "assistant", "content": f"_{waiting}_"}], ""
+        # Stream only what helps a reader.  With the index loaded and no LLM to wait for, the grounded answer
+        # is ready in milliseconds: it arrives as one update (every extra update re-sends and re-renders the
+        # chat, which under load costs more than the answer).  Otherwise a placeholder shows what is going on.
+        if not service.ready or settings.llm:
+            waiting = "Checking the claim against the evidence…" if claim else "Searching the evidence…"
+            if not service.ready:
+                service.start_background()
+                waiting = service.status
+            yield history + [{"role": "assistant", "content": f"_{waiting}_"}], ""
         try:
             ans = run(lambda a: a.check(claim) if claim is not None else a.ask(q, prior)).to_dict()
         except gr.Error as e:
             yield history + [{"role": "assistant", "content": f'<div class="rsa-error">{e.message}</div>'}], ""
             raise
-        meta = service.source_meta()
-        for piece in answer_pieces(ans["answer"]):
-            yield history + [{"role": "assistant", "content": render_answer(ans, meta, body=piece)}], ""
-            time.sleep(STREAM_DELAY)
-        yield history + [{"role": "assistant", "content": render_answer(ans, meta)}], ""
+        yield history + [{"role": "assistant", "content": render_answer(ans, service.source_meta())}], ""
 
     def chat_example(history: list, evt: gr.SelectData):
         value = evt.value.get("text") if isinstance(evt.value, dict) else evt.value
@@ -453,9 +451,7 @@ def plan_tab(service: Service) -> None:
 
 def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, settings: Settings | None = None):
     """Serve the app; the index loads (or is built on first run) in the background with visible progress."""
-    for k, v in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("GRADIO_ANALYTICS_ENABLED", "False"),
-                 ("ANONYMIZED_TELEMETRY", "False"), ("TOKENIZERS_PARALLELISM", "false")):
-        os.environ.setdefault(k, v)
+    offline_env()
     demo = build_app(settings=settings)
     print(f"{APP_TITLE}: starting on http://{host}:{port} — loading the search index in the background "
           "(the first run builds it, ~15 s)…", file=sys.stderr, flush=True)

@@ -31,7 +31,7 @@ _Q_START = re.compile(r"^\W*(?:(?:and|but|so|also|plus|or|then)\s+)?(how|what|wh
 _ASKS = re.compile(r"\b(wondering|want to know|not sure (if|whether|how|what|when)|any (advice|tips|thoughts|ideas)|"
                    r"advice on|thoughts on|should i|do i need|is it (ok|okay|worth|bad|fine)|would it)\b", re.I)
 _SUBSPLIT = re.compile(r"(?:,|;)?\s+(?:and|also|plus|&)\s+(?=(?:how|what|which|when|why|should|do|does|is|are|can|will|"
-                       r"would|on|before|after|what about)\b)|;\s+|\?\s*(?=\S)", re.I)
+                       r"would|on|before|after|what about)\b)|;\s+", re.I)
 _LOADS = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:kg|kgs|kilos?|lbs?|pounds?)?\s*(?:x|×|for|@|at)?\s*\d*\s*(?:reps?|kg|lbs?)?\b", re.I)
 _LOAD_WORDS = re.compile(r"\b(heav\w*|light(er)?|weights?|loads?|how much|kg|lbs?|reps?|percent|%|1rm|max|aim(ing)?|target)\b", re.I)
 _ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+(that|this|it|they|those|these|there)\b|"
@@ -206,10 +206,10 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
             days.update(_day(d) for d in _DAY_RX.findall(sent))
     days |= {d for d in [ctx.long_run_day, *ctx.hard_days] if d}
     ctx.run_days = sorted(days, key=DAYS.index)
-    if _NEW_LIFTER.search(text):
-        ctx.experience = "none"
-    elif _REGULAR.search(text):
+    if _REGULAR.search(text):
         ctx.experience = "regular"
+    elif _NEW_LIFTER.search(text) or "beginner" in intent.topics:
+        ctx.experience = "none"
     ctx.lifts = parse_all(text)
     m = _AGE.search(text)
     if m:
@@ -281,6 +281,10 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         qtype, score = (classifier.classify(probe, encoder(probe)) if classifier else (None, 0.0))
         off = intent.off_topic and not intent.domain and not intent.medical
         parts.append(Part(text, qtype, score, not off, off, set(intent.topics), intent.domain or intent.medical))
+    if context.experience == "none":  # a new lifter asking how heavy or how many reps is asking how to start
+        for p in parts:
+            if p.qtype in {"load-intensity", "reps-sets"}:
+                p.qtype = "beginners"
     if context.race_soon:  # lifting questions in the days before a race are race-week questions
         for p in parts:
             if p.qtype in {"frequency", "scheduling", "load-intensity", "reps-sets", "exercise-choice", "phases"}:

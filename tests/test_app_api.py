@@ -110,7 +110,8 @@ def test_chat_answer_has_citations_and_sources(client):
     assert [m["role"] for m in history] == ["user", "assistant"]
     assert re.search(r"\[\d+\]", text), text
     assert '<details class="rsa-source"' in text and "Open the source" in text
-    assert "rsa-caveat" in text
+    _, race = chat(client, "Will heavy squats make my marathon faster?")
+    assert "rsa-caveat" in race  # caveats render in their own box
 
 
 def test_follow_up_uses_the_history(client):

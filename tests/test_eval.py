@@ -14,7 +14,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.evalmetrics import (article_framed, asserted, citation_support, citation_validity, declines,
                                    lead_sentence, parts_covered, rank_metrics, support_score)
-from assistant.evaluation import check_gates, compare, load_cases, load_gates, load_split, run_eval
+from assistant.evaluation import check_gates, compare, load_gates, load_split, run_eval
 from assistant.pipeline import Assistant
 
 REPO = Path(__file__).resolve().parents[1]

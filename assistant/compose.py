@@ -1,0 +1,318 @@
+"""The grounded composer: the default, LLM-free way to turn retrieved text into a cited answer.
+
+The composer builds an answer from retrieved text by general logic: it scores every
+sentence of the retrieved chunks (semantic similarity to the question, coverage of
+the question's terms, the chunk's fused rank), picks the best as the direct answer,
+adds supporting sentences with maximal-marginal-relevance de-duplication, and cites
+each with its own verbatim text as the quote.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.documents import Document
+
+from .corpus import ARTICLE_ID, ARTICLE_SECTION, GAPS, GUIDE_SECTIONS, KEY_FINDINGS, NOTE_SECTIONS, SHORT_ANSWER
+from .schema import Answer, Citation
+from .settings import ComposerConfig
+from .snapshot import Snapshot
+from .text import named_sources, source_names, strip_names, terms
+
+
+@dataclass
+class Candidate:
+    idx: int
+    text: str
+    meta: dict
+    score: float
+    semantic: float
+
+
+_GENERIC = set(terms("find found show showed do did does say said conclude concluded result results finding findings "
+                     "study studies trial trials paper review meta-analysis meta analysis about tell summary summarise "
+                     "summarize key main overall conclusion outcome outcomes look looked research author authors"))
+
+
+# Words every question here shares: they say nothing about which gap in the evidence a question is about.
+_DOMAIN_WORDS = set(terms("run runs runner runners running lift lifts lifting lifter strength training train gym weight "
+                          "weights exercise exercises session sessions week weeks should would could need want help"))
+
+
+def _answer_types() -> list[tuple[re.Pattern, re.Pattern]]:
+    from .scope import lexicons
+
+    return lexicons()["answer_types"]
+
+
+def _clean_candidate(text: str) -> bool:
+    """A sentence fit to quote as evidence: a statement of sensible length, not a question, and not an
+    instruction aimed at an assistant (a corpus document carrying one is treated as text, never obeyed)."""
+    from .scope import lexicons
+
+    words = text.split()
+    if not 6 <= len(words) <= 80 or text.rstrip().endswith("?") or text.startswith("“"):
+        return False
+    return not any(p.search(text) for p in lexicons()["injection"])
+
+
+_ARTICLE_FRAMED = re.compile(r"\b(the|this|that) article\b|\barticle['’]s\b|\bthe author\b", re.I)
+_CLINICIAN = re.compile(r"\bsee a clinician\b", re.I)
+SYNTHESIS = {"guide", "review-summary", "article"}  # supporting evidence prefers the primary studies
+
+
+def article_framed(text: str, meta: dict) -> bool:
+    """A sentence written about the article: noise to a runner who never read it."""
+    return meta.get("section") == ARTICLE_SECTION or bool(_ARTICLE_FRAMED.search(text))
+
+
+class GroundedComposer:
+    """Compose an answer from retrieved chunks without a language model."""
+
+    def __init__(self, snapshot: Snapshot, encoder, config: ComposerConfig | None = None,
+                 refusal_text: str = "I can't answer that from my sources.", min_similarity: float = 0.30):
+        self.snapshot = snapshot
+        self.encoder = encoder
+        self.config = config or ComposerConfig()
+        self.min_similarity = min_similarity
+        self.refusal_text = refusal_text
+        self.names = source_names(sorted(snapshot.sents_by_source))
+        self.quotable = [_clean_candidate(t) for t in snapshot.sent_texts]  # once per index, not per question
+        self.guides: dict[str, list[str]] = {}   # question type -> the guides written for it
+        for sid, idxs in snapshot.sents_by_source.items():
+            for qt in filter(None, (snapshot.sent_metas[idxs[0]].get("question_types") or "").split(",")):
+                self.guides.setdefault(qt, []).append(sid)
+        self._headings: dict[str, frozenset] = {}
+
+    def _heading_terms(self, heading: str) -> frozenset:
+        """Terms of a section heading ("Why heavy, and not light?"), skipping the notes' fixed headings."""
+        if heading not in self._headings:
+            generic = heading in {*NOTE_SECTIONS, *GUIDE_SECTIONS, "Overview", "Introduction"}
+            self._headings[heading] = frozenset() if generic else frozenset(terms(heading))
+        return self._headings[heading]
+
+    def candidates(self, question: str, docs: list[Document], context: str | None = None, qtype: str | None = None,
+                   about_article: bool = False) -> list[Candidate]:
+        """Score every sentence of the retrieved chunks.  For a follow-up, ``context`` is the
+        question merged with the turn it follows; similarity averages both.  ``qtype`` (a question type)
+        lifts the guide written for it; unless ``about_article``, sentences framed on the article are left out."""
+        snap, cfg = self.snapshot, self.config
+        named = named_sources(question, self.names)
+        # "What did Støren find?": a named study and nothing more specific -> its own summary answers best.
+        overview = bool(named) and not (set(terms(strip_names(question, self.names))) - _GENERIC)
+        qv = self.encoder(question)
+        if context:
+            qv = qv + self.encoder(context)
+            qv = qv / max(float(np.linalg.norm(qv)), 1e-12)
+        q_terms = set(terms(question))
+        q_weight = sum(snap.idf.get(t, 1.0) for t in q_terms) or 1.0
+        max_rrf = max((d.metadata.get("rrf", 0.0) for d in docs), default=1.0) or 1.0
+        wanted = [give for ask, give in _answer_types() if ask.search(question)]
+        groups = [(d.metadata.get("rrf", 0.0) / max_rrf, snap.sents_by_chunk.get(d.metadata["id"], [])) for d in docs]
+        seen_chunks = {d.metadata["id"] for d in docs}
+        # a study the question names, and the guide written for its type, are always considered, retrieved or not
+        always = set(named) | set(self.guides.get(qtype, ()))
+        for sid in always:
+            extra = [i for i in snap.sents_by_source.get(sid, []) if snap.sent_metas[i]["chunk_id"] not in seen_chunks]
+            if extra:
+                groups.append((0.0, extra))
+        out = []
+        for rank, idxs in groups:
+            if not idxs:
+                continue
+            sims = snap.sent_emb[idxs] @ qv
+            for i, sim in zip(idxs, sims):
+                if not self.quotable[i]:
+                    continue
+                text, meta = snap.sent_texts[i], snap.sent_metas[i]
+                if not about_article and article_framed(text, meta):
+                    continue
+                lex = sum(snap.idf.get(t, 1.0) for t in q_terms & snap.sent_terms[i]) / q_weight
+                score = cfg.w_semantic * float(sim) + cfg.w_lexical * lex + cfg.w_rank * rank + cfg.prior(snap.sent_metas[i])
+                heading = self._heading_terms(snap.sent_metas[i].get("section", ""))
+                if heading:
+                    score += cfg.heading_bonus * sum(snap.idf.get(t, 1.0) for t in q_terms & heading) / q_weight
+                if wanted and any(g.search(text) for g in wanted):
+                    score += cfg.answer_type_bonus
+                if qtype and qtype in (meta.get("question_types") or "").split(","):
+                    score += cfg.type_bonus + (cfg.short_answer_bonus if meta.get("section") == SHORT_ANSWER else 0.0)
+                elif meta.get("section") == KEY_FINDINGS:
+                    score += cfg.runner_bonus
+                if snap.sent_metas[i]["source_id"] in named:
+                    score += cfg.named_source_bonus
+                    if overview and snap.sent_metas[i].get("section") == "Summary":
+                        score += cfg.overview_bonus / (1 + snap.sent_metas[i]["sentence"] + snap.sent_metas[i]["position"])
+                out.append(Candidate(i, text, snap.sent_metas[i], score, float(sim)))
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def select(self, cands: list[Candidate], after: Candidate | None = None) -> list[Candidate]:
+        """Greedy MMR: high score, low redundancy, a few sources each contributing at most ``per_source``.
+        Supporting sentences (all but the first, or all when ``after`` is the lead) prefer primary studies."""
+        cfg, emb = self.config, self.snapshot.sent_emb
+        chosen: list[Candidate] = [after] if after is not None else []
+        per_source: dict[str, int] = {after.meta["source_id"]: 1} if after is not None else {}
+        first = None if after is not None else (cands[0] if cands else None)
+        pen = dict(cfg.lead_penalty)
+        floor = cfg.support_ratio * max((c.semantic for c in cands), default=0.0)
+
+        def support_score(c: Candidate) -> float:
+            if c is first:
+                return c.score
+            return c.score - pen.get(c.meta.get("section"), 0.0) - (cfg.synthesis_penalty if c.meta.get("type") in SYNTHESIS else 0.0)
+
+        for c in sorted(cands, key=lambda c: -support_score(c)):
+            if len(chosen) >= cfg.max_sentences:
+                break
+            if chosen and c.score < cfg.keep_ratio * chosen[0].score:
+                continue
+            src = c.meta["source_id"]
+            if c.semantic < floor:
+                continue  # loosely related: better no bullet than padding
+            if per_source.get(src, 0) >= cfg.per_source:
+                continue
+            if chosen and float(np.max(emb[[x.idx for x in chosen]] @ emb[c.idx])) > cfg.duplicate_similarity:
+                continue
+            chosen.append(c)
+            per_source[src] = per_source.get(src, 0) + 1
+        return chosen[1:] if after is not None else chosen
+
+    def compose(self, question: str, docs: list[Document], context: str | None = None,
+                min_similarity: float | None = None, qtype: str | None = None, about_article: bool = False,
+                exclude: frozenset = frozenset(), max_sentences: int | None = None) -> Answer:
+        """``exclude``: sentences already quoted elsewhere in the answer; ``max_sentences`` caps this part."""
+        cands = [c for c in self.candidates(question, docs, context, qtype, about_article) if c.text not in exclude]
+        limit = max_sentences or self.config.max_sentences
+        floor = self.min_similarity if min_similarity is None else min_similarity
+        if named_sources(question, self.names):
+            floor = min(floor, self.min_similarity)  # naming a study in the corpus puts a question in scope
+        if not cands or max(c.semantic for c in cands) < floor:
+            return Answer(question=question, answer=self.refusal_text, refused=True)
+        lead = self.type_lead(cands, qtype, question) if qtype else None
+        # support is a study's own words: guides lead but never pad, the article only for article questions
+        support = [c for c in cands if c.meta.get("type") != "guide" and (about_article or c.meta["source_id"] != ARTICLE_ID)]
+        if lead is not None:
+            # the studies the lead names come first as its support, each in its own words
+            closest = []
+            if lead.meta.get("section") == GAPS:  # "no study tested that" — then what the evidence does say
+                opening = self.type_lead([c for c in cands if c.meta.get("section") != GAPS], qtype, question)
+                closest = [opening] if opening is not None and opening.text not in exclude else []
+            named = [c for c in self.named_support(lead, question, about_article) if c.text not in exclude]
+            taken = {c.idx for c in closest + named}
+            rest = self.select([c for c in support if c is not lead and c.idx not in taken], after=lead)
+            return render(question, ([lead] + closest + named + rest)[:limit])
+        chosen = self.select(support or cands)
+        return render(question, self._lead_first(chosen, cands)[:limit])
+
+    def named_support(self, lead: Candidate, question: str, about_article: bool, limit: int = 2) -> list[Candidate]:
+        """For a synthesis lead ("… (Eihara 2022; Støren 2008)"), the named studies' own best sentences."""
+        if lead.meta.get("type") not in SYNTHESIS:
+            return []
+        named = [sid for sid in named_sources(lead.text, self.names) if sid != lead.meta["source_id"]]
+        if not named:
+            return []
+        qv = self.encoder(question)
+        return self.best_from_sources(qv, question, named, limit, runner_facing=not about_article)
+
+    def type_lead(self, cands: list[Candidate], qtype: str, question: str = "") -> Candidate | None:
+        """The direct answer for a question of a known type: the opening of its guide's short answer, unless
+        one of the guide's "what the evidence doesn't cover" sentences fits the question clearly better —
+        then the lead says plainly that no study tested it, and names the closest evidence."""
+        mine = [c for c in cands if c.meta["source_id"] in self.guides.get(qtype, ())]
+        short = [c for c in mine if c.meta.get("section") == SHORT_ANSWER]
+        if not short:
+            return None
+        opening = min(short, key=lambda c: (c.meta.get("position", 0), c.meta.get("sentence", 0)))
+        gaps = [c for c in mine if c.meta.get("section") == GAPS]
+        if not gaps:
+            return opening
+        # a "not covered" sentence leads when it names what was asked — a distinctive word of the question that the
+        # opening lacks — and fits about as well, or when it fits clearly better and names as much
+        asked = set(terms(question)) - _GENERIC - _DOMAIN_WORDS
+        snap = self.snapshot
+        named = lambda c: len(asked & snap.sent_terms[c.idx])  # noqa: E731
+        best_gap = max(gaps, key=lambda c: (named(c), c.semantic))
+        cfg = self.config
+        if named(best_gap) > named(opening) and best_gap.semantic >= opening.semantic - cfg.gap_tolerance:
+            return best_gap
+        best_gap = max(gaps, key=lambda c: c.semantic)
+        if best_gap.semantic > opening.semantic + cfg.gap_margin and named(best_gap) >= max(named(opening), 1):
+            return best_gap
+        return opening
+        # ...and only when it names what was asked: a distinctive word of the question the opening lacks
+        asked = set(terms(question)) - _GENERIC - _DOMAIN_WORDS
+        snap = self.snapshot
+        if len(asked & snap.sent_terms[best_gap.idx]) > len(asked & snap.sent_terms[opening.idx]):
+            return best_gap
+        return opening
+
+    def _lead_first(self, chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
+        """Put the best *statement* first: commentary and method sentences make poor direct answers."""
+        pen = dict(self.config.lead_penalty)
+        pool = chosen + [c for c in cands[:10] if c not in chosen]
+        lead = max(pool, key=lambda c: c.score - pen.get(c.meta.get("section"), 0.0))
+        if lead is chosen[0]:
+            return chosen
+        rest = [c for c in chosen if c is not lead]
+        emb = self.snapshot.sent_emb
+        rest = [c for c in rest if float(emb[c.idx] @ emb[lead.idx]) <= self.config.duplicate_similarity]
+        return [lead] + rest[: self.config.max_sentences - 1]
+
+    def safety_sentence(self, message: str) -> Candidate | None:
+        """The corpus sentence that best tells someone with pain or a condition to see a clinician first."""
+        qv = self.encoder(message)
+        snap = self.snapshot
+        idxs = [i for i, t in enumerate(snap.sent_texts) if self.quotable[i] and _CLINICIAN.search(t)
+                and not article_framed(t, snap.sent_metas[i])]
+        if not idxs:
+            return None
+        sims = snap.sent_emb[idxs] @ qv
+        i = idxs[int(np.argmax(sims))]
+        return Candidate(i, snap.sent_texts[i], snap.sent_metas[i], float(sims.max()), float(sims.max()))
+
+    def best_from_sources(self, qv: np.ndarray, text: str, source_ids, limit: int,
+                          runner_facing: bool = False) -> list[Candidate]:
+        """The sentences of the given sources that best match ``qv``, one per source, at most ``limit``
+        (with ``runner_facing``, none written about the article)."""
+        snap = self.snapshot
+        q_terms = set(terms(text))
+        q_weight = sum(snap.idf.get(t, 1.0) for t in q_terms) or 1.0
+        best: list[Candidate] = []
+        for sid in source_ids:
+            idxs = [i for i in snap.sents_by_source.get(sid, []) if self.quotable[i]
+                    and not (runner_facing and article_framed(snap.sent_texts[i], snap.sent_metas[i]))]
+            if not idxs:
+                continue
+            sims = snap.sent_emb[idxs] @ qv
+            scored = []
+            for i, sim in zip(idxs, sims):
+                lex = sum(snap.idf.get(t, 1.0) for t in q_terms & snap.sent_terms[i]) / q_weight
+                scored.append((self.config.w_semantic * float(sim) + self.config.w_lexical * lex
+                               + self.config.prior(snap.sent_metas[i]), i, float(sim)))
+            score, i, sim = max(scored)
+            best.append(Candidate(i, snap.sent_texts[i], snap.sent_metas[i], score, sim))
+        best.sort(key=lambda c: -c.score)
+        return best[:limit]
+
+
+def render(question: str, chosen: list[Candidate]) -> Answer:
+    """The direct answer (best sentence) first, then the supporting evidence."""
+    return render_sections(question, None, [(None, chosen[:1]), ("Evidence", chosen[1:])])
+
+
+def render_sections(question: str, lead: str | None, sections: list[tuple[str | None, list[Candidate]]]) -> Answer:
+    """Lay out an optional lead line and titled lists of cited sentences, numbering citations in order."""
+    citations: list[Citation] = []
+    parts = [lead] if lead else []
+    for title, cands in sections:
+        if not cands:
+            continue
+        lines = []
+        for c in cands:
+            n = len(citations) + 1
+            m = c.meta
+            citations.append(Citation(n, m["source_id"], m["title"], c.text, m.get("url") or None))
+            lines.append(f"{c.text} [{n}]")
+        parts.append(lines[0] if title is None else f"**{title}**\n" + "\n".join(f"- {x}" for x in lines))
+    return Answer(question=question, answer="\n\n".join(parts), citations=citations)
