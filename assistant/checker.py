@@ -354,6 +354,9 @@ def decompose(claim: str) -> list[str]:
             elif k > 0 and subject and re.match(r"(it|this|that)\s+\S", seg, re.I) and len(ws) > 1 and _is_verb(ws[1]):
                 seg = f"{subject} {' '.join(ws[1:])}"  # "..., but it doesn't raise VO2max" -> the shared subject
             elif k > 0 and _first_verb(ws, 0) is None and (base := _gerund_base(ws[0])) and subject:
+                last = _bare(subject.split()[-1])
+                if last not in {"you", "i", "we", "they"} and not last.endswith("s"):
+                    base = base + ("es" if base.endswith(("s", "sh", "ch", "x")) else "s")  # "Lifting uses"
                 seg = f"{subject} {base} {' '.join(ws[1:])}".strip()  # "while using less oxygen"
             elif k > 0 and _is_verb(ws[0]) and _bare(ws[0]) not in _AUX and subject and pieces:
                 seg = f"{subject} {seg}"
