@@ -176,6 +176,9 @@ class Assistant:
         t0 = time.perf_counter()
         q = clean_question(question, self.settings.max_question_chars)
         u = self.understand(q, history)
+        for part in u.parts:  # "my watch says X, should I trust it?": about the watch, however many lifting words
+            if part.off_terms and part.type_score < self.settings.type_confidence:
+                part.in_scope = False
         if not looks_english(q, self.fixer):
             ans = Answer(question=q, answer=NOT_ENGLISH, refused=True)
         elif self._out_of_scope(u.intent, q) or not u.answerable:

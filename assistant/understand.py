@@ -19,10 +19,11 @@ import numpy as np
 import yaml
 
 from .calculator import LoadEstimate, parse_all
-from .scope import Intent, analyse
+from .scope import Intent, analyse, lexicons
 
 DATA = Path(__file__).parent / "data" / "question_types.yaml"
 MAX_PARTS = 3
+POPULATION_TYPES = {"older-women-bone", "beginners"}  # who is asking, rather than what about
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY = r"(mon|tue|wed|thu|fri|sat|sun)(?:day|s|\.|sday|nesday|rsday|urday|n)?s?"
 _DAY_RX = re.compile(rf"\b{_DAY}\b", re.I)
@@ -38,9 +39,8 @@ _ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could
                         r"(what'?s|whats|what is|where'?s|is)\s+(that|this|it)\b|.*\b(do|does|help|work|worth)\s+(it|that|this)\W*$|"
                         r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
                         r"(what|how)\s+(should|would|do|does|about)\s+(that|this|it|they|those|these|the rest|wks?|weeks?)\b)", re.I)
-_PAIN_NOW = re.compile(r"\b(pain|painful|hurts?|hurting|aches?|aching|injured|swollen|swelling|numb\w*|tingl\w*|twinge|niggle|"
-                       r"tear|torn|strained|sprained|ruptured?|spasms?|pinch\w*|stress fracture|fractured?|rehab\w*|osteoporosis|"
-                       r"osteopenia|pregnan\w*|postpartum|arthritis|hernia|sciatica|surgery)\b", re.I)
+_PAIN_NOW = re.compile(r"\b(pain|painful|hurts?|hurting|aches?|aching|injured|swollen|swelling|numb|numbness|tingl\w*|twinge|niggle|"
+                       r"tear|torn|strained|sprained|ruptured?|spasms?|pinch\w*|stress fracture|fractured?|rehab\w*|sciatica)\b", re.I)
 _RACE_SOON = re.compile(rf"\b(race|marathon|half|10k|5k|parkrun|ultra)\W+(?:is\W+)?(?:this\W+|on\W+|next\W+)?({_DAY}|tomorrow|weekend)\b|"
                         r"\b(race|marathon|half)\W+(?:day\W+)?(?:is\W+)?in\W+\d\s*days?\b|\brace week\b|\b(days?|\d+ days) (before|out from) (the|my) (race|marathon)\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")  # casual writing starts sentences in lower case too
@@ -78,7 +78,7 @@ class RunnerContext:
     lifts: list[LoadEstimate] = field(default_factory=list)
     age: int | None = None
     sex: str | None = None
-    pain: bool = False                      # pain, an injury now or a medical condition: the clinician comes first
+    pain: bool = False                      # pain or an injury now: the clinician comes first
 
     @property
     def schedule(self) -> bool:
@@ -94,6 +94,7 @@ class Part:
     off_topic: bool
     topics: set[str] = field(default_factory=set)   # the part's own topics (data/intents.yaml), for caveats
     named_domain: bool = False    # the part itself names strength training (so a low similarity still answers)
+    off_terms: list[str] = field(default_factory=list)  # out-of-scope subjects it also asks about (shoes, carbs…)
 
 
 @dataclass
@@ -146,6 +147,7 @@ class TypeClassifier:
         self.vectors = self._vectors(embedder, texts, cache_dir)
         self.owners = np.asarray(owners)
         self.cue_bonus = cue_bonus
+        self.population_margin = 0.15
 
     @staticmethod
     def _vectors(embedder, texts: list[str], cache_dir: Path | None) -> np.ndarray:
@@ -171,8 +173,14 @@ class TypeClassifier:
         sims = self.vectors @ qv
         best = np.full(len(self.types), -1.0, dtype=np.float32)
         np.maximum.at(best, self.owners, sims)
-        scores = best + np.array([self.cue_bonus if t.cues.search(text) else 0.0 for t in self.types])
+        cued = [bool(t.cues.search(text)) for t in self.types]
+        scores = best + np.array([self.cue_bonus if c else 0.0 for c in cued])
         i = int(scores.argmax())
+        if self.types[i].id in POPULATION_TYPES:  # "does lifting improve economy for women?" asks about economy
+            others = [j for j, t in enumerate(self.types) if cued[j] and t.id not in POPULATION_TYPES
+                      and scores[j] >= scores[i] - self.population_margin]
+            if others:
+                i = max(others, key=lambda j: scores[j])
         return self.types[i].id, float(scores[i])
 
 
@@ -237,6 +245,10 @@ def question_texts(message: str) -> list[tuple[str, str]]:
     questions: list[tuple[str, str]] = []
     for i, s in enumerate(sents):
         before = sents[i - 1] if i else (title or "")
+        if questions and _is_question(s) and len(s.split()) <= 6 and re.match(r"\W*(or|and)\b", s, re.I) \
+                and questions[-1][0].endswith(before):
+            questions[-1] = (f"{questions[-1][0]} {s}", questions[-1][1])  # "…race faster? or is it something else?"
+            continue
         if _is_question(s):
             # "Is that accurate?", "what should wks 9-16 look like?": the question leans on the sentence before it
             questions.append((f"{before} {s}", "") if before and _ANAPHORIC.search(s) else (s, before))
@@ -277,10 +289,11 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
             probe = f"{before} {probe}"
         if previous and (len(text.split()) < 8 or not intent.domain):
             probe = f"{previous} {probe}"
-        probe = _LOADS.sub(" ", probe)  # "I squat 60 kg for 10": the numbers say nothing about the question type
-        qtype, score = (classifier.classify(probe, encoder(probe)) if classifier else (None, 0.0))
+        bare = _LOADS.sub(" ", probe)  # "I squat 60 kg for 10": the numbers say nothing about the question type
+        qtype, score = (classifier.classify(probe, encoder(bare)) if classifier else (None, 0.0))
         off = intent.off_topic and not intent.domain and not intent.medical
-        parts.append(Part(text, qtype, score, not off, off, set(intent.topics), intent.domain or intent.medical))
+        parts.append(Part(text, qtype, score, not off, off, set(intent.topics), intent.domain or intent.medical,
+                          off_topic_terms(text)))
     if context.experience == "none":  # a new lifter asking how heavy or how many reps is asking how to start
         for p in parts:
             if p.qtype in {"load-intensity", "reps-sets"}:
@@ -300,6 +313,14 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
     return Understanding(message, whole, parts, context, about, previous)
 
 
+def off_topic_terms(text: str) -> list[str]:
+    """The out-of-scope subjects a question names ("running shoes", "carbs"), in order, once each.
+    Link targets and markup are not subjects."""
+    text = re.sub(r"\]\([^)]*\)|\b(https?|javascript|data):\S*|<[^>]{0,200}>", " ", text)
+    found = [m.group(0).lower() for p in lexicons()["off_topic"] for m in p.finditer(text)]
+    return list(dict.fromkeys(found))
+
+
 def _merge_same_type(parts: list[Part]) -> list[Part]:
     """Adjacent parts of one type asked in a row are one question put twice."""
     out: list[Part] = []
@@ -307,7 +328,8 @@ def _merge_same_type(parts: list[Part]) -> list[Part]:
         if out and p.qtype and p.qtype == out[-1].qtype and p.in_scope == out[-1].in_scope:
             prev = out[-1]
             out[-1] = Part(f"{prev.text} {p.text}", prev.qtype, max(prev.type_score, p.type_score), prev.in_scope,
-                           prev.off_topic, prev.topics | p.topics, prev.named_domain or p.named_domain)
+                           prev.off_topic, prev.topics | p.topics, prev.named_domain or p.named_domain,
+                           list(dict.fromkeys(prev.off_terms + p.off_terms)))
         else:
             out.append(p)
     return out
