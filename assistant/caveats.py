@@ -27,7 +27,7 @@ class Rule:
     article_claims: frozenset[str]
     medical: bool
     quotes: re.Pattern | None
-    about_article: bool   # its topic triggers apply only to questions about the article (claim checks aside)
+    article_topics: frozenset[str]   # topics that fire it only when the question is about the article
 
 
 @lru_cache(maxsize=1)
@@ -38,7 +38,7 @@ def rules() -> tuple[Rule, ...]:
         out.append(Rule(r["id"], " ".join(r["text"].split()), tuple(r.get("sources") or ()),
                         frozenset(w.get("topics") or ()), frozenset(w.get("article_claims") or ()),
                         bool(w.get("medical")), re.compile(w["quotes"], re.I) if w.get("quotes") else None,
-                        bool(w.get("about_article"))))
+                        frozenset(w.get("article_topics") or ())))
     return tuple(out)
 
 
@@ -54,7 +54,7 @@ def select(intent: Intent, citations: list[Citation], claim_ids: set[str] = froz
     article_quotes = [c.quote for c in citations if c.source_id == ARTICLE_ID]
     out = []
     for r in rules():
-        topical = bool(r.topics & intent.topics) and (about_article or not r.about_article)
+        topical = bool(r.topics & intent.topics) or (about_article and bool(r.article_topics & intent.topics))
         fire = topical or (r.medical and intent.medical) or bool(r.article_claims & set(claim_ids))
         if not fire and r.quotes is not None:
             fire = any(r.quotes.search(q) for q in article_quotes)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.documents import Document
 
-from .corpus import ARTICLE_ID, ARTICLE_SECTION, GAPS, GUIDE_SECTIONS, KEY_FINDINGS, NOTE_SECTIONS, SHORT_ANSWER
+from .corpus import (ARTICLE_ID, ARTICLE_SECTION, GAPS, GUIDE_SECTIONS, KEY_FINDINGS, NOTE_SECTIONS, SHORT_ANSWER,
+                     SUMMARY, WHAT_WAS_FOUND)
 from .schema import Answer, Citation
 from .settings import ComposerConfig
 from .snapshot import Snapshot
@@ -213,7 +214,8 @@ class GroundedComposer:
         if not named:
             return []
         qv = self.encoder(question)
-        return self.best_from_sources(qv, question, named, limit, runner_facing=not about_article)
+        return self.best_from_sources(qv, question, named, limit, runner_facing=not about_article,
+                                      sections=(KEY_FINDINGS, SUMMARY, WHAT_WAS_FOUND))
 
     def type_lead(self, cands: list[Candidate], qtype: str, question: str = "") -> Candidate | None:
         """The direct answer for a question of a known type: the opening of its guide's short answer, unless
@@ -272,9 +274,10 @@ class GroundedComposer:
         return Candidate(i, snap.sent_texts[i], snap.sent_metas[i], float(sims.max()), float(sims.max()))
 
     def best_from_sources(self, qv: np.ndarray, text: str, source_ids, limit: int,
-                          runner_facing: bool = False) -> list[Candidate]:
+                          runner_facing: bool = False, sections: tuple[str, ...] = ()) -> list[Candidate]:
         """The sentences of the given sources that best match ``qv``, one per source, at most ``limit``
-        (with ``runner_facing``, none written about the article)."""
+        (with ``runner_facing``, none written about the article; with ``sections``, from those sections
+        the first of them the source has)."""
         snap = self.snapshot
         q_terms = set(terms(text))
         q_weight = sum(snap.idf.get(t, 1.0) for t in q_terms) or 1.0
@@ -282,6 +285,11 @@ class GroundedComposer:
         for sid in source_ids:
             idxs = [i for i in snap.sents_by_source.get(sid, []) if self.quotable[i]
                     and not (runner_facing and article_framed(snap.sent_texts[i], snap.sent_metas[i]))]
+            for section in sections:  # in order of preference: the first the source has
+                inside = [i for i in idxs if snap.sent_metas[i].get("section") == section]
+                if inside:
+                    idxs = inside
+                    break
             if not idxs:
                 continue
             sims = snap.sent_emb[idxs] @ qv
