@@ -55,7 +55,8 @@ def select(intent: Intent, citations: list[Citation], claim_ids: set[str] = froz
     out = []
     for r in rules():
         topical = bool(r.topics & intent.topics) or (about_article and bool(r.article_topics & intent.topics))
-        fire = topical or (r.medical and intent.medical) or bool(r.article_claims & set(claim_ids))
+        claimed = bool(r.article_claims & set(claim_ids)) and (about_article or not r.article_topics)
+        fire = topical or (r.medical and intent.medical) or claimed
         if not fire and r.quotes is not None:
             fire = any(r.quotes.search(q) for q in article_quotes)
         if fire:

@@ -20,12 +20,16 @@ CONVENTION = "convention — not tested in these sources"
 DAY_NAMES = dict(zip(DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")))
 LOAD_TYPES = {"load-intensity", "reps-sets", "beginners"}
 PERFORMANCE_TYPES = {"race-performance", "running-economy", "mechanisms", "plyometrics"}
+HOW_TO_TYPES = {"scheduling", "frequency", "taper-race-week", "phases", "rest", "reps-sets", "load-intensity",
+                "exercise-choice", "beginners"}
 LONG_RACES = {"marathon", "ultra", "half"}
 _MARK = re.compile(r"\[(\d+)\]")
 _ASKS_NUMBER = re.compile(r"\b(1 ?rm|one[- ]rep(etition)? max|max(imum)?|working (weight|load|sets?)|what weight|how much weight|"
                           r"what load|\d+ ?%|percent|aim(ing)? for|target)\b", re.I)
 _RACE_GAIN = re.compile(r"\b(faster|quicker|pb|pr|personal best|minutes? off|seconds? off|race times?|finish(ing)? time|"
-                        r"under \d|sub[- ]?\d|improve (my |your )?(time|race|marathon)|help (my |your |me )?(race|marathon|run))", re.I)
+                        r"under \d|sub[- ]?\d|improve (my |your )?(time|race|marathon)|help (my |your |me )?(race|marathon|run)|"
+                        r"(race|running|\d+ ?m|mile|5k|10k) performance|performance (in|at|over)|time to exhaustion|"
+                        r"last \d+ ?(k|km|miles?)|late in (the|a) race|end of (the|a) race)", re.I)
 
 
 def title_of(part: Part) -> str:
@@ -159,8 +163,10 @@ def caveat_intent(u: Understanding) -> Intent:
     topics: set[str] = set()
     for p in u.answerable:
         t = set(p.topics)
-        if "marathon" in t and p.qtype not in PERFORMANCE_TYPES and not _RACE_GAIN.search(p.text):
+        if "marathon" in t and p.qtype in HOW_TO_TYPES and not _RACE_GAIN.search(p.text):
             t.discard("marathon")  # "how many days before my marathon" is not a race-performance question
+        if u.context.race in LONG_RACES and _RACE_GAIN.search(p.text):
+            t.add("marathon")      # "half marathon in 16 weeks — will this take minutes off my time?"
         topics |= t
     topics |= u.intent.topics & {"beginner"}  # "I only started running in May": said anywhere, it counts
     if u.context.race in LONG_RACES and any(p.qtype == "race-performance" for p in u.answerable):

@@ -199,7 +199,7 @@ class Assistant:
                 ans = outline.with_safety_first(ans, self.composer.safety_sentence(q))
         if not ans.refused:
             ans.caveats = caveat_rules.select(outline.caveat_intent(u), ans.citations,
-                                              self._article_claims(u.intent.text) if u.about_article else set(),
+                                              self._article_claims(u.intent.text),
                                               about_article=u.about_article)
         if u.intent.injection:
             ans.notice = INJECTION_NOTICE
