@@ -1,0 +1,63 @@
+"""Claims that cite a study ("A study in <journal> found that ..."): the citation is taken off the claim and
+the reader told whether the corpus holds work from that source."""
+from __future__ import annotations
+
+import re
+
+from .text import terms
+
+_CITED = re.compile(
+    r"^\s*(?:(?:a|an|one|the|this|new|recent|latest|landmark|famous|large|big|small|\d{4})\s+){0,3}"
+    r"(?:(?P<adj>[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){0,3})\s+)?"
+    r"(?:study|studies|trial|paper|review|meta-analysis|research|researchers|scientists|experiment|data)\b"
+    r"(?P<rest>[^.]*?)\b(?:found|finds|showed|shows|show|proved|proves|reported|reports|concluded|concludes|"
+    r"confirmed|confirms|demonstrated|demonstrates|says|suggests|suggested)\b(?:\s+that)?[\s,:]+", re.I)
+_ACCORDING = re.compile(r"^\s*according to\s+(?P<src>[^,]{3,120}),\s*", re.I)
+_VENUE = re.compile(r"\b(?:in|published in|from|by|at|out of)\s+(?:the\s+)?(?P<venue>[A-Z][\w'’.&-]*(?:\s+(?:of|and|&|for|in|on|"
+                    r"the|[A-Z][\w'’.&-]*))*(?:\s+[A-Z][\w'’.&-]*)?)|(?P<authors>[A-Z][\w'’-]+\s+et al\.?(?:,?\s*\(?\d{4}\)?)?)")
+
+
+
+def strip_citation(text: str, meta: dict[str, dict]) -> tuple[str, str | None]:
+    """Remove "A study in <journal> found that ..." and say whether the corpus holds such a study."""
+    m = _CITED.match(text) or _ACCORDING.match(text)
+    if not m:
+        return text, None
+    body = text[m.end():].strip()
+    if len(terms(body)) < 2:
+        return text, None
+    head = text[:m.end()]
+    v = _VENUE.search(head)
+    named = (v.group("venue") or v.group("authors")) if v else (m.groupdict().get("adj") or m.groupdict().get("src"))
+    body = body[0].upper() + body[1:]
+    if not named or len(terms(named)) == 0 or named.lower() in {"the", "a", "research"}:
+        return body, ("The claim cites a study without naming it, so it cannot be looked up; the verdict rests on "
+                      "the studies in my sources.")
+    held = held_from(named, meta)
+    if held:
+        names = ", ".join(held[:4]) + (" and others" if len(held) > 4 else "")
+        return body, (f"The claim cites “{named.strip()}” without naming the study; my sources include work from "
+                      f"there ({names}), and the verdict rests on what my sources found, not on the unnamed study.")
+    return body, (f"My sources don't include the study the claim cites (“{named.strip()}”), so I can't check it; "
+                  "the verdict rests on the studies my sources do hold.")
+
+def held_from(named: str, meta: dict[str, dict]) -> list[str]:
+    want = {t for t in terms(named) if t not in {"journal", "study", "research", "sport", "sports", "university",
+                                                  "international", "review", "et", "al"}}
+    if not want:
+        return []
+    out = []
+    for sid, m in meta.items():
+        fields = ("authors", "id") if re.search(r"\bet al\b", named) else ("journal",)
+        hay = set(terms(" ".join(str(m.get(k) or "") for k in fields)))
+        if want <= hay:
+            out.append(_short_name(sid))
+    return out
+
+
+def _short_name(sid: str) -> str:
+    m = re.match(r"([a-z-]+?)-(\d{4})", sid)
+    if not m:
+        return sid
+    return " ".join(w.capitalize() for w in m.group(1).split("-")) + " " + m.group(2)
+

@@ -1,0 +1,83 @@
+"""The vocabulary of claims: what a claim is about (outcomes), which way it points (effect, null, harm),
+what narrows it (populations, "only", qualifiers, comparisons) and how polarity is read."""
+from __future__ import annotations
+
+import re
+
+from .claims import is_negated
+
+# -- outcomes: what a claim is about (general vocabularies, used to keep ledger matches on topic) -------------
+OUTCOMES = {
+    "economy": r"\b(running economy|economy|economical|efficien\w*|oxygen cost|energy cost|less (oxygen|energy)|stride)\b",
+    "vo2max": r"\b(vo2 ?max|aerobic capacity|maximal oxygen uptake)\b",
+    "performance": r"\b(faster|speed|quicker|time[- ]trials?|5 ?k|10 ?k|5-km|10-km|pb|pr|personal best|race times?|"
+                   r"performance|run longer|endurance|sprint\w*)\b",
+    "marathon": r"\b(marathon\w*|42 ?k\w*|long races?)\b",
+    "fatigue": r"\b(fatigu\w*|late in|final (stages|kilomet\w*|metres)|tired)\b",
+    "injury": r"\b(injur\w*|healthy|on the road|durab\w*|achilles|runner'?s knee|patellofemoral|shin|tendon\w*)\b",
+    "muscle": r"\b(bulk\w*|muscle|muscles|muscular|hypertroph\w*|lean mass|body ?weight|body mass|weight gain|gain weight|"
+              r"size|big|bigger)\b",
+    "fat": r"\b(body[- ]fat|fat)\b",
+    "strength": r"\b(stronger|1rm|maximal strength|one[- ]rep(etition)? max\w*|strength gains?|force)\b",
+    "bone": r"\b(bone\w*|osteop\w*)\b",
+    "taper": r"\b(taper\w*|before (a|the|your|race)|race (week|day)|stop (lifting|strength)|detrain\w*|cessation)\b",
+}
+_OUTCOME_RX = {k: re.compile(v, re.I) for k, v in OUTCOMES.items()}
+
+# Effect direction in a finding: "no change" beats "improved" in the same sentence.
+_NULL = re.compile(r"\b(no (significant |clear |meaningful |overall |pooled |further )?(change|effect|difference|reduction|"
+                   r"improvement|benefit|gain)s?|did not|didn't|does not|unchanged|not (change|improve|predict|reduce|differ)\w*|"
+                   r"trivial|failed to|unaffected|no better|null|neither)\b", re.I)
+_EFFECT = re.compile(r"\b(improv\w*|increas\w*|rose|raised?|gain\w*|better|faster|reduc\w*|lower\w*|cut|fewer|"
+                     r"benefit\w*|effective|helped|boost\w*|larger|greater|enhanc\w*|prevent\w*|held|kept|maintain\w*)\b", re.I)
+_HARM = re.compile(r"\b(worse\w*|slower|slows?|hurts?|harms?|impairs?|damag\w*|dangerous|risky|unsafe|detriment\w*|"
+                   r"interferes?|blunts?|ruins?|kills?)\b", re.I)
+_ONLY = re.compile(r"\b(only|just)\b\s+(\w+\s+){0,3}?(sprinters?|middle[- ]distance|elite|beginners?|novices?|women|men|"
+                   r"young|older|masters?|triathletes?|cyclists?)", re.I)
+_COMPARE = re.compile(r"\b((better|worse|greater|bigger|larger|faster|slower|stronger|higher|lower|heavier|lighter|"
+                      r"smaller|fewer)\s+(\w+\s+){0,3}?than|(more|less)\s+(\w+\s+){1,3}?than|as much as|as well as|"
+                      r"as good as|just as|as \w+ as|(the )?same\b|equally|equal|matches?|beats?|outperforms?|versus|vs)\b", re.I)
+# A restriction on where a claim holds ("especially at faster paces", "late in a race", "at marathon pace").
+_QUALIFIED = re.compile(r"\b(especially|particularly|mainly|mostly|most when|biggest|at (faster|higher|quicker|high|fast) "
+                        r"(paces?|speeds?)|when (you are |you're )?running fast|quicker paces|at marathon pace|"
+                        r"late in|when fatigued|when tired)\b", re.I)
+# Who a claim is about, when it narrows the population.
+_POPULATION = re.compile(r"\b(beginn\w*|novices?|new to|untrained|older|elderly|women|female|masters?|elite|soccer|team[- ]sport|"
+                         r"young|adolescents?|teen\w*|youth|sprinters?|cyclists?|triathletes?|osteop\w*|bone density)\b", re.I)
+# A negation inside a relative clause ("muscles that can't handle the load") does not negate the claim.
+_NEG_RELATIVE = re.compile(r",?\s+(that|which|who)\s+(can't|cannot|can not|don't|doesn't|won't|isn't|aren't|never|"
+                           r"do not|does not|will not|is not|are not)\b[^,.;]*", re.I)
+_DOMAIN_WORD = re.compile(r"\b(strength|lift\w*|weights?|squat\w*|deadlift\w*|plyometric\w*|resistance|sessions?|reps?|"
+                          r"circuits?|gym|race\w*|taper\w*)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(I|I'?ve|I'm|my|me)\b")
+_WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+            "fifty": 50, "half": 50, "a third": 33, "once": 1, "twice": 2, "a quarter": 25}
+_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_WORDNUM, key=len, reverse=True)) + r")"
+
+
+# Wordings whose opposite-word reading misleads: "costs you less" is "more economical".
+_POLARITY_NORMAL = [
+    (re.compile(r"\b(costs?|costing|uses?|using|burns?|needs?)\s+(you\s+|them\s+)?less\s+(energy|oxygen)?", re.I),
+     "is more economical "),
+    (re.compile(r"\bless\s+(energy|oxygen)\b", re.I), "more economy"),
+]
+
+
+def normalise_polarity(text: str) -> str:
+    for rx, rep in _POLARITY_NORMAL:
+        text = rx.sub(rep, text)
+    return " ".join(text.split())
+
+
+_NEG_CONTRAST = re.compile(r",\s*(and\s+)?not\s+[^,.;]*", re.I)   # "from force, not from endless reps"
+
+
+def negated(text: str) -> bool:
+    """The claim's main clause is negated (negations in relative clauses and contrasts don't count)."""
+    return is_negated(_NEG_CONTRAST.sub("", _NEG_RELATIVE.sub("", text)))
+
+
+def outcomes(text: str) -> set[str]:
+    return {k for k, rx in _OUTCOME_RX.items() if rx.search(text)}
+

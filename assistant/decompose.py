@@ -1,0 +1,242 @@
+"""Splitting a claim into atomic claims: general clause logic (coordinators, "so", "while", ";",
+"which means"), with the shared subject carried over to each part."""
+from __future__ import annotations
+
+import re
+
+from .claimtext import _NUM, outcomes
+from .text import split_sentences, terms
+
+MAX_PARTS = 6
+
+# -- clause splitting -----------------------------------------------------------------------------------
+_AUX = {"will", "would", "can", "could", "should", "must", "may", "might", "shall", "is", "are", "was", "were", "be",
+        "does", "do", "did", "has", "have", "had", "won't", "can't", "don't", "doesn't", "isn't", "aren't", "wouldn't",
+        "shouldn't", "needn't", "wont", "cant", "dont", "doesnt", "isnt", "arent", "never", "not"}
+_VERBS = set("""improve increase reduce lower raise make build cut prevent keep help boost add cause lead burn give get
+become run use lift do stop avoid need protect strengthen enhance decrease bulk gain lose shed drop slow speed hurt harm
+injure take train allow let produce maintain preserve delay guarantee transfer translate matter work beat outperform
+trace show prove find cost buy compound count turn put want develop create mean require benefit affect change hold go
+come depend tend fail wreck ruin kill destroy blunt interfere impair damage shorten lengthen save fix cure stiffen
+recruit activate teach convert double halve triple""".split())
+_AMBIGUOUS = set("""work run lift train cost count change need help set hold drop cut use show want benefit turn put gain
+speed slow bulk fix save damage force load stop go come lead burn run""".split())
+_VERB_CONTEXT = {"to", "will", "would", "can", "could", "should", "must", "may", "might", "you", "i", "we", "they", "he",
+                 "she", "it", "don't", "doesn't", "dont", "doesnt", "not", "never", "also", "who", "that", "which",
+                 "runners", "lifting", "training", "won't", "wont", "really", "actually", "just", "only"}
+_NOUN_CONTEXT = {"the", "a", "an", "heavy", "light", "two", "three", "few", "many", "some", "your", "my", "their", "of",
+                 "and", "or", "long", "short", "easy", "hard", "big", "compound", "these", "those", "weekly", "gym"}
+_LEAD_DROP = re.compile(r"^(and|but|so|also|then|thus|therefore|hence|plus|or|because|since)\s+", re.I)
+_PRONOUN_SUBJECT = re.compile(r"^(it|this|that|which)\s+", re.I)
+_STRONG = re.compile(r"\s*;\s*|\s+[—–]\s+|,?\s+which means( that)?\s+|,\s*so( that)?\s+|,?\s+so\s+(?=(you|it|they|we|runners?|"
+                     r"this|that|your|their|lifters?|athletes?)\b)|,?\s+while\s+|,?\s+whereas\s+|,\s*but\s+|,?\s+because\s+|"
+                     r",\s+(?=which\s+\w+s\b)|:\s+", re.I)
+_AND = re.compile(r",?\s+(and|or)\s+", re.I)
+
+
+# -- decomposition ------------------------------------------------------------------------------------------
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _bare(w: str) -> str:
+    return re.sub(r"[^\w'’-]", "", w.lower()).replace("’", "'")
+
+
+def _is_verb(w: str, prev: str | None = None) -> bool:
+    """Is ``w`` a verb?  A word that is as often a noun ("work", "lifts", "cost") counts only after a subject
+    pronoun, a modal or "to" (``prev``), or when no context is given."""
+    w = _bare(w)
+    if w in _AUX:
+        return True
+    base = w if w in _VERBS else None
+    if base is None:
+        for suf, rep in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", "")):
+            if w.endswith(suf) and w[: len(w) - len(suf)] + rep in _VERBS:
+                base = w[: len(w) - len(suf)] + rep
+                break
+    if base is None:
+        return False
+    if base in _AMBIGUOUS and not w.endswith("ed") and prev is not None:
+        if w == base:
+            return _bare(prev) in _VERB_CONTEXT
+        return _bare(prev) not in _NOUN_CONTEXT  # "strength work fixes it", but "heavy lifts and jumps"
+    return True
+
+
+def _first_verb(words: list[str], start: int = 1) -> int | None:
+    for i in range(start, len(words)):
+        if _is_verb(words[i], words[i - 1] if i > 0 else ""):
+            return i
+    return None
+
+
+def _finite_clause(ws: list[str]) -> bool:
+    """A full clause: a finite verb ("is", "keeps") after a short subject, with no relative pronoun before it."""
+    for i, w in enumerate(ws[:6]):
+        b = _bare(w)
+        if b in {"that", "which", "who", "whose", "whom"}:
+            return False
+        if i > 0 and (b in _AUX - {"not", "never", "be"} or (b.endswith("s") and _is_verb(w, ws[i - 1]) and not b.endswith("ss"))):
+            return True
+    return False
+
+
+def _subject_prefix(clause: str, fragment_first: str) -> str | None:
+    """The shared subject (and modal) of ``clause`` to put before a verb-phrase fragment."""
+    ws = _words(clause)
+    i = _first_verb(ws)
+    if i is None:
+        return None
+    j = i
+    if _bare(fragment_first) not in _AUX:
+        while j < len(ws) and _bare(ws[j]) in _AUX:
+            j += 1
+        if j >= len(ws) or j == len(ws):
+            j = i
+    return " ".join(ws[:j]) if j > 0 else None
+
+
+def _gerund_base(word: str) -> str | None:
+    w = _bare(word)
+    if not w.endswith("ing") or len(w) < 5:
+        return None
+    stem = w[:-3]
+    for cand in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem):
+        if cand in _VERBS:
+            return cand
+    return stem
+
+
+def _clean(part: str) -> str:
+    part = _LEAD_DROP.sub("", part.strip(" ,;:—–-\"“”'"))
+    return part.rstrip(" ,;:.")
+
+
+def _split_and(clause: str) -> list[str]:
+    """Split at "and"/"or" joining verb phrases, clauses or different outcomes, carrying the subject over."""
+    out = [clause]
+    for m in list(_AND.finditer(clause))[::-1]:
+        left, right = clause[:m.start()], clause[m.end():]
+        lw, rw = _words(left), _words(right)
+        if not lw or not rw:
+            continue
+        lv = _first_verb(lw)
+        if lv is None:
+            continue  # "and" inside the subject ("heavy lifting and plyometrics improve...")
+        first = rw[0]
+        if (_is_verb(first, "to") and _bare(first) not in {"not", "never"}) or \
+                (_bare(first) in {"also", "then", "not", "never"} and len(rw) > 1 and _is_verb(rw[1], "to")):
+            prefix = _subject_prefix(left, rw[1] if _bare(first) in {"also", "then"} else first)
+            new_right = f"{prefix} {right}" if prefix else right
+        elif _bare(first) in {"you", "it", "they", "we", "runners", "runner", "lifting", "strength", "this", "your",
+                              "their", "heavy", "light", "plyometrics", "squats", "lifters"} and _first_verb(rw) is not None:
+            new_right = right  # a full clause with its own subject
+        elif len(rw) > 2 and _finite_clause(rw):
+            new_right = right  # "..., and staying healthy is the biggest lever"
+        else:
+            # noun coordination after the verb: split only when the two sides name different outcomes
+            obj, rnoun = " ".join(lw[lv:]), right.split(",")[0]
+            lo, ro = outcomes(obj), outcomes(rnoun)
+            if len(rnoun.split()) > 5 or not (lo and ro and not (ro <= lo)):
+                continue
+            new_right = " ".join(lw[:lv + 1]) + " " + right
+        head = clause[:m.start()]
+        return _split_and(head) + [new_right]
+    return out
+
+
+def decompose(claim: str) -> list[str]:
+    """Atomic claims of a (possibly compound) claim, each a readable sentence with its subject."""
+    pieces: list[str] = []
+    for sent in split_sentences(" ".join(claim.split())):
+        sent = sent.strip().rstrip(".!")
+        segs = _segments(sent)
+        subject = None
+        for k, seg in enumerate(segs):
+            seg = _clean(seg)
+            if not seg:
+                continue
+            ws = _words(seg)
+            if subject is None:
+                v = _first_verb(ws)
+                subject = " ".join(ws[:v]) if v else None
+            if k > 0 and seg.lower().startswith("which "):
+                seg = "This " + seg[6:]
+            elif k > 0 and subject and re.match(r"(it|this|that)\s+\S", seg, re.I) and len(ws) > 1 and _is_verb(ws[1]):
+                seg = f"{subject} {' '.join(ws[1:])}"  # "..., but it doesn't raise VO2max" -> the shared subject
+            elif k > 0 and _first_verb(ws, 0) is None and (base := _gerund_base(ws[0])) and subject:
+                last = _bare(subject.split()[-1])
+                if last not in {"you", "i", "we", "they"} and not last.endswith("s"):
+                    base = base + ("es" if base.endswith(("s", "sh", "ch", "x")) else "s")  # "Lifting uses"
+                seg = f"{subject} {base} {' '.join(ws[1:])}".strip()  # "while using less oxygen"
+            elif k > 0 and _is_verb(ws[0]) and _bare(ws[0]) not in _AUX and subject and pieces:
+                seg = f"{subject} {seg}"
+            for p in _split_and(seg):
+                p = _clean(p)
+                if p:
+                    pieces.append(p)
+    pieces = _drop_prefaces(pieces, claim)
+    pieces = [q for p in pieces for q in _sufficiency(p)]
+    out, seen = [], set()
+    for p in pieces:
+        key = p.lower()
+        if key not in seen and len(terms(p)) >= 2:
+            seen.add(key)
+            out.append(p[0].upper() + p[1:])
+    out = out[:MAX_PARTS] or [" ".join(claim.split())]
+    return out
+
+
+_PLENTY = re.compile(r"^(?P<x>.{6,80}?)\s+(?:is|are)\s+(?:plenty|all (?:you|runners|a runner) needs?|more than enough)$", re.I)
+
+
+def _sufficiency(part: str) -> list[str]:
+    """"X is plenty" says two things: X is enough, and more than X adds nothing."""
+    m = _PLENTY.match(part)
+    if not m:
+        return [part]
+    x = m.group("x")
+    return [f"{x} is enough to get the benefits", f"More than {x[0].lower() + x[1:]} adds nothing"]
+
+
+def _segments(sent: str) -> list[str]:
+    """Split at strong clause boundaries (";", ", so", "which means", "while", "because", ": "...)."""
+    out, pos = [], 0
+    for m in _STRONG.finditer(sent):
+        out.append(sent[pos:m.start()])
+        pos = m.end()
+    out.append(sent[pos:])
+    segs: list[str] = []
+    for seg in (s for s in out if s.strip()):
+        if segs and _first_verb(seg.split(), 0) is None and not _gerund_base(seg.split()[0]):
+            segs[-1] = f"{segs[-1]}, {seg.strip()}"  # "...powerlifting: heavy, low reps" stays one statement
+        else:
+            segs.append(seg)
+    return segs
+
+
+def _drop_prefaces(pieces: list[str], claim: str) -> list[str]:
+    """Drop lead-ins with nothing to check ("The research here is fairly consistent", "That last point matters")."""
+    if len(pieces) < 2:
+        return pieces
+    keep = []
+    for i, p in enumerate(pieces):
+        short = len(p.split()) <= 7
+        checkable = bool(outcomes(p)) or bool(re.search(r"\b(lift\w*|strength|squat\w*|heavy|light|reps?|sessions?|"
+                                                        r"plyometric\w*|weights?|circuits?)\b", p, re.I))
+        if i < len(pieces) - 1 and short and not checkable:
+            continue
+        keep.append(p)
+    return keep or pieces
+
+
+def split_figure_phrase(part: str) -> list[str]:
+    """"X improves economy, often by three to eight percent" -> the bare statement and the statement with its figure."""
+    m = re.search(r",\s*((often|usually|typically|generally|up to|by|in the range of|around|about|roughly)\b[^,]*?"
+                  rf"{_NUM}\s*(%|percent|per cent)[^,]*)(,|$)", part, re.I)
+    if not m:
+        return [part]
+    bare = (part[:m.start()] + part[m.end() - len(m.group(5) or ""):]).strip(" ,")
+    return [bare, part] if len(terms(bare)) >= 3 else [part]
+

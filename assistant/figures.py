@@ -1,0 +1,124 @@
+"""Numbers in claims: a claim's figure (percent, minutes off a race, sessions a week, a body-weight multiple)
+compared with the figures the evidence reports (``data/figures.yaml``)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .claimtext import _NUM, _WORDNUM
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    cue: re.Pattern
+    needs: re.Pattern
+    quantity: str
+    range: tuple | None
+    typical: float | None
+    none_found: bool
+    verdict: str | None
+    says: str
+    query: str
+    sources: tuple
+    against: tuple
+
+
+@lru_cache(maxsize=1)
+def figures() -> tuple[Figure, ...]:
+    raw = yaml.safe_load((DATA / "figures.yaml").read_text(encoding="utf-8"))
+    return tuple(Figure(f["id"], re.compile(f["cue"], re.I), re.compile(f.get("needs") or ".", re.I), f["quantity"],
+                        tuple(f["range"]) if f.get("range") else None, f.get("typical"), bool(f.get("none_found")),
+                        f.get("verdict"), " ".join(f["says"].split()), f.get("query") or f["says"],
+                        tuple(f.get("sources") or ()), tuple(f.get("against") or ())) for f in raw)
+
+
+
+# -- numbers ---------------------------------------------------------------------------------------------------
+def _num(s: str) -> float:
+    s = s.lower()
+    return float(_WORDNUM[s]) if s in _WORDNUM else float(s)
+
+
+def claimed_percent(text: str) -> tuple[float, float, str] | None:
+    """(low, high, qualifier) of a percentage in the claim: "3–8%", "up to 8%", "by half"."""
+    t = text.lower()
+    m = re.search(rf"{_NUM}\s*(?:%|percent|per cent)?\s*(?:[-–]|to)\s*{_NUM}\s*(?:%|percent|per cent)", t)
+    if m:
+        return _num(m.group(1)), _num(m.group(2)), "range"
+    m = re.search(rf"(up to|as much as|at least|more than|over|about|around|roughly|nearly|almost|by)?\s*{_NUM}\s*(%|percent|per cent)", t)
+    if m:
+        v = _num(m.group(2))
+        return v, v, (m.group(1) or "").strip()
+    m = re.search(r"\b(in half|halves|halve|by half|a third|a quarter)\b", t)
+    if m:
+        v = {"in half": 50, "halves": 50, "halve": 50, "by half": 50, "a third": 33, "a quarter": 25}[m.group(1)]
+        return float(v), float(v), "by"
+    return None
+
+
+_RACE_MIN = {"5k": 30, "5 k": 30, "5-km": 30, "3k": 15, "3000": 15, "10k": 60, "10 k": 60, "10-km": 60,
+             "half": 120, "marathon": 240}
+
+
+def claimed_time_percent(text: str) -> float | None:
+    """A claimed time gain ("three minutes off my 5k") as a lowest-possible percentage of the race time."""
+    t = text.lower()
+    m = re.search(rf"{_NUM}\s*(minutes?|mins?|seconds?|secs?)\b", t)
+    if not m:
+        pc = claimed_percent(t)
+        return pc[1] if pc else None
+    amount = _num(m.group(1)) / (60 if m.group(2).startswith("s") else 1)
+    for key, minutes in _RACE_MIN.items():
+        if key in t:
+            return 100 * amount / minutes
+    return None
+
+
+def compare_figure(fig: Figure, part: str) -> tuple[str, str] | None:
+    """(verdict, sentence relating the claim's figure to the evidence's), or None when the part has no figure."""
+    if not (fig.cue.search(part) and fig.needs.search(part)):
+        return None
+    if fig.quantity == "multiple":
+        return fig.verdict or "no-evidence", f"No study here matches the figure: {fig.says}."
+    if fig.quantity == "sessions":
+        m = re.search(rf"{_NUM}\s*(?:sessions?|times|days|workouts?)?\s*(?:a|per|each)\s+week", part.lower()) or \
+            re.search(r"\b(once|twice)\b", part.lower())
+        if not m:
+            return None
+        n = _num(m.group(1))
+        lo, hi = fig.range
+        if lo <= n <= hi:
+            return "supported", f"The claim's {n:g} a week is within what the evidence used: {fig.says}."
+        return "no-evidence", f"No trial here tested {n:g} sessions a week: {fig.says}."
+    if fig.quantity == "minutes":
+        pct = claimed_time_percent(part)
+        if pct is None:
+            return None
+        lo, hi = fig.range
+        if pct > hi:
+            return "not-supported", (f"The claimed gain is at least {pct:.0f}% of the race time, beyond anything measured: "
+                                     f"{fig.says}.")
+        return "supported", f"A gain of about {pct:.0f}% is in line with the trials: {fig.says}."
+    pc = claimed_percent(part)
+    if pc is None and fig.verdict is None:
+        return None
+    lo_c, hi_c, qual = pc if pc else (None, None, "")
+    shown = ("" if pc is None else f"{lo_c:g}–{hi_c:g}%" if lo_c != hi_c else f"{hi_c:g}%")
+    if fig.verdict:
+        lead = f"The claim's {shown}: " if shown else ""
+        return fig.verdict, f"{lead}{fig.says[0].upper() + fig.says[1:] if not lead else fig.says}."
+    lo, hi = fig.range
+    typical = fig.typical if fig.typical is not None else (lo + hi) / 2
+    if hi_c > hi and qual not in ("at least",) or (qual in ("at least", "more than", "over") and lo_c > hi):
+        return "not-supported", f"The claim's {shown} is above the evidence: {fig.says}."
+    if qual in ("up to", "as much as") or (lo_c >= lo and hi_c <= typical * 1.25 and lo_c == hi_c):
+        return "supported", f"The claim's {shown} fits the evidence: {fig.says}."
+    return "mixed", f"The claim's {shown} is at the high end or narrower than the evidence: {fig.says}."
+
