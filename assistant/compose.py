@@ -38,7 +38,8 @@ _GENERIC = set(terms("find found show showed do did does say said conclude concl
 
 # Words every question here shares: they say nothing about which gap in the evidence a question is about.
 _DOMAIN_WORDS = set(terms("run runs runner runners running lift lifts lifting lifter strength training train gym weight "
-                          "weights exercise exercises session sessions week weeks should would could need want help"))
+                          "weights exercise exercises session sessions week weeks should would could need want help "
+                          "race races racing marathon marathons half 5k 10k ultra km mile miles time times"))
 
 
 def _answer_types() -> list[tuple[re.Pattern, re.Pattern]]:
@@ -231,11 +232,11 @@ class GroundedComposer:
             return opening
         # a "not covered" sentence leads when it names what was asked — a distinctive word of the question that the
         # opening lacks — and fits about as well, or when it fits clearly better and names as much
-        asked = set(terms(question)) - _GENERIC - _DOMAIN_WORDS
-        snap = self.snapshot
+        # what was asked, without examples in brackets ("plyos (box jumps, bounding)") or the runner's race
+        asked = set(terms(re.sub(r"\([^)]*\)", " ", question))) - _GENERIC - _DOMAIN_WORDS
+        snap, cfg = self.snapshot, self.config
         named = lambda c: len(asked & snap.sent_terms[c.idx])  # noqa: E731
         best_gap = max(gaps, key=lambda c: (named(c), c.semantic))
-        cfg = self.config
         if named(best_gap) > named(opening) and best_gap.semantic >= opening.semantic - cfg.gap_tolerance:
             return best_gap
         best_gap = max(gaps, key=lambda c: c.semantic)
@@ -243,7 +244,8 @@ class GroundedComposer:
             return best_gap
         return opening
         # ...and only when it names what was asked: a distinctive word of the question the opening lacks
-        asked = set(terms(question)) - _GENERIC - _DOMAIN_WORDS
+        # what was asked, without examples in brackets ("plyos (box jumps, bounding)") or the runner's race
+        asked = set(terms(re.sub(r"\([^)]*\)", " ", question))) - _GENERIC - _DOMAIN_WORDS
         snap = self.snapshot
         if len(asked & snap.sent_terms[best_gap.idx]) > len(asked & snap.sent_terms[opening.idx]):
             return best_gap

@@ -31,6 +31,7 @@ from .messages import FOLLOWUP, INJECTION_NOTICE, NOT_ENGLISH, REFUSAL, clean_qu
 from .schema import Answer
 from .scope import Intent, SpellFixer, analyse, asks_something, vocabulary
 from .settings import Settings
+from .spelling import english_words
 from .snapshot import Snapshot
 from .understand import TypeClassifier, Understanding, understand
 
@@ -116,7 +117,7 @@ class Assistant:
     def _build(self, snap: Snapshot) -> None:
         s = self.settings
         self.encoder = QueryEncoder(self.index.embedder)
-        self.fixer = SpellFixer(vocabulary(snap.chunk_texts))
+        self.fixer = SpellFixer(vocabulary(snap.chunk_texts), english=english_words(s.model_path))
         self.classifier = TypeClassifier(self.index.embedder, Path(s.data_dir) / "cache")
         self.retriever = HybridRetriever(snapshot=snap, encoder=self.encoder, fixer=self.fixer, dense_k=s.dense_k,
                                          lexical_k=s.lexical_k, rrf_k=s.rrf_k, top_k=s.top_k)

@@ -6,6 +6,9 @@ length) reaches ``cutoff``.  Only plausible candidates are compared: words that 
 the typed word's first or second letter and whose length is within two of it.  Ties go to
 the first candidate in a fixed order (first letter, then length, then alphabetical), so
 every process corrects the same way.
+
+A real English word is never "corrected" into a corpus word ("spring" is not a typo of "sprain"): the
+embedding model's own WordPiece vocabulary, whole-word entries only, serves as the list of known words.
 """
 from __future__ import annotations
 
@@ -23,8 +26,9 @@ _EPS = 1e-9           # a ratio that is exactly the cutoff still counts, whateve
 class SpellFixer:
     """Corrects words missing from a vocabulary to the closest known word (ratio >= cutoff)."""
 
-    def __init__(self, vocabulary: set[str], cutoff: float = 0.8):
+    def __init__(self, vocabulary: set[str], cutoff: float = 0.8, english: frozenset[str] = frozenset()):
         self.vocab = {w for w in vocabulary if len(w) >= 3}
+        self.english = english
         self.cutoff = cutoff
         self._by_key: dict[tuple[str, int], list[str]] = {}
         for w in sorted(self.vocab):  # sorted: the same correction in every process (set order is hashed)
@@ -41,7 +45,7 @@ class SpellFixer:
 
     def _fix_word(self, word: str) -> str:
         w = word.lower()
-        if len(w) < MIN_LENGTH or w in self.vocab:
+        if len(w) < MIN_LENGTH or w in self.vocab or w in self.english:
             return word
         best = process.extractOne(w, self.candidates(w), scorer=fuzz.ratio, processor=None,
                                   score_cutoff=self.cutoff * 100 - _EPS)
@@ -57,3 +61,14 @@ class SpellFixer:
             return new
 
         return _WORD.sub(sub, text), fixes
+
+
+def english_words(model_path: str) -> frozenset[str]:
+    """Whole words of the model's WordPiece vocabulary (``vocab.txt``): common English words, no typos."""
+    from pathlib import Path
+
+    try:
+        lines = (Path(model_path) / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return frozenset()  # no vocabulary file: correct as before
+    return frozenset(w for w in lines if w.isalpha() and w.isascii() and len(w) >= MIN_LENGTH)

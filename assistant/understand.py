@@ -24,6 +24,7 @@ from .scope import Intent, analyse, lexicons
 DATA = Path(__file__).parent / "data" / "question_types.yaml"
 MAX_PARTS = 3
 POPULATION_TYPES = {"older-women-bone", "beginners"}  # who is asking, rather than what about
+OUTCOME_TYPES = {"running-economy", "race-performance", "injury", "muscle-mass", "soreness-interference"}
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY = r"(mon|tue|wed|thu|fri|sat|sun)(?:day|s|\.|sday|nesday|rsday|urday|n)?s?"
 _DAY_RX = re.compile(rf"\b{_DAY}\b", re.I)
@@ -54,7 +55,8 @@ _RUNS_PER_WEEK = re.compile(r"\b(\d)\s*(?:x|times|runs?|days?|sessions?)\s*(?:a|
 _LONG_RUN = re.compile(rf"long (?:run|runs)\W+(?:is |are |on |usually |every )*{_DAY}|{_DAY}\W+(?:is )?(?:my |the |a )?long\b", re.I)
 _HARD = re.compile(rf"(?:intervals?|tempo|track|workouts?|speed ?work|hills?|hard (?:session|run|day)s?|quality (?:session|day)s?)\W+"
                    rf"(?:are |is |on |every )*{_DAY}|{_DAY}\W+(?:is |are )?(?:my |the )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality)", re.I)
-_NEW_LIFTER = re.compile(r"\b(never (lifted|done (any )?(weights|strength|lifting|gym))|new to (lifting|the gym|weights|strength)|"
+_NEW_LIFTER = re.compile(r"\b(never (really |properly |actually |ever )?(lifted|done|been|touched|used|tried)\b[^.?!]{0,30}"
+                         r"\b(gym|weights?|lifting|strength|barbells?)|new to (lifting|the gym|weights|strength)|"
                          r"beginner|novice|(just|only) (started|starting) (lifting|the gym|strength)|first time (lifting|in the gym)|"
                          r"no (lifting|gym) experience|haven'?t lifted)\b", re.I)
 _REGULAR = re.compile(r"\b(lifting|lifted|in the gym|strength training) (for|over) (\d+|a few|several|many) (years?|months?)|"
@@ -177,7 +179,7 @@ class TypeClassifier:
         scores = best + np.array([self.cue_bonus if c else 0.0 for c in cued])
         i = int(scores.argmax())
         if self.types[i].id in POPULATION_TYPES:  # "does lifting improve economy for women?" asks about economy
-            others = [j for j, t in enumerate(self.types) if cued[j] and t.id not in POPULATION_TYPES
+            others = [j for j, t in enumerate(self.types) if cued[j] and t.id in OUTCOME_TYPES
                       and scores[j] >= scores[i] - self.population_margin]
             if others:
                 i = max(others, key=lambda j: scores[j])
@@ -250,8 +252,15 @@ def question_texts(message: str) -> list[tuple[str, str]]:
             questions[-1] = (f"{questions[-1][0]} {s}", questions[-1][1])  # "…race faster? or is it something else?"
             continue
         if _is_question(s):
-            # "Is that accurate?", "what should wks 9-16 look like?": the question leans on the sentence before it
-            questions.append((f"{before} {s}", "") if before and _ANAPHORIC.search(s) else (s, before))
+            # "Is that accurate?", "what should wks 9-16 look like?": the question leans on the sentence before it —
+            # and when that sentence is the previous question, it is the same question continued
+            if before and _ANAPHORIC.search(s) and questions and questions[-1][0].endswith(before):
+                questions[-1] = (f"{questions[-1][0]} {s}", questions[-1][1])
+            elif before and _ANAPHORIC.search(s):
+                earlier = sents[i - 2] if i >= 2 and not _is_question(sents[i - 2]) else ""
+                questions.append((f"{before} {s}", earlier))
+            else:
+                questions.append((s, before))
     if questions and sents and not _is_question(sents[-1]) and len(sents[-1].split()) <= 25 \
             and sents[-2:-1] and questions[-1][0].endswith(sents[-2]):
         questions[-1] = (f"{questions[-1][0]} {sents[-1]}", questions[-1][1])  # "…comes first? run am, lift pm"
@@ -261,7 +270,12 @@ def question_texts(message: str) -> list[tuple[str, str]]:
         questions = [(sents[-1], sents[-2] if len(sents) > 1 else "")] if sents else [(message, "")]
     parts: list[tuple[str, str]] = []
     for q, before in questions:
-        pieces = [p.strip(" ,;") for p in _SUBSPLIT.split(q) if p and p.strip(" ,;?")]
+        pieces: list[str] = []
+        for p in (p.strip(" ,;") for p in _SUBSPLIT.split(q) if p and p.strip(" ,;?")):
+            if pieces and _ANAPHORIC.search(p):
+                pieces[-1] = f"{pieces[-1]} and {p}"  # "is this normal and will it get better?": one question
+            else:
+                pieces.append(p)
         if len(pieces) > 1 and all(len(p.split()) >= 3 for p in pieces):
             parts += [(p, before) for p in pieces]
         else:
@@ -285,7 +299,7 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         # an elliptical part ("and on run days?") borrows the words of the part before it; a short question
         # the sentence before it ("My marathon PB is 3:15. Will squats get me under 3 hours?")
         probe = text if len(text.split()) >= 5 or i == 0 else f"{parts[-1].text} {text}"
-        if len(text.split()) < 12 and before and i == 0:
+        if len(text.split()) < 20 and before and i == 0:
             probe = f"{before} {probe}"
         if previous and (len(text.split()) < 8 or not intent.domain):
             probe = f"{previous} {probe}"

@@ -89,3 +89,16 @@ def test_corrections_are_the_same_in_every_process():
         outs.add(proc.stdout.strip())
     assert len(outs) == 1, outs
     assert json.loads(outs.pop())[0] == "squats"
+
+
+def test_real_english_words_are_never_corrected_into_corpus_words():
+    from assistant.settings import Settings
+    from assistant.spelling import english_words
+
+    english = english_words(Settings().model_path)
+    assert {"spring", "plank", "garden"} <= english and "shuold" not in english
+    vocab = vocabulary(s.text for s in load_corpus(REPO / "corpus"))
+    plain, guarded = SpellFixer(vocab), SpellFixer(vocab, english=english)
+    assert plain.fix_word("spring") == "sprain"          # what the corpus vocabulary alone would do
+    assert guarded.fix_word("spring") == "spring"        # a real word stays itself
+    assert guarded.fix_word("sqauts") == "squats"        # typos are still corrected
