@@ -33,7 +33,7 @@ from .scope import Intent, SpellFixer, analyse, asks_something, vocabulary
 from .settings import Settings
 from .spelling import english_words
 from .snapshot import Snapshot
-from .understand import TypeClassifier, Understanding, understand
+from .understand import TypeClassifier, Understanding, article_claim, understand
 
 class _storage_errors:
     def __enter__(self):
@@ -184,6 +184,8 @@ class Assistant:
             ans = Answer(question=q, answer=NOT_ENGLISH, refused=True)
         elif self._out_of_scope(u.intent, q) or not u.answerable:
             ans = Answer(question=q, answer=REFUSAL, refused=True)
+        elif u.about_article and (claim := article_claim(q)):
+            ans = self._article_check(q, claim)  # "the article says X — true?" is a claim check of X
         else:
             answered, used = [], set()
             for part in u.answerable:
@@ -206,6 +208,11 @@ class Assistant:
             ans.notice = INJECTION_NOTICE
         ans.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 2)
         return ans
+
+    def _article_check(self, question: str, claim: str) -> Answer:
+        res = self.check(claim)
+        return Answer(question=question, answer=res.answer, citations=res.citations, refused=False,
+                      timings_ms=dict(res.timings_ms), retrieved=res.retrieved, contexts=res.contexts)
 
     def _invoke(self, x: dict) -> Answer:
         """Run the chain; if the store went away under us (e.g. a concurrent ingest swapped generations),

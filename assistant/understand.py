@@ -44,6 +44,9 @@ _PAIN_NOW = re.compile(r"\b(pain|painful|hurts?|hurting|aches?|aching|injured|sw
                        r"tear|torn|strained|sprained|ruptured?|spasms?|pinch\w*|stress fracture|fractured?|rehab\w*|sciatica)\b", re.I)
 _RACE_SOON = re.compile(rf"\b(race|marathon|half|10k|5k|parkrun|ultra)\W+(?:is\W+)?(?:this\W+|on\W+|next\W+)?({_DAY}|tomorrow|weekend)\b|"
                         r"\b(race|marathon|half)\W+(?:day\W+)?(?:is\W+)?in\W+\d\s*days?\b|\brace week\b|\b(days?|\d+ days) (before|out from) (the|my) (race|marathon)\b", re.I)
+_SORE_PART = re.compile(r"\b(achilles|knees?|hips?|shins?|calf|calves|ankles?|foot|feet|back|hamstrings?|glutes?|it ?band|itb)"
+                        r"\b[^.?!]{0,30}\bsore\b|\bsore (achilles|knees?|hips?|shins?|calf|calves|ankles?|foot|feet|back|hamstrings?)\b",
+                        re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")  # casual writing starts sentences in lower case too
 _ARTICLE = re.compile(r"\b(article|blog( post)?|the (piece|post|author|writer)|that (piece|post)|this (piece|post)|"
                       r"(it|they) (says?|claims?)|the claim that)\b", re.I)
@@ -192,7 +195,7 @@ def _day(token: str) -> str:
 
 
 def runner_context(text: str, intent: Intent) -> RunnerContext:
-    ctx = RunnerContext(pain=bool(_PAIN_NOW.search(text)))
+    ctx = RunnerContext(pain=bool(_PAIN_NOW.search(text) or _SORE_PART.search(text)))
     low = text.lower()
     for name, rx in _RACES:
         if re.search(rx, low):
@@ -262,7 +265,7 @@ def question_texts(message: str) -> list[tuple[str, str]]:
             else:
                 questions.append((s, before))
     if questions and sents and not _is_question(sents[-1]) and len(sents[-1].split()) <= 25 \
-            and sents[-2:-1] and questions[-1][0].endswith(sents[-2]):
+            and len(questions[-1][0].split()) <= 8 and sents[-2:-1] and questions[-1][0].endswith(sents[-2]):
         questions[-1] = (f"{questions[-1][0]} {sents[-1]}", questions[-1][1])  # "…comes first? run am, lift pm"
     if title and (_is_question(title) or not questions):
         questions.insert(0, (title, ""))
@@ -333,6 +336,23 @@ def off_topic_terms(text: str) -> list[str]:
     text = re.sub(r"\]\([^)]*\)|\b(https?|javascript|data):\S*|<[^>]{0,200}>", " ", text)
     found = [m.group(0).lower() for p in lexicons()["off_topic"] for m in p.finditer(text)]
     return list(dict.fromkeys(found))
+
+
+_CLAIM_OF = re.compile(
+    r"\b(?:article|piece|post|blog|author|writer|it)(?:['’]s)?\s+(?:claim|says|said|claims|claimed|argues|states|suggests|"
+    r"tells (?:you|us|runners)|reckons|recommends)\s*(?:is\s+)?(?:that\s+)?[\"“']?(?P<claim>[^?!\"”]{12,300}?)[\"”']?\s*"
+    r"(?:[.?!]|,?\s*(?:is|are|does|do|can|should)\s+(?:that|this|it|they)\b|\s*hold(?:s)? up|$)", re.I)
+
+
+def article_claim(message: str) -> str | None:
+    """The claim a question about the article puts to the evidence ("the article says X — is that right?")."""
+    m = _CLAIM_OF.search(message)
+    if not m:
+        return None
+    claim = m.group("claim").strip(" ,;:—-")
+    if re.match(r"(about|regarding|on|re)\b", claim, re.I):
+        return None  # "what it says about bulk": a topic, not a claim
+    return claim if len(claim.split()) >= 4 else None
 
 
 def _merge_same_type(parts: list[Part]) -> list[Part]:
