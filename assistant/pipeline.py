@@ -33,7 +33,7 @@ from .scope import Intent, SpellFixer, analyse, asks_something, vocabulary
 from .settings import Settings
 from .spelling import english_words
 from .snapshot import Snapshot
-from .understand import TypeClassifier, Understanding, article_claim, understand
+from .understand import TypeClassifier, Understanding, article_claim, question_types, understand
 
 class _storage_errors:
     def __enter__(self):
@@ -189,8 +189,9 @@ class Assistant:
         else:
             answered, used = [], set()
             for part in u.answerable:
-                a = self._invoke({"question": part.text, "query": f"{u.previous} {part.text}" if u.previous else part.text,
-                                  "context": u.previous, "min_similarity": self._floor(part, u),
+                context = self._part_context(part, u)
+                a = self._invoke({"question": part.text, "query": f"{context} {part.text}" if context else part.text,
+                                  "context": context, "min_similarity": self._floor(part, u),
                                   "qtype": part.qtype if part.type_score >= self.settings.type_confidence else None,
                                   "about_article": u.about_article, "t0": t0, "exclude": frozenset(used),
                                   "max_sentences": self.settings.max_sentences_per_part if len(u.answerable) > 1 else None})
@@ -202,12 +203,21 @@ class Assistant:
                 ans = outline.with_safety_first(ans, self.composer.safety_sentence(q))
         if not ans.refused:
             ans.caveats = caveat_rules.select(outline.caveat_intent(u), ans.citations,
-                                              self._article_claims(u.intent.text),
+                                              self._article_claims(u.intent.text) if u.about_article else set(),
                                               about_article=u.about_article)
         if u.intent.injection:
             ans.notice = INJECTION_NOTICE
         ans.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 2)
         return ans
+
+    def _part_context(self, part, u: Understanding) -> str | None:
+        """What a part is read with: the earlier turn of a follow-up; for a short question ("Where do I start?")
+        the sentence before it and what its question type is about."""
+        bits = [u.previous] if u.previous else []
+        if len(part.text.split()) < 8:
+            types = {t.id: t.description for t in question_types()}
+            bits += [part.before, types.get(part.qtype, "") if part.type_score >= self.settings.type_confidence else ""]
+        return " ".join(b for b in bits if b) or None
 
     def _article_check(self, question: str, claim: str) -> Answer:
         res = self.check(claim)

@@ -58,15 +58,15 @@ _RUNS_PER_WEEK = re.compile(r"\b(\d)\s*(?:x|times|runs?|days?|sessions?)\s*(?:a|
 _LONG_RUN = re.compile(rf"long (?:run|runs)\W+(?:is |are |on |usually |every )*{_DAY}|{_DAY}\W+(?:is )?(?:my |the |a )?long\b", re.I)
 _HARD = re.compile(rf"(?:intervals?|tempo|track|workouts?|speed ?work|hills?|hard (?:session|run|day)s?|quality (?:session|day)s?)\W+"
                    rf"(?:are |is |on |every )*{_DAY}|{_DAY}\W+(?:is |are )?(?:my |the )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality)", re.I)
-_NEW_LIFTER = re.compile(r"\b(never (really |properly |actually |ever )?(lifted|done|been|touched|used|tried)\b[^.?!]{0,30}"
+_NEW_LIFTER = re.compile(r"\b(never (really |properly |actually |ever )?(lifted|done|been|touched|used|tried|set foot)\b[^.?!]{0,30}"
                          r"\b(gym|weights?|lifting|strength|barbells?)|new to (lifting|the gym|weights|strength)|"
                          r"beginner|novice|(just|only) (started|starting) (lifting|the gym|strength)|first time (lifting|in the gym)|"
                          r"no (lifting|gym) experience|haven'?t lifted)\b", re.I)
 _REGULAR = re.compile(r"\b(lifting|lifted|in the gym|strength training) (for|over) (\d+|a few|several|many) (years?|months?)|"
                       r"\b(years?|months?) of (lifting|strength)|experienced lifter|used to (powerlift|lift)\b", re.I)
 _AGE = re.compile(r"\b(?:i'?m|i am|age[d]?|aged)\s*(\d{2})\b|\b(\d{2})\s*(?:yo|y/o|years? old|yrs? old|m\b|f\b)", re.I)
-_SEX = (("female", r"\b(woman|women|female|girl|lady|postmenopausal|menopaus\w*|pregnan\w*|postpartum)\b"),
-        ("male", r"\b(man|male|guy|bloke|dude)\b"))
+_SEX = (("female", r"\b(woman|women|female|girl|lady|postmenopausal|menopaus\w*|pregnan\w*|postpartum|\d{2} ?f)\b"),
+        ("male", r"\b(man|male|guy|bloke|dude|\d{2} ?m)\b"))
 
 
 @dataclass
@@ -100,6 +100,7 @@ class Part:
     topics: set[str] = field(default_factory=set)   # the part's own topics (data/intents.yaml), for caveats
     named_domain: bool = False    # the part itself names strength training (so a low similarity still answers)
     off_terms: list[str] = field(default_factory=list)  # out-of-scope subjects it also asks about (shoes, carbs…)
+    before: str = ""              # the sentence before the question in the message (context for a short question)
 
 
 @dataclass
@@ -131,6 +132,7 @@ class QuestionType:
 
 @lru_cache(maxsize=1)
 def question_types() -> tuple[QuestionType, ...]:
+    """The taxonomy in ``data/question_types.yaml``, in file order."""
     raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     return tuple(QuestionType(t["id"], t["title"], t["description"], tuple(t.get("prototypes") or ()),
                               re.compile(t.get("cues") or r"(?!)", re.I)) for t in raw)
@@ -273,12 +275,7 @@ def question_texts(message: str) -> list[tuple[str, str]]:
         questions = [(sents[-1], sents[-2] if len(sents) > 1 else "")] if sents else [(message, "")]
     parts: list[tuple[str, str]] = []
     for q, before in questions:
-        pieces: list[str] = []
-        for p in (p.strip(" ,;") for p in _SUBSPLIT.split(q) if p and p.strip(" ,;?")):
-            if pieces and _ANAPHORIC.search(p):
-                pieces[-1] = f"{pieces[-1]} and {p}"  # "is this normal and will it get better?": one question
-            else:
-                pieces.append(p)
+        pieces = [p.strip(" ,;") for p in _SUBSPLIT.split(q) if p and p.strip(" ,;?")]
         if len(pieces) > 1 and all(len(p.split()) >= 3 for p in pieces):
             parts += [(p, before) for p in pieces]
         else:
@@ -310,11 +307,11 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         qtype, score = (classifier.classify(probe, encoder(bare)) if classifier else (None, 0.0))
         off = intent.off_topic and not intent.domain and not intent.medical
         parts.append(Part(text, qtype, score, not off, off, set(intent.topics), intent.domain or intent.medical,
-                          off_topic_terms(text)))
-    if context.experience == "none":  # a new lifter asking how heavy or how many reps is asking how to start
+                          off_topic_terms(text), before))
+    if context.experience == "none":  # a new lifter asking how heavy, how many reps — or just "where do I start?"
         for p in parts:
-            if p.qtype in {"load-intensity", "reps-sets"}:
-                p.qtype = "beginners"
+            if p.qtype in {"load-intensity", "reps-sets"} or p.type_score < 0.5:
+                p.qtype, p.type_score = "beginners", max(p.type_score, 0.5)
     if context.race_soon:  # lifting questions in the days before a race are race-week questions
         for p in parts:
             if p.qtype in {"frequency", "scheduling", "load-intensity", "reps-sets", "exercise-choice", "phases"}:
@@ -325,7 +322,7 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         for p in parts:
             if p.qtype not in ("load-intensity", "reps-sets", "beginners") and _LOAD_WORDS.search(p.text):
                 p.qtype = "load-intensity"
-    parts = _merge_same_type(parts)[:MAX_PARTS]
+    parts = _merge_same_type(_merge_unsure_followers(parts))[:MAX_PARTS]
     about = bool(_ARTICLE.search(message))
     return Understanding(message, whole, parts, context, about, previous)
 
@@ -353,6 +350,20 @@ def article_claim(message: str) -> str | None:
     if re.match(r"(about|regarding|on|re)\b", claim, re.I):
         return None  # "what it says about bulk": a topic, not a claim
     return claim if len(claim.split()) >= 4 else None
+
+
+def _merge_unsure_followers(parts: list[Part], unsure: float = 0.5) -> list[Part]:
+    """"Is this normal and will it get better?": a back-referring part with no clear type of its own continues
+    the part before it ("will it make me bulky?" has a clear type and stays a question of its own)."""
+    out: list[Part] = []
+    for p in parts:
+        if out and p.type_score < unsure and _ANAPHORIC.search(p.text) and p.in_scope == out[-1].in_scope:
+            prev = out[-1]
+            out[-1] = Part(f"{prev.text} and {p.text}", prev.qtype, prev.type_score, prev.in_scope, prev.off_topic,
+                           prev.topics | p.topics, prev.named_domain or p.named_domain, prev.off_terms + p.off_terms)
+        else:
+            out.append(p)
+    return out
 
 
 def _merge_same_type(parts: list[Part]) -> list[Part]:
