@@ -26,7 +26,8 @@ from .check_render import ClaimResult, Part, overall_verdict, render
 from .citing import strip_citation
 from .claims import EVALUATIVE, antonym_flips, is_negated
 from .claimtext import (_COMPARE, _DOMAIN_WORD, _EFFECT, _FIRST_PERSON, _HARM, _NULL, _ONLY, _OUTCOME_RX,
-                        _POPULATION, _QUALIFIED, negated, normalise_polarity, outcomes)
+                        _QUALIFIED, ABSOLUTE, compares_populations, negated, normalise_polarity, outcomes,
+                        populations)
 from .compose import Candidate
 from .corpus import ARTICLE_ID
 from .decompose import _first_verb, _segments, _words, decompose, split_figure_phrase
@@ -65,6 +66,7 @@ class ClaimChecker:
     def __init__(self, assistant):
         self.a = assistant
         self._meta: dict[str, dict] | None = None
+        self._corpus_words: set[str] | None = None
 
     # -- data about the corpus ------------------------------------------------------------------------------
     @property
@@ -81,7 +83,16 @@ class ClaimChecker:
     # -- public ------------------------------------------------------------------------------------------------
     def _fix(self, text: str) -> str:
         """Spelling correction of plain words only ("runing" -> "running"; "it's" and "high-load" stay)."""
-        fix = self.a.fixer.fix_word
+        fixer = self.a.fixer
+        known = fixer.vocab | set(getattr(fixer, "english", ()))
+
+        def fix(word: str) -> str:
+            w = word.lower()
+            stems = [w[:-k] + e for k, e in ((1, ""), (2, ""), (3, ""), (3, "e"), (2, "e"), (4, "")) if len(w) - k >= 3]
+            if any(st in known for st in stems if w.endswith(("s", "es", "ed", "ly", "ing", "ings"))):
+                return word  # "boosts", "completely": an inflection of a known word is not a typo
+            return fixer.fix_word(word)
+
         return re.sub(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])", lambda m: fix(m.group(0)), text)
 
     def check(self, claim: str, in_passage: bool = False) -> ClaimResult:
@@ -103,7 +114,7 @@ class ClaimChecker:
             res.parts = [Part(c, "no-evidence")]
         else:
             parts = []
-            for p in ([body] if anecdote else decompose(body)):
+            for p in self._general_parts(body) if anecdote else decompose(body):
                 parts += split_figure_phrase(p)
             judged = [self.judge(p, whole=body if len(parts) > 1 else "") for p in parts]
             res = self._render(c, judged, notices, anecdote)
@@ -175,9 +186,19 @@ class ClaimChecker:
                 break
         match = self.match_ledger(part, vec, part_out)
         j: _Judged | None = None
+        if self._unknown_agent(part):
+            return self._untested(part, vec, "The claim rests on something no study in my sources tested, so it can't be "
+                                            "judged here; the nearest evidence is quoted below.")
         if match:
             j = _Judged(part, match.verdict, match.claim.reason, match.evidence_for, match.evidence_against,
                         article_claim=match.claim.article_claim, how="ledger")
+            if j.verdict == "mixed" and ABSOLUTE.search(part):
+                j.verdict = "not-supported"  # "wipes out completely": mixed evidence can't carry an absolute
+                j.reason = (f"{j.reason.rstrip('.')}; the claim's absolute wording goes beyond that mixed evidence.")
+        if populations(part) and (j is None or j.verdict == "mixed") and not fig_hit:
+            pj = self._from_population(part, vec, part_out)
+            if pj is not None:
+                j = pj
         if fig_hit:
             fig, (fv, note) = fig_hit
             if fig.verdict in ("supported", "not-supported") and negated(part):
@@ -227,7 +248,8 @@ class ClaimChecker:
         part = normalise_polarity(part)
         part_out = outcomes(part) if part_out is None else part_out
         sims = m.emb @ vec
-        comp_part = bool(_COMPARE.search(part))
+        comp_part = bool(_COMPARE.search(part)) and not compares_populations(part)
+        part_pop = populations(part)
         for i in np.argsort(-sims)[:12]:
             sim = float(sims[i])
             if sim < m.threshold:
@@ -248,8 +270,9 @@ class ClaimChecker:
                 continue
             if bool(_QUALIFIED.search(part)) != bool(_QUALIFIED.search(ref)):
                 continue
-            if bool(_POPULATION.search(part)) != bool(_POPULATION.search(" ".join(claim.texts))):
-                continue
+            led_pop = populations(" ".join(claim.texts))
+            if bool(part_pop) != bool(led_pop) or (part_pop and not (part_pop <= led_pop or led_pop <= part_pop)):
+                continue  # a claim about teenagers is not judged by a claim about masters runners
             flips = lambda r: ((negated(part) != is_negated(r)) + antonym_flips(part, r)) % 2  # noqa: E731
             near = [j for j, (c2, _) in enumerate(m.keys) if c2 == cid and float(sims[j]) >= sim - self.PARAPHRASE_MARGIN]
             readings = [flips(claim.texts[m.keys[j][1]]) for j in near]
@@ -265,8 +288,9 @@ class ClaimChecker:
         sims = [float(self.a.encoder(x) @ pv) for x in segs]
         return sims[0] - min(sims[1:]) > self.EXTRA_CLAUSE_GAP
 
-    def _best(self, qv: np.ndarray, text: str, source_ids, limit: int) -> list[Candidate]:
-        """Per source, its sentence closest to the part, preferring findings over commentary; best ``limit``."""
+    def _best(self, qv: np.ndarray, text: str, source_ids, limit: int, need: set[str] | None = None) -> list[Candidate]:
+        """Per source, its sentence closest to the part, preferring findings over commentary; best ``limit``
+        (with ``need``, only sentences on one of those outcomes)."""
         comp = self.a.composer
         snap = comp.snapshot
         pen = {"How it bears on the article": 0.08, "Limitations": 0.04, "What was done": 0.05}
@@ -276,7 +300,8 @@ class ClaimChecker:
         for sid in dict.fromkeys(source_ids):
             if sid == ARTICLE_ID:
                 continue
-            idxs = [i for i in snap.sents_by_source.get(sid, []) if comp.quotable[i]]
+            idxs = [i for i in snap.sents_by_source.get(sid, []) if comp.quotable[i]
+                    and (not need or outcomes(snap.sent_texts[i]) & need)]
             if not idxs:
                 continue
             sims = snap.sent_emb[idxs] @ qv
@@ -333,6 +358,52 @@ class ClaimChecker:
                   f"{len(pro)} point the claim's way and {len(con)} do not.")
         return _Judged(part, v, reason, pro=pro[:2], con=con[:2], how="evidence")
 
+    def _unknown_agent(self, part: str) -> bool:
+        """The part's subject names something the corpus never mentions ("creatine loading boosts ...")."""
+        ws = _words(part)
+        v = _first_verb(ws)
+        subject = " ".join(ws[:v]) if v else ""
+        if not subject or _DOMAIN_WORD.search(subject):
+            return False
+        if self._corpus_words is None:
+            snap = self.a.composer.snapshot
+            self._corpus_words = {w.lower() for t in snap.sent_texts for w in re.findall(r"[A-Za-z]{3,}", t)}
+        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", subject)
+                 if not populations(w)} - STOPWORDS - EVALUATIVE  # "teenage" names who, not what
+        return any(w not in self._corpus_words and w.rstrip("s") not in self._corpus_words for w in words)
+
+    def _untested(self, part: str, vec: np.ndarray, reason: str) -> _Judged:
+        cands = [c for c in self.a.composer.candidates(part, self.a.retriever.invoke(part))
+                 if c.meta["source_id"] != ARTICLE_ID and c.meta.get("type") != "article" and c.semantic >= 0.35]
+        return _Judged(part, "no-evidence", reason, nearest=_dedupe_sources(cands, 2), how="nearest")
+
+    def _from_population(self, part: str, vec: np.ndarray, part_out: set[str]) -> _Judged | None:
+        """A claim about a population (teenagers, masters runners, older women) judged on the studies of that
+        population: the direction of their findings on the claim's outcome."""
+        want = populations(part)
+        sids = [sid for sid, m in self.meta.items() if m.get("type") == "study"
+                and want <= populations(f"{m.get('population', '')} {m.get('title', '')}", study=True)]
+        if not sids:
+            return None
+        best = self._best(vec, part, sids, 4, need=part_out)
+        best = [c for c in best if c.semantic >= 0.45]
+        claim_dir = "null" if (negated(part) or _ONLY.search(part)) else "harm" if _HARM.search(part) else "effect"
+        pro, con = [], []
+        for c in best:
+            re_result = self.meta.get(c.meta["source_id"], {}).get("re_result")
+            d = ({"improved": "effect", "no-change": "null"}.get(re_result) if part_out == {"economy"} else None) \
+                or self._direction(c)  # on economy, the study's own result decides
+            if d is None:
+                continue
+            (pro if (d == claim_dir) else con).append(c)
+        if not pro and not con:
+            return None
+        v = "supported" if pro and not con else "not-supported" if con and not pro else "mixed"
+        names = ", ".join(dict.fromkeys(_short(c.meta["source_id"]) for c in pro + con))
+        reason = (f"The claim is about a particular group, so it was judged on the studies of that group ({names}): "
+                  f"{len(pro)} finding(s) point the claim's way and {len(con)} do not; these are small studies.")
+        return _Judged(part, v, reason, pro=pro[:2], con=con[:2], how="evidence")
+
     def _direction(self, c: Candidate) -> str | None:
         text = c.text
         meta = self.meta.get(c.meta["source_id"], {})
@@ -348,8 +419,21 @@ class ClaimChecker:
         if _EFFECT.search(text):
             return "effect"
         return None
+    @staticmethod
+    def _general_parts(body: str) -> list[str]:
+        """An anecdote with a general conclusion ("I did X and Y happened, so runners should ...") is judged on its
+        general statements; a bare anecdote is judged whole, on what the trials measured."""
+        parts = decompose(body)
+        general = [p for p in parts if not _FIRST_PERSON.search(p)]
+        return general if general and len(general) < len(parts) else [body]
+
     def _render(self, claim: str, judged: list[_Judged], notices: list[str], anecdote: bool) -> ClaimResult:
         return render(claim, judged, notices, anecdote)
+
+
+def _short(sid: str) -> str:
+    m = re.match(r"([a-z-]+?)-(\d{4})", sid)
+    return " ".join(w.capitalize() for w in m.group(1).split("-")) + " " + m.group(2) if m else sid
 
 
 def _merge(a: list, b: list, limit: int) -> list:

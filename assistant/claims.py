@@ -90,7 +90,9 @@ OPPOSITES = [
     ({"improve", "improves", "better", "helps", "help", "useful", "worthwhile", "beneficial", "faster"},
      {"worsen", "worsens", "worse", "hurts", "harms", "useless", "pointless", "worthless", "slower", "impairs"}),
     ({"safe", "safer"}, {"dangerous", "risky", "unsafe"}),
+    ({"keep", "keeping", "continue", "continuing"}, {"stop", "stopping", "drop", "dropping", "quit", "quitting"}),
 ]
+_COMPARATIVE = {"than", "beats", "beat", "outperforms", "trumps"}   # "A beats B" orders its sides like "A more than B"
 EVALUATIVE = frozenset().union(*(a | b for a, b in OPPOSITES))  # words that judge ("useless"); they name no subject
 _WORDS = re.compile(r"[a-z][a-z-]*")
 
@@ -104,7 +106,7 @@ def antonym_flips(claim: str, reference: str) -> int:
     for a, b in OPPOSITES:
         if (cw & a and not cw & b and rw & b and not rw & a) or (cw & b and not cw & a and rw & a and not rw & b):
             flips += 1
-        elif cw & a and cw & b and rw & a and rw & b and "than" in cw and "than" in rw:
+        elif cw & a and cw & b and rw & a and rw & b and cw & _COMPARATIVE and rw & _COMPARATIVE:
             first = lambda words: min(i for i, w in enumerate(words) if w in a) < min(i for i, w in enumerate(words) if w in b)  # noqa: E731
             flips += first(cl) != first(rl)
     return flips

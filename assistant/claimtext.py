@@ -61,7 +61,50 @@ _POLARITY_NORMAL = [
     (re.compile(r"\b(costs?|costing|uses?|using|burns?|needs?)\s+(you\s+|them\s+)?less\s+(energy|oxygen)?", re.I),
      "is more economical "),
     (re.compile(r"\bless\s+(energy|oxygen)\b", re.I), "more economy"),
+    # "should never lift heavy" says what "should stay away from heavy lifting" says, without a negation to flip
+    (re.compile(r"\b(should|must|need to|needs to|ought to|have to|has to)\s+(never|not)\s+", re.I), "should avoid "),
+    (re.compile(r"\b(shouldn['’]?t|mustn['’]?t)\s+(ever\s+)?", re.I), "should avoid "),
 ]
+
+# -- who a claim is about: population groups, read the same way in claims, ledger texts and study populations --
+POPULATIONS = {
+    "youth": r"\b(teen\w*|adolescen\w*|youth|juniors?|high[- ]school\w*|school ?kids|kids|children|young (distance )?"
+             r"(runners|athletes)|aged 1\d\s*[–-]\s*1\d|under[- ]18s?)\b",
+    "masters": r"\b(masters?|veterans?|over[- ](40|45|50|60)s?|past (40|45|50|60)|in (their|your|my) (40s|50s|60s)|"
+               r"older (runners|athletes|marathoners|lifters)|middle[- ]aged|master marathon)\b",
+    "women": r"\b(women|woman|female|females|girls|ladies)\b",
+    "older-women": r"\b(postmenopausal|post-menopausal|menopaus\w*|osteop\w*|low bone|bone density|older women)\b",
+    "beginners": r"\b(beginn\w*|novices?|new to (running|lifting|strength|the gym)|untrained|first[- ]time\w*|"
+                 r"never lifted|new lifters)\b",
+    "elite": r"\b(elite|highly trained|professional|world[- ]class)\b",
+    "sprinters": r"\b(sprinters?|middle[- ]distance)\b",
+    "other-sport": r"\b(triathletes?|duathletes?|cyclists?|soccer|footballers?|team[- ]sports?|skiers?|swimmers?)\b",
+}
+_POP_RX = {k: re.compile(v, re.I) for k, v in POPULATIONS.items()}
+_MEN = re.compile(r"\b(men|male|males|boys)\b", re.I)
+
+
+def populations(text: str, study: bool = False) -> set[str]:
+    """The population groups a text names; in a study's population line, "women" only when no men took part."""
+    out = {k for k, rx in _POP_RX.items() if rx.search(text)}
+    if study and "women" in out and _MEN.search(text) and "older-women" not in out:
+        out.discard("women")
+    return out
+
+
+# "... the same boost that adult runners do": a comparison between populations is a claim about the first one
+_POP_COMPARE = re.compile(r"\b(as|than|that)\b[^,.;]{0,40}\b(adults?|grown[- ]ups|younger|older|men|women|males?|"
+                          r"females?|seniors?|juniors?|everyone else|other runners)\b", re.I)
+
+
+def compares_populations(text: str) -> bool:
+    return bool(populations(text)) and bool(_POP_COMPARE.search(text))
+
+
+# Absolute wording: a claim that something always / completely happens is not carried by evidence that is mixed.
+ABSOLUTE = re.compile(r"\b(completely|entirely|totally|wipes? out|wiped out|cancels? out|cancel(s|led)? (it|them|everything)|"
+                      r"eliminates?|erases?|always|every single|guarantee[sd]?|certain(ly)? to|100 ?%|all of (it|them|those))\b",
+                      re.I)
 
 
 def normalise_polarity(text: str) -> str:

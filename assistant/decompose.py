@@ -32,6 +32,14 @@ _STRONG = re.compile(r"\s*;\s*|\s+[—–]\s+|,?\s+which means( that)?\s+|,\s*so
                      r"this|that|your|their|lifters?|athletes?)\b)|,?\s+while\s+|,?\s+whereas\s+|,\s*but\s+|,?\s+because\s+|"
                      r",\s+(?=which\s+\w+s\b)|:\s+", re.I)
 _AND = re.compile(r",?\s+(and|or)\s+", re.I)
+# "or more", "or fewer", "or so": a quantity's range, not a second statement
+_QUANTITY_TAIL = {"more", "fewer", "less", "so", "longer", "shorter", "higher", "lower", "above", "below", "greater",
+                  "heavier", "lighter", "over", "under", "two", "three", "four", "five", "six"}
+# ", which is roughly four reps or fewer per set," between a subject and its verb: an aside, not a claim
+_APPOSITION = re.compile(r",\s+(which|that|i\.e\.|e\.g\.|meaning)\s+[^,;()]{2,80}?,\s+(?=(\S+))", re.I)
+# "Swap A for B, because they ...": the pronoun names B
+_SWAP = re.compile(r"^(?:swap|switch|replace|trade|exchange)\s+(?:out\s+)?(?P<a>.+?)\s+(?:for|with|to)\s+(?P<b>.+?)$|"
+                   r"^(?:use|choose|pick|do|prefer|favou?r)\s+(?P<c>.+?)\s+(?:instead of|over|rather than)\s+.+$", re.I)
 
 
 # -- decomposition ------------------------------------------------------------------------------------------
@@ -113,14 +121,27 @@ def _clean(part: str) -> str:
     return part.rstrip(" ,;:.")
 
 
+def _in_brackets(text: str, pos: int) -> bool:
+    return text[:pos].count("(") > text[:pos].count(")")
+
+
+def drop_asides(sent: str) -> str:
+    """Remove a ", which is …," aside that sits between a subject and its verb."""
+    def sub(m: re.Match) -> str:
+        return " " if _is_verb(m.group(2), "it") else m.group(0)
+    return _APPOSITION.sub(sub, sent)
+
+
 def _split_and(clause: str) -> list[str]:
     """Split at "and"/"or" joining verb phrases, clauses or different outcomes, carrying the subject over."""
     out = [clause]
     for m in list(_AND.finditer(clause))[::-1]:
         left, right = clause[:m.start()], clause[m.end():]
         lw, rw = _words(left), _words(right)
-        if not lw or not rw:
+        if not lw or not rw or _in_brackets(clause, m.start()):
             continue
+        if m.group(1).lower() == "or" and _bare(rw[0]) in _QUANTITY_TAIL:
+            continue  # "90% of your max or more"
         lv = _first_verb(lw)
         if lv is None:
             continue  # "and" inside the subject ("heavy lifting and plyometrics improve...")
@@ -150,13 +171,18 @@ def decompose(claim: str) -> list[str]:
     """Atomic claims of a (possibly compound) claim, each a readable sentence with its subject."""
     pieces: list[str] = []
     for sent in split_sentences(" ".join(claim.split())):
-        sent = sent.strip().rstrip(".!")
+        sent = drop_asides(sent.strip().rstrip(".!"))
         segs = _segments(sent)
         subject = None
+        referent = None
         for k, seg in enumerate(segs):
             seg = _clean(seg)
             if not seg:
                 continue
+            if k == 0 and (sw := _SWAP.match(seg)):
+                referent = (sw.group("b") or sw.group("c") or "").strip(" ,")
+            elif k > 0 and referent and re.match(r"(they|they're|it|it's)\b", seg, re.I):
+                seg = _resolve_pronouns(seg, referent)
             ws = _words(seg)
             if subject is None:
                 v = _first_verb(ws)
@@ -200,10 +226,21 @@ def _sufficiency(part: str) -> list[str]:
     return [f"{x} is enough to get the benefits", f"More than {x[0].lower() + x[1:]} adds nothing"]
 
 
+def _resolve_pronouns(seg: str, referent: str) -> str:
+    """"they're more specific and they do more" -> with the swapped-in exercise named."""
+    ref = referent[0].upper() + referent[1:]
+    plural = _bare(referent.split()[-1]).endswith("s")
+    seg = re.sub(r"^(they|it)['’](re|s)\b", f"{ref} {'are' if plural else 'is'}", seg, flags=re.I)
+    seg = re.sub(r"^(they|it)\b", ref, seg, flags=re.I)
+    return re.sub(r"\b(and|but|so)\s+(they|it)\b", lambda m: f"{m.group(1)} {referent}", seg, flags=re.I)
+
+
 def _segments(sent: str) -> list[str]:
     """Split at strong clause boundaries (";", ", so", "which means", "while", "because", ": "...)."""
     out, pos = [], 0
     for m in _STRONG.finditer(sent):
+        if _in_brackets(sent, m.start()):
+            continue
         out.append(sent[pos:m.start()])
         pos = m.end()
     out.append(sent[pos:])

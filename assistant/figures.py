@@ -46,9 +46,21 @@ def _num(s: str) -> float:
     return float(_WORDNUM[s]) if s in _WORDNUM else float(s)
 
 
+# A percentage that sets a load or an intensity ("90% of your one-rep max", "at 70% of VO2max") is not an effect size.
+_INTENSITY = re.compile(rf"(at\s+|above\s+|below\s+|over\s+|under\s+|about\s+|around\s+)?{_NUM}\s*(%|percent|per cent)"
+                        r"(\s+or\s+(more|less|higher|lower|above|below))?\s+(of\s+)?(your\s+|their\s+|the\s+)?"
+                        r"(one[- ]rep(etition)?[- ]max(imum)?|1 ?rm|\d+ ?rm|max(imum)?|vo2 ?max|body ?weight|bw|"
+                        r"max(imal)? (heart rate|speed|aerobic speed)|hr ?max|threshold)\b", re.I)
+
+
+def strip_intensities(text: str) -> str:
+    return _INTENSITY.sub(" ", text)
+
+
 def claimed_percent(text: str) -> tuple[float, float, str] | None:
-    """(low, high, qualifier) of a percentage in the claim: "3–8%", "up to 8%", "by half"."""
-    t = text.lower()
+    """(low, high, qualifier) of a percentage in the claim: "3–8%", "up to 8%", "by half"; loads and intensities
+    given as a percentage of a maximum are not claimed effects."""
+    t = strip_intensities(text).lower()
     m = re.search(rf"{_NUM}\s*(?:%|percent|per cent)?\s*(?:[-–]|to)\s*{_NUM}\s*(?:%|percent|per cent)", t)
     if m:
         return _num(m.group(1)), _num(m.group(2)), "range"
@@ -85,8 +97,13 @@ def compare_figure(fig: Figure, part: str) -> tuple[str, str] | None:
     """(verdict, sentence relating the claim's figure to the evidence's), or None when the part has no figure."""
     if not (fig.cue.search(part) and fig.needs.search(part)):
         return None
+    if fig.quantity in ("percent", "minutes") and not (fig.cue.search(strip_intensities(part))
+                                                       and fig.needs.search(strip_intensities(part))):
+        return None  # the only number is a load ("at 90% of 1RM"), not a claimed effect
     if fig.quantity == "multiple":
         return fig.verdict or "no-evidence", f"No study here matches the figure: {fig.says}."
+    if fig.quantity == "untested":
+        return fig.verdict or "no-evidence", f"{fig.says[0].upper()}{fig.says[1:]}."
     if fig.quantity == "sessions":
         m = re.search(rf"{_NUM}\s*(?:sessions?|times|days|workouts?)?\s*(?:a|per|each)\s+week", part.lower()) or \
             re.search(r"\b(once|twice)\b", part.lower())

@@ -53,6 +53,11 @@ CLAIMS = [
     ("Plyometrics improve running economy as much as heavy lifting.", "mixed"),
     ("Sets of three to six heavy reps make you stronger without adding any muscle.", "not-supported"),
     ("One strength session a week is enough to maintain your strength gains in season.", "supported"),
+    # population claims are judged on that population's studies; untested exercises and agents get no-evidence
+    ("Adolescent distance runners become more economical after explosive strength training.", "not-supported"),
+    ("Replace your back squats with single-leg exercises, because they do more for running economy.", "no-evidence"),
+    ("Beta-alanine boosts the strength gains runners get from lifting.", "no-evidence"),
+    ("Lifting at 90% of your one-rep max or more improves running economy more than lighter loads do.", "supported"),
 ]
 
 
@@ -104,6 +109,33 @@ def test_decompose_splits_consequences_and_keeps_coordinated_subjects():
     assert parts[0] == "Heavy lifting and plyometrics improve running economy"
     assert len(parts) == 2 and "run faster" in parts[1]
     assert decompose("Weak hips cause runner's knee; strength work fixes it")[0] == "Weak hips cause runner's knee"
+
+
+def test_decompose_keeps_asides_ranges_and_brackets_inside_one_claim():
+    assert decompose("Loads of 90% of your max or more, which means sets of four or fewer, improve economy more "
+                     "than lighter loads") == ["Loads of 90% of your max or more improve economy more than lighter loads"]
+    assert len(decompose("Near-maximal loads (90% of 1RM or more, or 4RM and heavier) improve running economy")) == 1
+
+
+def test_decompose_names_the_swapped_in_exercise():
+    parts = decompose("Swap your back squats for single-leg squats, because they are more specific")
+    assert parts[-1] == "Single-leg squats are more specific"
+
+
+def test_a_load_given_as_a_percentage_is_not_a_claimed_effect():
+    from assistant.figures import claimed_percent, compare_figure, figures
+    assert claimed_percent("lifting at 90% of your one-rep max improves economy") is None
+    assert claimed_percent("lifting at 90% of 1RM improves economy by 4%") == (4.0, 4.0, "by")
+    fig = {f.id: f for f in figures()}
+    assert compare_figure(fig["squat-body-weight"], "Runners should squat twice their body weight")[0] == "no-evidence"
+
+
+def test_populations_are_read_alike_in_claims_and_study_lines():
+    from assistant.claimtext import compares_populations, populations
+    assert populations("Teenage runners") == {"youth"}
+    assert populations("25 distance runners aged 16–18", study=True) == {"youth"}
+    assert "women" not in populations("17 runners (9 men, 8 women)", study=True)
+    assert compares_populations("Teenagers respond as well as adults do")
 
 
 def test_overall_verdict():
