@@ -291,30 +291,10 @@ class ClaimChecker:
     def _best(self, qv: np.ndarray, text: str, source_ids, limit: int, need: set[str] | None = None) -> list[Candidate]:
         """Per source, its sentence closest to the part, preferring findings over commentary; best ``limit``
         (with ``need``, only sentences on one of those outcomes)."""
-        comp = self.a.composer
-        snap = comp.snapshot
-        pen = {"How it bears on the article": 0.08, "Limitations": 0.04, "What was done": 0.05}
-        q_terms = set(terms(text))
-        q_weight = sum(snap.idf.get(t, 1.0) for t in q_terms) or 1.0
-        best = []
-        for sid in dict.fromkeys(source_ids):
-            if sid == ARTICLE_ID:
-                continue
-            idxs = [i for i in snap.sents_by_source.get(sid, []) if comp.quotable[i]
-                    and (not need or outcomes(snap.sent_texts[i]) & need)]
-            if not idxs:
-                continue
-            sims = snap.sent_emb[idxs] @ qv
-            scored = []
-            for i, sim in zip(idxs, sims):
-                lex = sum(snap.idf.get(t, 1.0) for t in q_terms & snap.sent_terms[i]) / q_weight
-                s = 0.6 * float(sim) + 0.25 * lex + comp.config.prior(snap.sent_metas[i])
-                s -= pen.get(snap.sent_metas[i].get("section"), 0.0)
-                scored.append((s, i, float(sim)))
-            s, i, sim = max(scored)
-            best.append(Candidate(i, snap.sent_texts[i], snap.sent_metas[i], s, sim))
-        best.sort(key=lambda c: -c.score)
-        return best[:limit]
+        snap = self.a.composer.snapshot
+        keep = (lambda i: bool(outcomes(snap.sent_texts[i]) & need)) if need else None
+        return self.a.composer.best_from_sources(qv, text, [s for s in source_ids if s != ARTICLE_ID], limit,
+                                                 keep=keep, penalise_commentary=True)
 
     def _from_evidence(self, part: str, vec: np.ndarray, part_out: set[str]) -> _Judged:
         """No ledger claim fits: judge by the direction of the retrieved findings on the part's outcome."""

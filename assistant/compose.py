@@ -275,17 +275,18 @@ class GroundedComposer:
         i = idxs[int(np.argmax(sims))]
         return Candidate(i, snap.sent_texts[i], snap.sent_metas[i], float(sims.max()), float(sims.max()))
 
-    def best_from_sources(self, qv: np.ndarray, text: str, source_ids, limit: int,
-                          runner_facing: bool = False, sections: tuple[str, ...] = ()) -> list[Candidate]:
-        """The sentences of the given sources that best match ``qv``, one per source, at most ``limit``
-        (with ``runner_facing``, none written about the article; with ``sections``, from those sections
-        the first of them the source has)."""
-        snap = self.snapshot
+    def best_from_sources(self, qv: np.ndarray, text: str, source_ids, limit: int, runner_facing: bool = False,
+                          sections: tuple[str, ...] = (), keep=None, penalise_commentary: bool = False) -> list[Candidate]:
+        """Per source, its sentence that best matches ``qv``; the best ``limit`` of those.  With ``runner_facing``,
+        none written about the article; with ``sections``, from the first of them the source has; ``keep`` filters
+        sentence indexes; ``penalise_commentary`` ranks limitations, methods and article commentary lower."""
+        snap, cfg = self.snapshot, self.config
+        pen = dict(cfg.lead_penalty) if penalise_commentary else {}
         q_terms = set(terms(text))
         q_weight = sum(snap.idf.get(t, 1.0) for t in q_terms) or 1.0
         best: list[Candidate] = []
-        for sid in source_ids:
-            idxs = [i for i in snap.sents_by_source.get(sid, []) if self.quotable[i]
+        for sid in dict.fromkeys(source_ids):
+            idxs = [i for i in snap.sents_by_source.get(sid, []) if self.quotable[i] and (keep is None or keep(i))
                     and not (runner_facing and article_framed(snap.sent_texts[i], snap.sent_metas[i]))]
             for section in sections:  # in order of preference: the first the source has
                 inside = [i for i in idxs if snap.sent_metas[i].get("section") == section]
@@ -298,13 +299,12 @@ class GroundedComposer:
             scored = []
             for i, sim in zip(idxs, sims):
                 lex = sum(snap.idf.get(t, 1.0) for t in q_terms & snap.sent_terms[i]) / q_weight
-                scored.append((self.config.w_semantic * float(sim) + self.config.w_lexical * lex
-                               + self.config.prior(snap.sent_metas[i]), i, float(sim)))
+                score = cfg.w_semantic * float(sim) + cfg.w_lexical * lex + cfg.prior(snap.sent_metas[i])
+                scored.append((score - pen.get(snap.sent_metas[i].get("section"), 0.0), i, float(sim)))
             score, i, sim = max(scored)
             best.append(Candidate(i, snap.sent_texts[i], snap.sent_metas[i], score, sim))
         best.sort(key=lambda c: -c.score)
         return best[:limit]
-
 
 def render(question: str, chosen: list[Candidate]) -> Answer:
     """The direct answer (best sentence) first, then the supporting evidence."""

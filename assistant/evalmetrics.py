@@ -18,7 +18,7 @@ SUPPORT_THRESHOLD = 0.6
 _NEGATION_CUES = re.compile(
     r"\b(no|not|never|nobody|no one|none|cannot|can't|won't|isn't|aren't|doesn't|don't|didn't|without|nor|"
     r"overselling|oversell\w*|overstat\w*|myth|false|unproven|unlikely|goes beyond|beyond the (data|evidence)|"
-    r"not (shown|proven|established|supported)|no (trial|study|evidence))\b", re.I)
+    r"not (shown|proven|established|supported)|no (trial|study|evidence)|contradict\w*|refut\w*|disput\w*)\b", re.I)
 # A sentence framed on the article: meaningful only to someone who read it.
 _ARTICLE_FRAMED = re.compile(r"\b(the|this|that) article\b|\barticle['’]s\b|\bthe author\b|\bthe article's\b", re.I)
 # An explicit decline of an out-of-scope part of a message.

@@ -67,6 +67,7 @@ def test_article_framing_and_parts_and_declines():
     ("No one can guarantee a faster marathon.", 0),
     ("So anyone promising you a guaranteed marathon improvement from squats is overselling it.", 0),
     ("Lifting is good. Squats will guarantee a faster marathon, the coach said.", 1),
+    ("Støren 2008 contradicts the claim that squats guarantee a faster marathon.", 0),  # reporting, not asserting
 ])
 def test_forbidden_statements_are_negation_aware(text, hits):
     assert len(asserted(r"guarantee\w* a (faster|quicker) marathon|guaranteed marathon", text)) == hits
@@ -153,13 +154,13 @@ def test_gates_fail_with_a_random_retriever(built_settings, embedder):
     _, summary = run_eval(broken, TEST)
     failed = check_gates(summary, load_gates(), "test")
     assert any(f.startswith("pass_rate") for f in failed)
-    assert any(f.startswith("lead_answers") for f in failed)
+    assert any(f.startswith("hit_at_5") for f in failed)
 
 
 def test_gates_file_gives_a_reason_for_every_gate():
     gates = load_gates()
     assert gates and all(g.get("why") for g in gates)
-    assert {"pass_rate", "lead_answers", "article_framing", "verdict_accuracy", "citation_validity"} <= {
+    assert {"pass_rate", "lead_answers", "article_framing", "verdict_accuracy", "citation_validity", "hit_at_5"} <= {
         g.get("metric") for g in gates}
 
 
