@@ -88,7 +88,9 @@ def render(claim: str, judged: list, notices: list[str], anecdote: bool) -> Clai
     out = []
     reason = overall_reason(judged, overall, claim)
     summary_of = f" *(the assistant's summary of {marker(all_refs)})*" if all_refs else " *(the assistant's summary)*"
-    out.append(f"**Verdict: {VERDICT_LABEL[overall]}.** {reason}{summary_of}")
+    # one sentence: the verdict and its reason together, so the first sentence a reader sees says why
+    reason = reason[:1].lower() + reason[1:] if reason[:2] != reason[:2].upper() else reason
+    out.append(f"**Verdict: {VERDICT_LABEL[overall]}** — {reason}{summary_of}")
     for note in notices:
         out.append(f"*{note}*")
     if anecdote:

@@ -204,8 +204,11 @@ class GroundedComposer:
             taken = {c.idx for c in closest + named}
             rest = self.select([c for c in support if c is not lead and c.idx not in taken], after=lead)
             return render(question, ([lead] + closest + named + rest)[:limit])
-        chosen = self.select(support or cands)
-        return render(question, self._lead_first(chosen, cands)[:limit])
+        if not support:
+            return Answer(question=question, answer=self.refusal_text, refused=True)  # nothing but guides or the article
+        chosen = self.select(support)
+        runner = [c for c in cands if about_article or c.meta["source_id"] != ARTICLE_ID]
+        return render(question, self._lead_first(chosen, runner)[:limit])
 
     def named_support(self, lead: Candidate, question: str, about_article: bool, limit: int = 2) -> list[Candidate]:
         """For a synthesis lead ("… (Eihara 2022; Støren 2008)"), the named studies' own best sentences."""

@@ -177,8 +177,11 @@ class Assistant:
         t0 = time.perf_counter()
         q = clean_question(question, self.settings.max_question_chars)
         u = self.understand(q, history)
-        for part in u.parts:  # "my watch says X, should I trust it?": about the watch, however many lifting words
-            if part.off_terms and part.type_score < self.settings.type_confidence:
+        for part in u.parts:
+            # "my watch says X, should I trust it?": about the watch, however many lifting words; and in a message of
+            # several questions, one that neither names strength training nor fits a question type is not ours
+            unsure = part.type_score < self.settings.type_confidence
+            if unsure and (part.off_terms or (len(u.parts) > 1 and not part.named_domain)):
                 part.in_scope = False
         if not looks_english(q, self.fixer):
             ans = Answer(question=q, answer=NOT_ENGLISH, refused=True)

@@ -26,7 +26,7 @@ _EPS = 1e-9           # a ratio that is exactly the cutoff still counts, whateve
 class SpellFixer:
     """Corrects words missing from a vocabulary to the closest known word (ratio >= cutoff)."""
 
-    def __init__(self, vocabulary: set[str], cutoff: float = 0.8, english: frozenset[str] = frozenset()):
+    def __init__(self, vocabulary: set[str], cutoff: float = 0.82, english: frozenset[str] = frozenset()):
         self.vocab = {w for w in vocabulary if len(w) >= 3}
         self.english = english
         self.cutoff = cutoff

@@ -32,15 +32,17 @@ _Q_START = re.compile(r"^\W*(?:(?:and|but|so|also|plus|or|then)\s+)?(how|what|wh
                       r"could|will|would|any|anyone|thoughts|advice|tips|help|wondering|curious|worth|ok|okay)\b", re.I)
 _ASKS = re.compile(r"\b(wondering|want to know|not sure (if|whether|how|what|when)|any (advice|tips|thoughts|ideas)|"
                    r"advice on|thoughts on|should i|do i need|is it (ok|okay|worth|bad|fine)|would it)\b", re.I)
-_SUBSPLIT = re.compile(r"(?:,|;)?\s+(?:and|also|plus|&)\s+(?=(?:how|what|which|when|why|should|do|does|is|are|can|will|"
-                       r"would|on|before|after|what about)\b)|;\s+", re.I)
+_SUBSPLIT = re.compile(r"(?:,|;)?\s+(?:and|also|plus|&)\s+(?=(?:(?:for|in|at|by)\s+)?(?:how|what|which|when|why|should|do|does|"
+                       r"is|are|can|will|would|on|before|after|what about)\b)|;\s+|,\s+(?=(?:how|what|which|when|why)\s+\w+)",
+                       re.I)
 _LOADS = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:kg|kgs|kilos?|lbs?|pounds?)?\s*(?:x|×|for|@|at)?\s*\d*\s*(?:reps?|kg|lbs?)?\b", re.I)
 _LOAD_WORDS = re.compile(r"\b(heav\w*|light(er)?|weights?|loads?|how much|kg|lbs?|reps?|percent|%|1rm|max|aim(ing)?|target)\b", re.I)
-_ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+(that|this|it|they|those|these|there)\b|"
+_ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+(that|this|it|they|those|these|there|she|he)\b|"
                         r"(what'?s|whats|what is|where'?s|is)\s+(that|this|it)\b|.*\b(do|does|help|work|worth)\s+(it|that|this)\W*$|"
                         r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
                         r"(what|how)\s+(should|would|do|does|about)\s+(that|this|it|they|those|these|the rest|wks?|weeks?)\b)", re.I)
-_PAIN_NOW = re.compile(r"\b(pain|painful|hurts?|hurting|aches?|aching|injured|swollen|swelling|numb|numbness|tingl\w*|twinge|niggle|"
+_PAIN_NOW = re.compile(r"\b(pain|painful|hurts?|hurting|aches?|aching|(i'?m|i am|currently|got|get) injured|tweak\w*|"
+                       r"pregnan\w*|postpartum|swollen|swelling|numb|numbness|tingl\w*|twinge|niggle|"
                        r"tear|torn|strained|sprained|ruptured?|spasms?|pinch\w*|stress fracture|fractured?|rehab\w*|sciatica)\b", re.I)
 _RACE_SOON = re.compile(rf"\b(race|marathon|half|10k|5k|parkrun|ultra)\W+(?:is\W+)?(?:this\W+|on\W+|next\W+)?({_DAY}|tomorrow|weekend)\b|"
                         r"\b(race|marathon|half)\W+(?:day\W+)?(?:is\W+)?in\W+\d\s*days?\b|\brace week\b|\b(days?|\d+ days) (before|out from) (the|my) (race|marathon)\b", re.I)
@@ -176,12 +178,17 @@ class TypeClassifier:
                 pass  # a read-only data folder only costs the cache
         return vectors
 
-    def classify(self, text: str, qv: np.ndarray) -> tuple[str | None, float]:
+    def classify(self, text: str, qv: np.ndarray, context: str = "") -> tuple[str | None, float]:
+        """Best type for a question (``text``: what was asked, ``qv``: its vector); population cues may come from
+        ``context`` (the question with the sentence before it)."""
         sims = self.vectors @ qv
         best = np.full(len(self.types), -1.0, dtype=np.float32)
         np.maximum.at(best, self.owners, sims)
-        cued = [bool(t.cues.search(text)) for t in self.types]
-        scores = best + np.array([self.cue_bonus if c else 0.0 for c in cued])
+        hits = [len({m.group(0).lower() for m in t.cues.finditer(f"{context} {text}" if t.id in POPULATION_TYPES
+                                                                 else text)}) for t in self.types]
+        cued = [h > 0 for h in hits]
+        # each distinct cue counts, up to two: "the whole block… a maintenance thing" outweighs one "heavy"
+        scores = best + np.array([self.cue_bonus * min(h, 2) for h in hits])
         i = int(scores.argmax())
         if self.types[i].id in POPULATION_TYPES:  # "does lifting improve economy for women?" asks about economy
             others = [j for j, t in enumerate(self.types) if cued[j] and t.id in OUTCOME_TYPES
@@ -276,7 +283,7 @@ def question_texts(message: str) -> list[tuple[str, str]]:
     parts: list[tuple[str, str]] = []
     for q, before in questions:
         pieces = [p.strip(" ,;") for p in _SUBSPLIT.split(q) if p and p.strip(" ,;?")]
-        if len(pieces) > 1 and all(len(p.split()) >= 3 for p in pieces):
+        if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
             parts += [(p, before) for p in pieces]
         else:
             parts.append((q, before))
@@ -299,18 +306,21 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         # an elliptical part ("and on run days?") borrows the words of the part before it; a short question
         # the sentence before it ("My marathon PB is 3:15. Will squats get me under 3 hours?")
         probe = text if len(text.split()) >= 5 or i == 0 else f"{parts[-1].text} {text}"
-        if len(text.split()) < 20 and before and i == 0:
-            probe = f"{before} {probe}"
+        if before and i == 0 and (len(text.split()) < 8 or _ANAPHORIC.search(q)):
+            probe = f"{before} {probe}"  # only a short or back-referring question borrows its backstory
         if previous and (len(text.split()) < 8 or not intent.domain):
             probe = f"{previous} {probe}"
         bare = _LOADS.sub(" ", probe)  # "I squat 60 kg for 10": the numbers say nothing about the question type
-        qtype, score = (classifier.classify(probe, encoder(bare)) if classifier else (None, 0.0))
+        # cue words count in what was asked ("…what happens to my leg size?"), not in the backstory around it —
+        # except who is asking ("I have osteoporosis", "never lifted"), which backstory is where people say it
+        qtype, score = (classifier.classify(_asked(text), encoder(bare), context=probe) if classifier else (None, 0.0))
         off = intent.off_topic and not intent.domain and not intent.medical
         parts.append(Part(text, qtype, score, not off, off, set(intent.topics), intent.domain or intent.medical,
                           off_topic_terms(text), before))
     if context.experience == "none":  # a new lifter asking how heavy, how many reps — or just "where do I start?"
         for p in parts:
-            if p.qtype in {"load-intensity", "reps-sets"} or p.type_score < 0.5:
+            if p.qtype in {"load-intensity", "reps-sets", "exercise-choice", "frequency", "rest"} or p.type_score < 0.5 \
+                    or re.search(r"\b(start|begin)\w*", p.text, re.I):
                 p.qtype, p.type_score = "beginners", max(p.type_score, 0.5)
     if context.race_soon:  # lifting questions in the days before a race are race-week questions
         for p in parts:
@@ -325,6 +335,13 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
     parts = _merge_same_type(_merge_unsure_followers(parts))[:MAX_PARTS]
     about = bool(_ARTICLE.search(message))
     return Understanding(message, whole, parts, context, about, previous)
+
+
+def _asked(text: str) -> str:
+    """The question sentences of a part (its cue words say what is asked), or all of it when none reads as one."""
+    sents = [x for x in _SENTENCE_END.split(text) if x.strip()]
+    asked = [x for x in sents if _is_question(x)]
+    return " ".join(asked) if asked else text
 
 
 def off_topic_terms(text: str) -> list[str]:
