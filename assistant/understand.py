@@ -36,12 +36,14 @@ _SUBSPLIT = re.compile(r"(?:,|;)?\s+(?:and|also|plus|&)\s+(?=(?:(?:for|in|at|by)
                        r"is|are|can|will|would|on|before|after|what about)\b)|;\s+|,\s+(?=(?:how|what|which|when|why)\s+\w+)",
                        re.I)
 _LOADS = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:kg|kgs|kilos?|lbs?|pounds?)?\s*(?:x|×|for|@|at)?\s*\d*\s*(?:reps?|kg|lbs?)?\b", re.I)
-_LOAD_WORDS = re.compile(r"\b(heav\w*|light(er)?|weights?|loads?|how much|kg|lbs?|reps?|percent|%|1rm|max|aim(ing)?|target)\b", re.I)
+_LOAD_WORDS = re.compile(r"\b(how (heavy|much weight|much should i (lift|squat|deadlift))|what (weight|load)|(heavy|light) enough|"
+                         r"too (heavy|light)|go (heavier|lighter)|1 ?rm|one[- ]rep max|max\b|aim(ing)? for|target|"
+                         r"working (weight|load)|percent|%|what should i (lift|use|squat|deadlift|bench|be lifting))", re.I)
 _ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+(that|this|it|they|those|these|there|she|he)\b|"
                         r"(what'?s|whats|what is|where'?s|is)\s+(that|this|it)\b|.*\b(do|does|help|work|worth)\s+(it|that|this)\W*$|"
                         r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
                         r"(what|how)\s+(should|would|do|does|about)\s+(that|this|it|they|those|these|the rest|wks?|weeks?)\b)", re.I)
-_PAIN_NOW = re.compile(r"\b(pain|painful|hurts?|hurting|aches?|aching|(i'?m|i am|currently|got|get) injured|tweak\w*|"
+_PAIN_NOW = re.compile(r"\b(pain|painful|hurts?|hurting|aches?|aching|(i'?m|i am|currently|got) injured|tweak\w*|"
                        r"pregnan\w*|postpartum|swollen|swelling|numb|numbness|tingl\w*|twinge|niggle|"
                        r"tear|torn|strained|sprained|ruptured?|spasms?|pinch\w*|stress fracture|fractured?|rehab\w*|sciatica)\b", re.I)
 _RACE_SOON = re.compile(rf"\b(race|marathon|half|10k|5k|parkrun|ultra)\W+(?:is\W+)?(?:this\W+|on\W+|next\W+)?({_DAY}|tomorrow|weekend)\b|"
@@ -355,7 +357,7 @@ def off_topic_terms(text: str) -> list[str]:
 _CLAIM_OF = re.compile(
     r"\b(?:article|piece|post|blog|author|writer|it)(?:['’]s)?\s+(?:claim|says|said|claims|claimed|argues|states|suggests|"
     r"tells (?:you|us|runners)|reckons|recommends)\s*(?:is\s+)?(?:that\s+)?[\"“']?(?P<claim>[^?!\"”]{12,300}?)[\"”']?\s*"
-    r"(?:[.?!]|,?\s*(?:is|are|does|do|can|should)\s+(?:that|this|it|they)\b|\s*hold(?:s)? up|$)", re.I)
+    r"(?:[.?!]|,\s*[\"“]|,?\s*(?:is|are|does|do|can|should)\s+(?:that|this|it|they)\b|\s*hold(?:s)? up|$)", re.I)
 
 
 def article_claim(message: str) -> str | None:
