@@ -159,6 +159,7 @@ class TypeClassifier:
         self.owners = np.asarray(owners)
         self.cue_bonus = cue_bonus
         self.population_margin = 0.15
+        self.follow_up_bonus = 0.10
 
     @staticmethod
     def _vectors(embedder, texts: list[str], cache_dir: Path | None) -> np.ndarray:
@@ -180,7 +181,7 @@ class TypeClassifier:
                 pass  # a read-only data folder only costs the cache
         return vectors
 
-    def classify(self, text: str, qv: np.ndarray, context: str = "") -> tuple[str | None, float]:
+    def classify(self, text: str, qv: np.ndarray, context: str = "", prior: str | None = None) -> tuple[str | None, float]:
         """Best type for a question (``text``: what was asked, ``qv``: its vector); population cues may come from
         ``context`` (the question with the sentence before it)."""
         sims = self.vectors @ qv
@@ -191,6 +192,8 @@ class TypeClassifier:
         cued = [h > 0 for h in hits]
         # each distinct cue counts, up to two: "the whole block… a maintenance thing" outweighs one "heavy"
         scores = best + np.array([self.cue_bonus * min(h, 2) for h in hits])
+        if prior:  # a follow-up continues the conversation's topic unless it clearly asks about another
+            scores = scores + np.array([self.follow_up_bonus if t.id == prior else 0.0 for t in self.types])
         i = int(scores.argmax())
         if self.types[i].id in POPULATION_TYPES:  # "does lifting improve economy for women?" asks about economy
             others = [j for j, t in enumerate(self.types) if cued[j] and t.id in OUTCOME_TYPES
@@ -301,6 +304,10 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
     whole.injection = own.injection
     context = runner_context(whole.text, whole)
     raw_parts = question_texts(message)
+    prior = None
+    if previous and classifier:
+        prev_type, prev_score = classifier.classify(_asked(previous), encoder(previous), context=previous)
+        prior = prev_type if prev_score >= 0.5 else None
     parts: list[Part] = []
     for i, (q, before) in enumerate(raw_parts):
         intent = analyse(q, fixer)
@@ -315,7 +322,8 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         bare = _LOADS.sub(" ", probe)  # "I squat 60 kg for 10": the numbers say nothing about the question type
         # cue words count in what was asked ("…what happens to my leg size?"), not in the backstory around it —
         # except who is asking ("I have osteoporosis", "never lifted"), which backstory is where people say it
-        qtype, score = (classifier.classify(_asked(text), encoder(bare), context=probe) if classifier else (None, 0.0))
+        qtype, score = (classifier.classify(_asked(text), encoder(bare), context=probe, prior=prior)
+                        if classifier else (None, 0.0))
         off = intent.off_topic and not intent.domain and not intent.medical
         parts.append(Part(text, qtype, score, not off, off, set(intent.topics), intent.domain or intent.medical,
                           off_topic_terms(text), before))
