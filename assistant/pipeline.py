@@ -181,7 +181,8 @@ class Assistant:
             # "my watch says X, should I trust it?": about the watch, however many lifting words; and in a message of
             # several questions, one that neither names strength training nor fits a question type is not ours
             unsure = part.type_score < self.settings.type_confidence
-            if unsure and (part.off_terms or (len(u.parts) > 1 and not part.named_domain)):
+            if (part.off_terms and (unsure or not part.named_domain)) or (unsure and len(u.parts) > 1
+                                                                          and not part.named_domain):
                 part.in_scope = False
         if not looks_english(q, self.fixer):
             ans = Answer(question=q, answer=NOT_ENGLISH, refused=True)

@@ -28,7 +28,7 @@ OUTCOME_TYPES = {"running-economy", "race-performance", "injury", "muscle-mass",
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY = r"(mon|tue|wed|thu|fri|sat|sun)(?:day|s|\.|sday|nesday|rsday|urday|n)?s?"
 _DAY_RX = re.compile(rf"\b{_DAY}\b", re.I)
-_Q_START = re.compile(r"^\W*(?:(?:and|but|so|also|plus|or|then)\s+)?(how|what|whats|what's|which|when|why|where|who|should|shall|do|does|did|is|are|am|can|"
+_Q_START = re.compile(r"^\W*(?:(?:\d{1,2}|[a-c])[.)]\s*)?(?:(?:and|but|so|also|plus|or|then)\s+)?(how|what|whats|what's|which|when|why|where|who|should|shall|do|does|did|is|are|am|can|"
                       r"could|will|would|any|anyone|thoughts|advice|tips|help|wondering|curious|worth|ok|okay)\b", re.I)
 _ASKS = re.compile(r"\b(wondering|want to know|not sure (if|whether|how|what|when)|any (advice|tips|thoughts|ideas)|"
                    r"advice on|thoughts on|should i|do i need|is it (ok|okay|worth|bad|fine)|would it)\b", re.I)
@@ -325,8 +325,9 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         qtype, score = (classifier.classify(_asked(text), encoder(bare), context=probe, prior=prior)
                         if classifier else (None, 0.0))
         off = intent.off_topic and not intent.domain and not intent.medical
-        parts.append(Part(text, qtype, score, not off, off, set(intent.topics), intent.domain or intent.medical,
-                          off_topic_terms(text), before))
+        asked = analyse(_asked(text), fixer)  # what the question sentence itself names, without remarks around it
+        parts.append(Part(text, qtype, score, not off, off, set(intent.topics), asked.domain or asked.medical,
+                          off_topic_terms(_asked(text)), before))
     if context.experience == "none":  # a new lifter asking how heavy, how many reps — or just "where do I start?"
         for p in parts:
             if p.qtype in {"load-intensity", "reps-sets", "exercise-choice", "frequency", "rest"} or p.type_score < 0.5 \
