@@ -4,6 +4,7 @@ Used by the test suite and by hand while writing notes (topic guides, ``type: gu
 checked sentence by sentence against the studies each sentence names):
 
     python tests/factsheets.py corpus/storen-2008.md [...]
+    python tests/factsheets.py corpus/ledger/claims.yaml   # each claim's `reason`, like a guide sentence
 """
 from __future__ import annotations
 
@@ -197,31 +198,65 @@ def guide_sentences(path: Path) -> list[str]:
     return out
 
 
-def guide_number_problems(path: Path) -> list[str]:
-    """For a topic guide: every sentence's numbers must be in the fact-sheet entries of the studies
-    that sentence names (plus the article's own figures); a sentence with a number must name a
-    study, and every cited name + year must be a fact-sheet slug.  One line per problem."""
+def sentence_number_problems(sentences: list[str], label: str, allow_article: bool = True,
+                             allowed_slugs: set[str] | None = None) -> list[str]:
+    """Every sentence's numbers must be in the fact-sheet entries of the studies that sentence names
+    (plus the article's own figures when ``allow_article``); a sentence with a number must name a study,
+    every cited name + year must be a fact-sheet slug, and (with ``allowed_slugs``) every named study must
+    be one of those.  One line per problem, starting with ``label``."""
     known = slugs()
-    art = article_numbers()
+    art = article_numbers() if allow_article else set()
     problems = []
-    for sent in guide_sentences(path):
+    for sent in sentences:
         named, unknown, blanked = study_mentions(sent, known)
         short = sent if len(sent) <= 90 else sent[:87] + "..."
         for u in unknown:
-            problems.append(f"{path.name}: '{short}': cites '{u}', which is no fact-sheet slug — fix the name or year")
+            problems.append(f"{label}: '{short}': cites '{u}', which is no fact-sheet slug — fix the name or year")
+        if allowed_slugs is not None:
+            for slug in named:
+                if slug not in allowed_slugs:
+                    problems.append(f"{label}: '{short}': names {slug}, which is not among its sources — "
+                                    f"cite one of its sources or add {slug} to them")
         stated = numbers(blanked)
         if not stated:
             continue
         if not named:
             if not unknown:
-                problems.append(f"{path.name}: '{short}': states {sorted(stated)} but names no study — name the study the numbers come from")
+                problems.append(f"{label}: '{short}': states {sorted(stated)} but names no study — name the study the numbers come from")
             continue
         allowed = set(art)
         for slug in named:
             allowed |= numbers(entry_text(slug))
         extra = stated - allowed
         if extra:
-            problems.append(f"{path.name}: '{short}': {sorted(extra)} not in the entries of {', '.join(named)}")
+            problems.append(f"{label}: '{short}': {sorted(extra)} not in the entries of {', '.join(named)}")
+    return problems
+
+
+def guide_number_problems(path: Path) -> list[str]:
+    """For a topic guide: every sentence's numbers must be in the fact-sheet entries of the studies
+    that sentence names (plus the article's own figures); a sentence with a number must name a
+    study, and every cited name + year must be a fact-sheet slug.  One line per problem."""
+    return sentence_number_problems(guide_sentences(path), path.name)
+
+
+# --- Claim ledger (corpus/ledger/claims.yaml): each `reason` is checked like a guide sentence -------------
+
+def ledger_reasons(path: Path) -> list[tuple[str, str, set[str]]]:
+    """(claim id, reason, the claim's `for` + `against` sources) for every ledger entry."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [(str(c.get("id", "?")), str(c.get("reason") or ""), set(c.get("for") or []) | set(c.get("against") or []))
+            for c in raw if isinstance(c, dict)]
+
+
+def ledger_reason_problems(path: Path) -> list[str]:
+    """For the claim ledger: each reason's numbers must be in the fact-sheet entries of the studies it
+    names (the article's figures don't count: a reason states the evidence), every cited name + year must
+    be a slug, and every named study must be one of the claim's `for`/`against` sources."""
+    problems = []
+    for cid, reason, sources in ledger_reasons(path):
+        problems += sentence_number_problems([reason], f"{path.name} ({cid})", allow_article=False,
+                                             allowed_slugs=sources)
     return problems
 
 
@@ -234,6 +269,11 @@ def is_guide(path: Path) -> bool:
 if __name__ == "__main__":
     bad = 0
     for arg in sys.argv[1:]:
+        if arg.endswith((".yaml", ".yml")):
+            probs = ledger_reason_problems(Path(arg))
+            bad += bool(probs)
+            print("\n".join(probs) if probs else f"{arg}: ok")
+            continue
         if is_guide(Path(arg)):
             probs = guide_number_problems(Path(arg))
             bad += bool(probs)

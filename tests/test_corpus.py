@@ -227,3 +227,51 @@ def test_guide_number_check_catches_planted_problems(tmp_path):
 def test_guide_citations_map_to_slugs(sentence, slugs):
     named, unknown, _ = factsheets.study_mentions(sentence)
     assert named == slugs and unknown == []
+
+
+# --- Claim ledger reasons (corpus/ledger/claims.yaml): the sentence a check shows after its verdict ------
+
+LEDGER = CORPUS / "ledger" / "claims.yaml"
+
+
+def test_ledger_reasons_are_one_evidence_sentence():
+    """Each reason is one sentence of at most 45 words that names its studies and gives their numbers,
+    and does not open with a study name (the check lower-cases the reason's first letter)."""
+    for cid, reason, _ in factsheets.ledger_reasons(LEDGER):
+        assert reason.endswith("."), cid
+        assert len(factsheets._SENTENCE_END.split(reason)) == 1, (cid, reason)
+        assert len(reason.split()) <= 45, (cid, len(reason.split()))
+        if HAVE_SHEETS:
+            named, _, blanked = factsheets.study_mentions(reason)
+            assert named and factsheets.numbers(blanked), f"{cid}: name the studies and give their numbers: {reason}"
+            assert not any(reason.lower().startswith(s.split("-")[0]) for s in named), (cid, reason)
+
+
+@needs_sheets
+def test_ledger_reason_numbers_come_from_the_studies_each_names():
+    assert factsheets.ledger_reason_problems(LEDGER) == []
+
+
+@needs_sheets
+def test_ledger_reason_check_catches_planted_problems(tmp_path):
+    text = LEDGER.read_text(encoding="utf-8")
+    assert factsheets.ledger_reason_problems(write(tmp_path, "claims.yaml", text)) == []
+    old = "a meta-analysis pooled about 3.93% (Denadai 2017)"
+    assert old in text
+    planted = {
+        # a figure the named study's entry does not give
+        "a meta-analysis pooled about 4.7% (Denadai 2017)": "['4.7'] not in the entries of",
+        # a figure from another study's entry (Piacentini 2013's 6.17%) than the one the reason names
+        "a meta-analysis pooled about 6.17% (Denadai 2017)": "['6.17'] not in the entries of",
+        # the article's own figures don't count in a reason (the guides may use them; a reason states evidence)
+        "a meta-analysis pooled about 3.93% over 42 km (Denadai 2017)": "['42'] not in the entries of",
+        # a study that is not among the claim's sources
+        "a meta-analysis pooled about 3.93% (Denadai 2017; Zanini 2025)": "names zanini-2025, which is not among its sources",
+        # right name, wrong year
+        "a meta-analysis pooled about 3.93% (Denadai 2016)": "cites 'Denadai 2016'",
+    }
+    for new, message in planted.items():
+        bad = write(tmp_path, "claims.yaml", text.replace(old, new, 1))
+        problems = factsheets.ledger_reason_problems(bad)
+        assert any(message in x for x in problems), (new, problems)  # a wrong year also orphans its numbers
+        assert all("(heavy-lifting-improves-running-economy)" in x for x in problems), problems
