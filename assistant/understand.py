@@ -38,7 +38,8 @@ _SUBSPLIT = re.compile(r"(?:,|;)?\s+(?:and|also|plus|&)\s+(?=(?:(?:for|in|at|by)
 _LOADS = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:kg|kgs|kilos?|lbs?|pounds?)?\s*(?:x|×|for|@|at)?\s*\d*\s*(?:reps?|kg|lbs?)?\b", re.I)
 _LOAD_WORDS = re.compile(r"\b(how (heavy|much weight|much should i (lift|squat|deadlift))|what (weight|load)|(heavy|light) enough|"
                          r"too (heavy|light)|go (heavier|lighter)|1 ?rm|one[- ]rep max|max\b|aim(ing)? for|target|"
-                         r"working (weight|load)|percent|%|what should i (lift|use|squat|deadlift|bench|be lifting))", re.I)
+                         r"working (weight|load)|percent|%|what should i (lift|use|squat|deadlift|bench|be lifting)|"
+                         r"what next|next (step|week|month|session)|progress\w*|go up|add (weight|kg|lbs?))", re.I)
 _ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+(that|this|it|they|those|these|there|she|he)\b|"
                         r"(what'?s|whats|what is|where'?s|is)\s+(that|this|it)\b|.*\b(do|does|help|work|worth)\s+(it|that|this)\W*$|"
                         r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
