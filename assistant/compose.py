@@ -240,7 +240,7 @@ class GroundedComposer:
         snap, cfg = self.snapshot, self.config
         named = lambda c: len(asked & snap.sent_terms[c.idx])  # noqa: E731
         best_gap = max(gaps, key=lambda c: (named(c), c.semantic))
-        if named(best_gap) > named(opening) and best_gap.semantic >= opening.semantic - cfg.gap_tolerance:
+        if named(best_gap) >= named(opening) + 2 and best_gap.semantic >= opening.semantic - cfg.gap_tolerance:
             return best_gap
         best_gap = max(gaps, key=lambda c: c.semantic)
         if best_gap.semantic > opening.semantic + cfg.gap_margin and named(best_gap) >= max(named(opening), 1):

@@ -203,7 +203,7 @@ class Assistant:
                     answered.append((part, a))
                     used |= {c.quote for c in a.citations}
             ans = outline.assemble(q, u, answered) if answered else Answer(question=q, answer=REFUSAL, refused=True)
-            if u.context.pain and not ans.refused:
+            if u.context.pain and not ans.refused:  # pain or an injury now, anywhere in the message: clinician first
                 ans = outline.with_safety_first(ans, self.composer.safety_sentence(q))
         if not ans.refused:
             ans.caveats = caveat_rules.select(outline.caveat_intent(u), ans.citations,

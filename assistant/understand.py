@@ -44,7 +44,7 @@ _ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could
                         r"(what'?s|whats|what is|where'?s|is)\s+(that|this|it)\b|.*\b(do|does|help|work|worth)\s+(it|that|this)\W*$|"
                         r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
                         r"(what|how)\s+(should|would|do|does|about)\s+(that|this|it|they|those|these|the rest|wks?|weeks?)\b)", re.I)
-_PAIN_NOW = re.compile(r"\b(pain|painful|hurts?|hurting|aches?|aching|(i'?m|i am|currently|got) injured|tweak\w*|"
+_PAIN_NOW = re.compile(r"\b(pain|painful|(it|that|this|my \w+) hurts|hurting|aches?|aching|(i'?m|i am|currently|got) injured|tweak\w*|"
                        r"pregnan\w*|postpartum|swollen|swelling|numb|numbness|tingl\w*|twinge|niggle|"
                        r"tear|torn|strained|sprained|ruptured?|spasms?|pinch\w*|stress fracture|fractured?|rehab\w*|sciatica)\b", re.I)
 _RACE_SOON = re.compile(rf"\b(race|marathon|half|10k|5k|parkrun|ultra)\W+(?:is\W+)?(?:this\W+|on\W+|next\W+)?({_DAY}|tomorrow|weekend)\b|"
@@ -88,7 +88,7 @@ class RunnerContext:
     lifts: list[LoadEstimate] = field(default_factory=list)
     age: int | None = None
     sex: str | None = None
-    pain: bool = False                      # pain or an injury now: the clinician comes first
+    pain: bool = False                      # pain or an injury now, anywhere in the message: the clinician comes first
 
     @property
     def schedule(self) -> bool:
@@ -389,7 +389,7 @@ def _merge_unsure_followers(parts: list[Part], unsure: float = 0.5) -> list[Part
         if out and p.type_score < unsure and _ANAPHORIC.search(p.text) and p.in_scope == out[-1].in_scope:
             prev = out[-1]
             out[-1] = Part(f"{prev.text} and {p.text}", prev.qtype, prev.type_score, prev.in_scope, prev.off_topic,
-                           prev.topics | p.topics, prev.named_domain or p.named_domain, prev.off_terms + p.off_terms)
+                           prev.topics | p.topics, prev.named_domain or p.named_domain, prev.off_terms + p.off_terms, prev.before)
         else:
             out.append(p)
     return out
@@ -403,7 +403,7 @@ def _merge_same_type(parts: list[Part]) -> list[Part]:
             prev = out[-1]
             out[-1] = Part(f"{prev.text} {p.text}", prev.qtype, max(prev.type_score, p.type_score), prev.in_scope,
                            prev.off_topic, prev.topics | p.topics, prev.named_domain or p.named_domain,
-                           list(dict.fromkeys(prev.off_terms + p.off_terms)))
+                           list(dict.fromkeys(prev.off_terms + p.off_terms)), prev.before)
         else:
             out.append(p)
     return out
