@@ -15,7 +15,6 @@ import yaml
 from .spelling import SpellFixer  # noqa: F401 — moved; importers of scope.SpellFixer keep working
 
 DATA = Path(__file__).parent / "data"
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
 @lru_cache(maxsize=1)

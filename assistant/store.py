@@ -154,11 +154,22 @@ class ChromaStore:
     def count(self) -> int:
         return self.col.count()
 
+    PAGE = 5000  # rows per read: one unbounded get() of a large collection fails with "too many SQL variables"
+
     def get_all(self, with_embeddings: bool = False):
         include = ["documents", "metadatas"] + (["embeddings"] if with_embeddings else [])
-        got = self.col.get(include=include)
-        emb = np.asarray(got["embeddings"], dtype=np.float32) if with_embeddings and len(got["ids"]) else None
-        return list(got["ids"]), list(got["documents"]), list(got["metadatas"]), emb
+        ids, docs, metas, embs = [], [], [], []
+        while True:
+            got = self.col.get(include=include, limit=self.PAGE, offset=len(ids))
+            ids += got["ids"]
+            docs += got["documents"]
+            metas += got["metadatas"]
+            if with_embeddings and len(got["ids"]):
+                embs.append(np.asarray(got["embeddings"], dtype=np.float32))
+            if len(got["ids"]) < self.PAGE:
+                break
+        emb = np.concatenate(embs) if embs else None
+        return ids, docs, metas, emb
 
     def upsert(self, ids, embeddings, texts, metadatas) -> None:
         step = 1000

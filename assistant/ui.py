@@ -47,7 +47,6 @@ CLAIM_EXAMPLES = ["Lifting heavy makes runners bulky", "Strength training improv
 STATUS_LOADING = "Loading the search index…"
 STATUS_BUILDING = "Building the search index (first run, ~15 s)…"
 CHECK_PREFIX = re.compile(r"^\s*check\s*:\s*", re.I)
-STREAM_DELAY = 0.01  # seconds between streamed pieces of an answer (a visible stream, not a slow one)
 # -- the assistant, loaded once in the background --------------------------------------
 class Service:
     """Owns the (lazily loaded) Assistant, the corpus metadata and the load status."""

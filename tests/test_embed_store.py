@@ -137,3 +137,17 @@ def test_chroma_refuses_a_collection_built_with_another_model(tmp_path, embedder
 
     with pytest.raises(AssistantError, match="ingest --rebuild"):
         ChromaStore(client, "test-store", Other())
+
+
+def test_chroma_reads_a_large_collection_in_pages(tmp_path, embedder):
+    # one unbounded get() of tens of thousands of rows fails in Chroma ("too many SQL variables") and would look
+    # like a damaged index; reading page by page returns every row, vectors aligned with ids
+    store = _chroma(tmp_path, embedder)
+    store.PAGE = 4
+    texts = [f"note {i} about squats" for i in range(10)]
+    emb = embedder.embed_documents(texts)
+    store.upsert([f"id{i}" for i in range(10)], emb, texts, [{"i": i} for i in range(10)])
+    ids, docs, metas, vecs = store.get_all(with_embeddings=True)
+    assert sorted(ids) == sorted(f"id{i}" for i in range(10)) and len(docs) == len(metas) == 10
+    by_id = dict(zip(ids, vecs))
+    assert all(abs(float(by_id[f"id{i}"] @ emb[i]) - 1.0) < 1e-4 for i in range(10))
