@@ -29,7 +29,8 @@ _ASKS_NUMBER = re.compile(r"\b(1 ?rm|one[- ]rep(etition)? max|max(imum)?|working
 _RACE_GAIN = re.compile(r"\b(faster|quicker|pb|pr|personal best|minutes? off|seconds? off|race times?|finish(ing)? time|"
                         r"under \d|sub[- ]?\d|improve (my |your )?(time|race|marathon)|help (my |your |me )?(race|marathon|run)|"
                         r"(race|running|\d+ ?m|mile|5k|10k) performance|performance (in|at|over)|time to exhaustion|"
-                        r"last \d+ ?(k|km|miles?)|late in (the|a) race|end of (the|a) race)", re.I)
+                        r"last \d+ ?(k|km|miles?)|late in (the|a) race|end of (the|a) race|"
+                        r"(a|any) difference (to|on|in) (my |the )?(race|time|marathon|race day))", re.I)
 
 
 def title_of(part: Part) -> str:
@@ -165,8 +166,8 @@ def caveat_intent(u: Understanding) -> Intent:
         t = set(p.topics)
         if "marathon" in t and p.qtype in HOW_TO_TYPES and not _RACE_GAIN.search(p.text):
             t.discard("marathon")  # "how many days before my marathon" is not a race-performance question
-        if u.context.race in LONG_RACES and _RACE_GAIN.search(p.text):
-            t.add("marathon")      # "half marathon in 16 weeks — will this take minutes off my time?"
+        if _RACE_GAIN.search(p.text):
+            t.add("marathon")      # "will this take minutes off my time?", "does it improve mile performance?"
         topics |= t
     topics |= u.intent.topics & {"beginner"}  # "I only started running in May": said anywhere, it counts
     if u.context.race in LONG_RACES and any(p.qtype == "race-performance" for p in u.answerable):
