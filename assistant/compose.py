@@ -19,7 +19,7 @@ from .corpus import (ARTICLE_ID, ARTICLE_SECTION, GAPS, GUIDE_SECTIONS, KEY_FIND
 from .schema import Answer, Citation
 from .settings import ComposerConfig
 from .snapshot import Snapshot
-from .text import named_sources, source_names, strip_names, terms
+from .text import named_sources, source_names, stem, strip_names, terms
 
 
 @dataclass
@@ -40,6 +40,13 @@ _GENERIC = set(terms("find found show showed do did does say said conclude concl
 _DOMAIN_WORDS = set(terms("run runs runner runners running lift lifts lifting lifter strength training train gym weight "
                           "weights exercise exercises session sessions week weeks should would could need want help "
                           "race races racing marathon marathons half 5k 10k ultra km mile miles time times"))
+
+
+def _gap_subjects(text: str) -> set[str]:
+    """Untested subjects a text names (data/intents.yaml ``gap_subjects``), as normalised stems."""
+    from .scope import lexicons
+
+    return {stem(w) for p in lexicons()["gap_subjects"] for m in p.finditer(text) for w in m.group(0).lower().split()}
 
 
 def _answer_types() -> list[tuple[re.Pattern, re.Pattern]]:
@@ -81,6 +88,7 @@ class GroundedComposer:
         self.refusal_text = refusal_text
         self.names = source_names(sorted(snapshot.sents_by_source))
         self.quotable = [_clean_candidate(t) for t in snapshot.sent_texts]  # once per index, not per question
+        self.gap_sentences = [i for i, m in enumerate(snapshot.sent_metas) if m.get("section") == GAPS]
         self.guides: dict[str, list[str]] = {}   # question type -> the guides written for it
         for sid, idxs in snapshot.sents_by_source.items():
             for qt in filter(None, (snapshot.sent_metas[idxs[0]].get("question_types") or "").split(",")):
@@ -119,6 +127,11 @@ class GroundedComposer:
             extra = [i for i in snap.sents_by_source.get(sid, []) if snap.sent_metas[i]["chunk_id"] not in seen_chunks]
             if extra:
                 groups.append((0.0, extra))
+                seen_chunks |= {snap.sent_metas[i]["chunk_id"] for i in extra}
+        if qtype and _gap_subjects(question):  # "does core work help?": every guide's gap that names core work
+            gaps = [i for i in self.gap_sentences if snap.sent_metas[i]["chunk_id"] not in seen_chunks]
+            if gaps:
+                groups.append((0.0, gaps))
         out = []
         for rank, idxs in groups:
             if not idxs:
@@ -245,6 +258,12 @@ class GroundedComposer:
         best_gap = max(gaps, key=lambda c: c.semantic)
         if best_gap.semantic > opening.semantic + cfg.gap_margin and named(best_gap) >= max(named(opening), 1):
             return best_gap
+        # the question names an untested subject ("core work", "a smith machine") and some guide says so
+        subjects = _gap_subjects(question) - _gap_subjects(opening.text)
+        others = [c for c in cands if c.meta.get("section") == GAPS and subjects & _gap_subjects(c.text)
+                  and c.semantic >= opening.semantic - cfg.gap_wide_tolerance]
+        if others:
+            return max(others, key=lambda c: (len(subjects & _gap_subjects(c.text)), named(c), c.semantic))
         return opening
         # ...and only when it names what was asked: a distinctive word of the question the opening lacks
         # what was asked, without examples in brackets ("plyos (box jumps, bounding)") or the runner's race

@@ -31,6 +31,7 @@ def lexicons() -> dict:
         "topics": {k: re.compile(v, re.I) for k, v in raw["topics"].items()},
         "words": _lexicon_words(raw),
         "answer_types": [(re.compile(t["ask"], re.I), re.compile(t["give"], re.I)) for t in raw.get("answer_types", [])],
+        "gap_subjects": comp(raw.get("gap_subjects", [])),
     }
 
 

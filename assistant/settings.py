@@ -58,6 +58,7 @@ class ComposerConfig:
     support_ratio: float = _w(0.75, "A supporting sentence needs this share of the best sentence's similarity.")
     gap_margin: float = _w(0.08, "A 'not covered' sentence leads when this much closer to the question than the short answer...")
     gap_tolerance: float = _w(0.03, "...or, naming two more words of what was asked, when no more than this much further from it.")
+    gap_wide_tolerance: float = _w(0.10, "Any guide's gap naming an untested subject the question names leads within this much of the short answer.")
     section_bonus: tuple = _w(((SUMMARY, 0.03), (KEY_FINDINGS, 0.04), (WHAT_WAS_FOUND, 0.02), (ARTICLE_SECTION, 0.01)),
                               "Priors by section: a note's summary and findings say what a source found.")
     design_bonus: tuple = _w((("meta-analysis", 0.02), ("systematic-review", 0.02), ("review-summary", 0.01),
