@@ -210,7 +210,7 @@ def _day(token: str) -> str:
 
 
 def runner_context(text: str, intent: Intent) -> RunnerContext:
-    ctx = RunnerContext(pain=bool(_PAIN_NOW.search(text) or _SORE_PART.search(text)))
+    ctx = RunnerContext(pain=_pain_now(text))
     low = text.lower()
     for name, rx in _RACES:
         if re.search(rx, low):
@@ -347,6 +347,19 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
     parts = _merge_same_type(_merge_unsure_followers(parts))[:MAX_PARTS]
     about = bool(_ARTICLE.search(message))
     return Understanding(message, whole, parts, context, about, previous)
+
+
+_NOT_BEFORE = re.compile(r"\b(no|not|never|without|isn'?t|wasn'?t|doesn'?t|don'?t|didn'?t|zero|free of)\W+(\w+\W+){0,2}$", re.I)
+
+
+def _pain_now(text: str) -> bool:
+    """Pain or an injury now, said without a negation ("stiff but not painful" is not pain)."""
+    for rx in (_PAIN_NOW, _SORE_PART):
+        for m in rx.finditer(text):
+            at = text.lower().rfind("sore", m.start(), m.end()) if rx is _SORE_PART else m.start()
+            if not _NOT_BEFORE.search(text[max(0, at - 40):at]):
+                return True
+    return False
 
 
 def _asked(text: str) -> str:

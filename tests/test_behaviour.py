@@ -88,3 +88,16 @@ def test_calculator(assistant, case):
     assert ans.citations
     if case.get("caveat"):
         assert case["caveat"] in {c.id for c in ans.caveats}
+
+
+@pytest.mark.parametrize("text, pain", [
+    ("my knee hurts when I squat", True),
+    ("I have no knee pain but my achilles is sore", True),
+    ("my lower back feels stiff after deadlifts but it's not painful", False),
+    ("no pain at all, just tired legs", False),
+    ("legs are sore after squats", False),   # muscle soreness after lifting is not an injury
+])
+def test_pain_now_is_read_with_its_negations(text, pain):
+    from assistant.understand import _pain_now
+
+    assert _pain_now(text) is pain
