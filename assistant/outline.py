@@ -12,9 +12,11 @@ from __future__ import annotations
 import copy
 import re
 
+from .qtypes import question_types
+from .runner import DAYS, RunnerContext
 from .schema import Answer, Citation
 from .scope import Intent
-from .understand import DAYS, Part, RunnerContext, Understanding, question_types
+from .understand import Part, Understanding
 
 CONVENTION = "convention — not tested in these sources"
 DAY_NAMES = dict(zip(DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")))

@@ -26,14 +26,16 @@ from .compose import GroundedComposer
 from .embed import Embedder
 from .errors import AssistantError, IndexDamagedError
 from .index import IndexManager, tqdm_progress
-from .retrieve import HybridRetriever, QueryEncoder
 from .messages import FOLLOWUP, INJECTION_NOTICE, NOT_ENGLISH, REFUSAL, clean_question, last_user_turn, looks_english
+from .qtypes import TypeClassifier, question_types
+from .retrieve import HybridRetriever, QueryEncoder
 from .schema import Answer
 from .scope import Intent, SpellFixer, analyse, asks_something, vocabulary
 from .settings import Settings
-from .spelling import english_words
 from .snapshot import Snapshot
-from .understand import TypeClassifier, Understanding, article_claim, question_types, understand
+from .spelling import english_words
+from .understand import Understanding, article_claim, understand
+
 
 class _storage_errors:
     def __enter__(self):

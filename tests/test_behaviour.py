@@ -98,6 +98,6 @@ def test_calculator(assistant, case):
     ("legs are sore after squats", False),   # muscle soreness after lifting is not an injury
 ])
 def test_pain_now_is_read_with_its_negations(text, pain):
-    from assistant.understand import _pain_now
+    from assistant.runner import _pain_now
 
     assert _pain_now(text) is pain

@@ -1,0 +1,94 @@
+"""Question types (``data/question_types.yaml``) and the classifier that recognises them in a question."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+DATA = Path(__file__).parent / "data" / "question_types.yaml"
+POPULATION_TYPES = {"older-women-bone", "beginners"}  # who is asking, rather than what about
+OUTCOME_TYPES = {"running-economy", "race-performance", "injury", "muscle-mass", "soreness-interference"}
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    id: str
+    title: str
+    description: str
+    prototypes: tuple[str, ...]
+    cues: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def question_types() -> tuple[QuestionType, ...]:
+    """The taxonomy in ``data/question_types.yaml``, in file order."""
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    return tuple(QuestionType(t["id"], t["title"], t["description"], tuple(t.get("prototypes") or ()),
+                              re.compile(t.get("cues") or r"(?!)", re.I)) for t in raw)
+
+
+class TypeClassifier:
+    """Question type by embedding similarity to each type's prototypes and description, plus its cue words.
+
+    The prototype vectors are cached in ``cache_dir`` under a hash of the model and the taxonomy file,
+    so only the first start after a change embeds them."""
+
+    def __init__(self, embedder, cache_dir: Path | None = None, cue_bonus: float = 0.12):
+        self.types = question_types()
+        texts, owners = [], []
+        for i, t in enumerate(self.types):
+            for p in (*t.prototypes, t.description):
+                texts.append(p)
+                owners.append(i)
+        self.vectors = self._vectors(embedder, texts, cache_dir)
+        self.owners = np.asarray(owners)
+        self.cue_bonus = cue_bonus
+        self.population_margin = 0.15
+        self.follow_up_bonus = 0.10
+
+    @staticmethod
+    def _vectors(embedder, texts: list[str], cache_dir: Path | None) -> np.ndarray:
+        key = hashlib.sha256("\0".join([getattr(embedder, "model_id", "?"), *texts]).encode()).hexdigest()[:16]
+        path = Path(cache_dir) / f"question-types-{key}.npy" if cache_dir else None
+        if path and path.exists():
+            try:
+                return np.load(path)
+            except (OSError, ValueError):
+                pass  # a damaged cache is rebuilt
+        vectors = np.asarray(embedder.embed_documents(texts), dtype=np.float32)
+        if path:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+                np.save(tmp, vectors)
+                os.replace(tmp, path)
+            except OSError:
+                pass  # a read-only data folder only costs the cache
+        return vectors
+
+    def classify(self, text: str, qv: np.ndarray, context: str = "", prior: str | None = None) -> tuple[str | None, float]:
+        """Best type for a question (``text``: what was asked, ``qv``: its vector); population cues may come from
+        ``context`` (the question with the sentence before it)."""
+        sims = self.vectors @ qv
+        best = np.full(len(self.types), -1.0, dtype=np.float32)
+        np.maximum.at(best, self.owners, sims)
+        hits = [len({m.group(0).lower() for m in t.cues.finditer(f"{context} {text}" if t.id in POPULATION_TYPES
+                                                                 else text)}) for t in self.types]
+        cued = [h > 0 for h in hits]
+        # each distinct cue counts, up to two: "the whole block… a maintenance thing" outweighs one "heavy"
+        scores = best + np.array([self.cue_bonus * min(h, 2) for h in hits])
+        if prior:  # a follow-up continues the conversation's topic unless it clearly asks about another
+            scores = scores + np.array([self.follow_up_bonus if t.id == prior else 0.0 for t in self.types])
+        i = int(scores.argmax())
+        if self.types[i].id in POPULATION_TYPES:  # "does lifting improve economy for women?" asks about economy
+            others = [j for j, t in enumerate(self.types) if cued[j] and t.id in OUTCOME_TYPES
+                      and scores[j] >= scores[i] - self.population_margin]
+            if others:
+                i = max(others, key=lambda j: scores[j])
+        return self.types[i].id, float(scores[i])

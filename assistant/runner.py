@@ -1,0 +1,120 @@
+"""The runner's context, stated anywhere in a message: race and weeks to go, run days, long-run and hard days,
+lifting experience, lifts (through the load calculator), age, sex, and pain or an injury now."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .calculator import LoadEstimate, parse_all
+from .scope import Intent
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY = r"(mon|tue|wed|thu|fri|sat|sun)(?:day|s|\.|sday|nesday|rsday|urday|n)?s?"
+_DAY_RX = re.compile(rf"\b{_DAY}\b", re.I)
+_PAIN_NOW = re.compile(r"\b(pain|painful|(it|that|this|my \w+) hurts|hurting|aches?|aching|(i'?m|i am|currently|got) injured|tweak\w*|"
+                       r"pregnan\w*|postpartum|swollen|swelling|numb|numbness|tingl\w*|twinge|niggle|"
+                       r"tear|torn|strained|sprained|ruptured?|spasms?|pinch\w*|stress fracture|fractured?|rehab\w*|sciatica)\b", re.I)
+_RACE_SOON = re.compile(rf"\b(race|marathon|half|10k|5k|parkrun|ultra)\W+(?:is\W+)?(?:this\W+|on\W+|next\W+)?({_DAY}|tomorrow|weekend)\b|"
+                        r"\b(race|marathon|half)\W+(?:day\W+)?(?:is\W+)?in\W+\d\s*days?\b|\brace week\b|\b(days?|\d+ days) (before|out from) (the|my) (race|marathon)\b", re.I)
+_SORE_PART = re.compile(r"\b(achilles|knees?|hips?|shins?|calf|calves|ankles?|foot|feet|back|hamstrings?|glutes?|it ?band|itb)"
+                        r"\b[^.?!]{0,30}\bsore\b|\bsore (achilles|knees?|hips?|shins?|calf|calves|ankles?|foot|feet|back|hamstrings?)\b",
+                        re.I)
+_RACES = (("ultra", r"\bultra\w*|\b50 ?k\b|\b100 ?(k|km|miles?|milers?)\b"), ("marathon", r"(?<!half[- ])(?<!half )\bmarathon"),
+          ("half", r"\bhalf[- ]?marathon|\bhalf\b(?![- ]?squats?)|\b21(\.1)? ?k"), ("10k", r"\b10 ?k\b|\b10 ?km\b"),
+          ("5k", r"\b5 ?k\b|\b5 ?km\b|\bparkrun"))
+_WEEKS = re.compile(r"\b(\d{1,2})\s*(?:weeks?|wks?)\s*(?:out|away|to go|until|till|before|left)|\bin\s*(\d{1,2})\s*(?:weeks?|wks?)\b", re.I)
+_RUNS_PER_WEEK = re.compile(r"\b(\d)\s*(?:x|times|runs?|days?|sessions?)\s*(?:a|per|/)\s*(?:week|wk)\b.{0,20}?|\brun(?:ning)?\s*(\d)\s*(?:days|times)", re.I)
+_LONG_RUN = re.compile(rf"long (?:run|runs)\W+(?:is |are |on |usually |every )*{_DAY}|{_DAY}\W+(?:is )?(?:my |the |a )?long\b", re.I)
+_HARD = re.compile(rf"(?:intervals?|tempo|track|workouts?|speed ?work|hills?|hard (?:session|run|day)s?|quality (?:session|day)s?)\W+"
+                   rf"(?:are |is |on |every )*{_DAY}|{_DAY}\W+(?:is |are )?(?:my |the )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality)", re.I)
+_NEW_LIFTER = re.compile(r"\b(never (really |properly |actually |ever )?(lifted|done|been|touched|used|tried|set foot)\b[^.?!]{0,30}"
+                         r"\b(gym|weights?|lifting|strength|barbells?)|new to (lifting|the gym|weights|strength)|"
+                         r"beginner|novice|(just|only) (started|starting) (lifting|the gym|strength)|first time (lifting|in the gym)|"
+                         r"no (lifting|gym) experience|haven'?t lifted)\b", re.I)
+_REGULAR = re.compile(r"\b(lifting|lifted|in the gym|strength training) (for|over) (\d+|a few|several|many) (years?|months?)|"
+                      r"\b(years?|months?) of (lifting|strength)|experienced lifter|used to (powerlift|lift)\b", re.I)
+_AGE = re.compile(r"\b(?:i'?m|i am|age[d]?|aged)\s*(\d{2})\b|\b(\d{2})\s*(?:yo|y/o|years? old|yrs? old|m\b|f\b)", re.I)
+_SEX = (("female", r"\b(woman|women|female|girl|lady|postmenopausal|menopaus\w*|pregnan\w*|postpartum|\d{2} ?f)\b"),
+        ("male", r"\b(man|male|guy|bloke|dude|\d{2} ?m)\b"))
+
+
+_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+@dataclass
+class RunnerContext:
+    """What the runner said about themselves, anywhere in the message."""
+    race: str | None = None                 # 5k, 10k, half, marathon, ultra
+    weeks_to_race: int | None = None
+    race_soon: bool = False                 # the race is this week or next ("marathon Sunday", "race in 5 days")
+    runs_per_week: int | None = None
+    run_days: list[str] = field(default_factory=list)
+    long_run_day: str | None = None
+    hard_days: list[str] = field(default_factory=list)
+    experience: str | None = None           # none | regular
+    lifts: list[LoadEstimate] = field(default_factory=list)
+    age: int | None = None
+    sex: str | None = None
+    pain: bool = False                      # pain or an injury now, anywhere in the message: the clinician comes first
+
+    @property
+    def schedule(self) -> bool:
+        return bool(self.run_days or self.long_run_day or self.hard_days or self.runs_per_week)
+
+
+def _day(token: str) -> str:
+    return token[:3].lower()
+
+
+def runner_context(text: str, intent: Intent) -> RunnerContext:
+    ctx = RunnerContext(pain=_pain_now(text))
+    low = text.lower()
+    for name, rx in _RACES:
+        if re.search(rx, low):
+            ctx.race = name
+            break
+    m = _WEEKS.search(text)
+    if m:
+        ctx.weeks_to_race = int(m.group(1) or m.group(2))
+    ctx.race_soon = bool(_RACE_SOON.search(text)) or (ctx.weeks_to_race is not None and ctx.weeks_to_race <= 1)
+    m = _RUNS_PER_WEEK.search(text)
+    if m and ("run" in m.group(0).lower() or "week" in m.group(0).lower()):
+        ctx.runs_per_week = int(m.group(1) or m.group(2))
+    m = _LONG_RUN.search(text)
+    if m:
+        ctx.long_run_day = _day(next(g for g in m.groups() if g))
+    ctx.hard_days = sorted({_day(next(g for g in h.groups() if g)) for h in _HARD.finditer(text)}, key=DAYS.index)
+    runish = re.compile(r"\b(run|runs|running|ran|long|easy|tempo|intervals?|track|workout|recovery|miles?|km|parkrun|race)\b", re.I)
+    days = set()
+    for sent in _SENTENCES.split(text):
+        if runish.search(sent) and not re.search(r"\b(lift|gym|weights|strength)\b", sent, re.I):
+            days.update(_day(d) for d in _DAY_RX.findall(sent))
+    days |= {d for d in [ctx.long_run_day, *ctx.hard_days] if d}
+    ctx.run_days = sorted(days, key=DAYS.index)
+    if _REGULAR.search(text):
+        ctx.experience = "regular"
+    elif _NEW_LIFTER.search(text) or "beginner" in intent.topics:
+        ctx.experience = "none"
+    ctx.lifts = parse_all(text)
+    m = _AGE.search(text)
+    if m:
+        age = int(m.group(1) or m.group(2))
+        ctx.age = age if 12 <= age <= 95 else None
+    for sex, rx in _SEX:
+        if re.search(rx, text, re.I):
+            ctx.sex = sex
+            break
+    return ctx
+
+
+_NOT_BEFORE = re.compile(r"\b(no|not|never|without|isn'?t|wasn'?t|doesn'?t|don'?t|didn'?t|zero|free of)\W+(\w+\W+){0,2}$", re.I)
+
+
+def _pain_now(text: str) -> bool:
+    """Pain or an injury now, said without a negation ("stiff but not painful" is not pain)."""
+    for rx in (_PAIN_NOW, _SORE_PART):
+        for m in rx.finditer(text):
+            at = text.lower().rfind("sore", m.start(), m.end()) if rx is _SORE_PART else m.start()
+            if not _NOT_BEFORE.search(text[max(0, at - 40):at]):
+                return True
+    return False
