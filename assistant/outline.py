@@ -62,8 +62,8 @@ def load_notes(ctx: RunnerContext, parts: list[Part]) -> list[str]:
 
 def schedule_note(ctx: RunnerContext) -> str | None:
     """Which days could carry two lifting sessions, given the runner's week: a convention, labelled as one."""
-    if not (ctx.run_days or ctx.long_run_day):
-        return None
+    if len(ctx.run_days) < 3 and not ctx.long_run_day:
+        return None  # too little of the week is known to place anything
     avoid = set()
     for key_day in [*ctx.hard_days, ctx.long_run_day]:  # key runs, and the day before each, stay free of heavy legs
         if key_day:
@@ -125,11 +125,12 @@ def assemble(question: str, u: Understanding, answered: list[tuple[Part, Answer]
             text, cites = _renumber(a, len(citations))
             if sched and part.qtype == "scheduling":
                 text = _after_lead(text, sched)
+            if notes and not numbers_first and part.qtype in LOAD_TYPES:
+                text = _after_lead(text, " ".join(notes))  # load_notes only gives notes when such a part exists
             blocks.append(f"**{title_of(part)}**\n{text}")
             citations += cites
         ans = Answer(question=question, answer="\n\n".join([*notes, *blocks]) if numbers_first
-                     else "\n\n".join([blocks[0], " ".join(notes), *blocks[1:]]) if notes else "\n\n".join(blocks),
-                     citations=citations)
+                     else "\n\n".join(blocks), citations=citations)  # otherwise the numbers sit in their load section
         ans.retrieved = [s for _, a in answered for s in a.retrieved]
         ans.contexts = [c for _, a in answered for c in a.contexts]
         ans.timings_ms = dict(answered[-1][1].timings_ms)

@@ -172,12 +172,17 @@ def _asked(text: str) -> str:
     return " ".join(asked) if asked else text
 
 
+# runs and plans are the runner's context in a strength question ("my interval day"), not subjects to decline
+_RUNNING_SESSION = re.compile(r"intervals?|tempo( runs?)?|fartlek|splits|(training|marathon|running|race|mileage|workout) "
+                              r"(plan|schedule|block)s?", re.I)
+
+
 def off_topic_terms(text: str) -> list[str]:
     """The out-of-scope subjects a question names ("running shoes", "carbs"), in order, once each.
     Link targets and markup are not subjects."""
     text = re.sub(r"\]\([^)]*\)|\b(https?|javascript|data):\S*|<[^>]{0,200}>", " ", text)
     found = [m.group(0).lower() for p in lexicons()["off_topic"] for m in p.finditer(text)]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(f for f in found if not _RUNNING_SESSION.fullmatch(f)))
 
 
 _CLAIM_OF = re.compile(
