@@ -183,8 +183,9 @@ class Assistant:
             # "my watch says X, should I trust it?": about the watch, however many lifting words; and in a message of
             # several questions, one that neither names strength training nor fits a question type is not ours
             unsure = part.type_score < self.settings.type_confidence
-            if (part.off_terms and (unsure or not part.named_domain)) or (unsure and len(u.parts) > 1
-                                                                          and not part.named_domain):
+            several = len(u.parts) > 1  # "creatine while lifting? and how many sessions?": the first part is creatine's
+            if (part.off_terms and (unsure or (several and part.off_first) or not part.named_domain)) or \
+                    (unsure and several and not part.named_domain):
                 part.in_scope = False
         if not looks_english(q, self.fixer):
             ans = Answer(question=q, answer=NOT_ENGLISH, refused=True)

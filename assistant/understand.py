@@ -9,7 +9,7 @@ safety and caveat rules read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .qtypes import TypeClassifier
 from .runner import RunnerContext, _pain_now, runner_context
@@ -46,6 +46,7 @@ class Part:
     named_domain: bool = False    # the part itself names strength training (so a low similarity still answers)
     off_terms: list[str] = field(default_factory=list)  # out-of-scope subjects it also asks about (shoes, carbs…)
     before: str = ""              # the sentence before the question in the message (context for a short question)
+    off_first: bool = False       # an out-of-scope subject comes before any strength word: what the question is about
 
 
 @dataclass
@@ -144,7 +145,7 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         off = intent.off_topic and not intent.domain and not intent.medical
         asked = analyse(_asked(text), fixer)  # what the question sentence itself names, without remarks around it
         parts.append(Part(text, qtype, score, not off, off, set(intent.topics), asked.domain or asked.medical,
-                          off_topic_terms(_asked(text)), before))
+                          off_topic_terms(_asked(text)), before, _off_topic_first(asked.text)))
     if context.experience == "none":  # a new lifter asking how heavy, how many reps — or just "where do I start?"
         for p in parts:
             if p.qtype in {"load-intensity", "reps-sets", "exercise-choice", "frequency", "rest"} or p.type_score < 0.5 \
@@ -177,6 +178,14 @@ _RUNNING_SESSION = re.compile(r"intervals?|tempo( runs?)?|fartlek|splits|(traini
                               r"(plan|schedule|block)s?", re.I)
 
 
+def _off_topic_first(text: str) -> bool:
+    """Does an out-of-scope subject come before the first strength-training word ("creatine while lifting")?"""
+    lx = lexicons()
+    off = [m.start() for p in lx["off_topic"] for m in p.finditer(text) if not _RUNNING_SESSION.fullmatch(m.group(0))]
+    dom = [m.start() for p in lx["domain"] for m in p.finditer(text)]
+    return bool(off) and (not dom or min(off) < min(dom))
+
+
 def off_topic_terms(text: str) -> list[str]:
     """The out-of-scope subjects a question names ("running shoes", "carbs"), in order, once each.
     Link targets and markup are not subjects."""
@@ -202,15 +211,20 @@ def article_claim(message: str) -> str | None:
     return claim if len(claim.split()) >= 4 else None
 
 
+def _joined(prev: Part, p: Part, sep: str = " ") -> Part:
+    """One part from two asked in a row: the first's type, both texts, everything either says."""
+    return replace(prev, text=f"{prev.text}{sep}{p.text}", type_score=max(prev.type_score, p.type_score),
+                   topics=prev.topics | p.topics, named_domain=prev.named_domain or p.named_domain,
+                   off_terms=list(dict.fromkeys(prev.off_terms + p.off_terms)), off_first=prev.off_first or p.off_first)
+
+
 def _merge_unsure_followers(parts: list[Part], unsure: float = 0.5) -> list[Part]:
     """"Is this normal and will it get better?": a back-referring part with no clear type of its own continues
     the part before it ("will it make me bulky?" has a clear type and stays a question of its own)."""
     out: list[Part] = []
     for p in parts:
         if out and p.type_score < unsure and _ANAPHORIC.search(p.text) and p.in_scope == out[-1].in_scope:
-            prev = out[-1]
-            out[-1] = Part(f"{prev.text} and {p.text}", prev.qtype, prev.type_score, prev.in_scope, prev.off_topic,
-                           prev.topics | p.topics, prev.named_domain or p.named_domain, prev.off_terms + p.off_terms, prev.before)
+            out[-1] = _joined(out[-1], p, " and ")
         else:
             out.append(p)
     return out
@@ -221,10 +235,7 @@ def _merge_same_type(parts: list[Part]) -> list[Part]:
     out: list[Part] = []
     for p in parts:
         if out and p.qtype and p.qtype == out[-1].qtype and p.in_scope == out[-1].in_scope:
-            prev = out[-1]
-            out[-1] = Part(f"{prev.text} {p.text}", prev.qtype, max(prev.type_score, p.type_score), prev.in_scope,
-                           prev.off_topic, prev.topics | p.topics, prev.named_domain or p.named_domain,
-                           list(dict.fromkeys(prev.off_terms + p.off_terms)), prev.before)
+            out[-1] = _joined(out[-1], p)
         else:
             out.append(p)
     return out
