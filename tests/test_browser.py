@@ -210,10 +210,22 @@ def test_phone_layout(phone):
 PLAN_TIMEOUT = 30_000  # ms: a plan picks a quote for every element
 
 
+def open_tab(page, name: str):
+    """Click a tab; on a narrow screen Gradio may fold tabs into its overflow menu, so look there too."""
+    tab = page.get_by_role("tab", name=name)
+    try:
+        tab.wait_for(state="visible", timeout=5_000)
+    except sync_api.TimeoutError:
+        page.locator(".overflow-menu button").first.click()
+        page.locator(".overflow-dropdown button", has_text=name).first.click()
+        return
+    tab.click()
+
+
 def open_plan_tab(browser, server, viewport):
     ctx, page = open_page(browser, server, viewport)
     page.set_default_timeout(PLAN_TIMEOUT)
-    page.get_by_role("tab", name="Plan").click()
+    open_tab(page, "Plan")
     page.wait_for_selector("#rsa-plan-btn")
     return ctx, page
 
