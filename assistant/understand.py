@@ -32,6 +32,7 @@ _ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could
                         r"(what'?s|whats|what is|where'?s|is)\s+(that|this|it)\b|.*\b(do|does|help|work|worth)\s+(it|that|this)\W*$|"
                         r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
                         r"(what|how)\s+(should|would|do|does|about)\s+(that|this|it|they|those|these|the rest|wks?|weeks?)\b)", re.I)
+_FOLLOW_ON = re.compile(r"\W*(and|but|so|ok(ay)?|then|what if|what about|how about|is that|does that|would that)\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")  # casual writing starts sentences in lower case too
 _ARTICLE = re.compile(r"\b(article|blog( post)?|the (piece|post|author|writer)|that (piece|post)|this (piece|post)|"
                       r"(it|they) (says?|claims?)|the claim that)\b", re.I)
@@ -135,7 +136,7 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         probe = text if len(text.split()) >= 5 or i == 0 else f"{parts[-1].text} {text}"
         if before and i == 0 and (len(text.split()) < 8 or _ANAPHORIC.search(q)):
             probe = f"{before} {probe}"  # only a short or back-referring question borrows its backstory
-        if previous and (len(text.split()) < 8 or not intent.domain):
+        if previous and (len(text.split()) < 8 or not intent.domain or _FOLLOW_ON.match(text)):
             probe = f"{previous} {probe}"
         bare = _LOADS.sub(" ", probe)  # "I squat 60 kg for 10": the numbers say nothing about the question type
         # cue words count in what was asked ("…what happens to my leg size?"), not in the backstory around it —
