@@ -56,10 +56,14 @@ class LoadEstimate:
         return text
 
 
+    def load_for(self, reps: int) -> float:
+        """The load that can be lifted for ``reps`` (the Epley formula inverted), rounded to gym steps."""
+        return round_load(self.one_rm / (1 + reps / 30), self.unit)
+
     def moderate_summary(self, low_reps: int = 8, high_reps: int = 12) -> str:
         """For a new lifter: the loads that can be lifted for ``low_reps``–``high_reps`` (the usual starting range)."""
         u = self.unit
-        heavy, light = _round(self.one_rm / (1 + low_reps / 30), u), _round(self.one_rm / (1 + high_reps / 30), u)
+        heavy, light = self.load_for(low_reps), self.load_for(high_reps)
         lead = f"Your {self.exercise}" if self.exercise else "A set"
         return (f"{lead} of {fmt(self.weight)} {u} for {self.reps} estimates a one-rep max (1RM) of about "
                 f"{fmt(self.one_rm)} {u} ({FORMULA} formula); loads you can lift {low_reps}–{high_reps} times are about "
@@ -70,7 +74,8 @@ def fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def _round(x: float, unit: str) -> float:
+def round_load(x: float, unit: str) -> float:
+    """A load rounded to what a gym can load: 2.5 kg or 5 lb steps."""
     step = 5.0 if unit == "lb" else 2.5
     return round(x / step) * step
 
@@ -89,7 +94,7 @@ def parse(text: str) -> LoadEstimate | None:
         if 0 < w <= 1000:
             lower = text.lower()
             exercise = next((e for e in EXERCISES if e in lower), None)
-            return LoadEstimate(w, 1, unit, w, _round(w / 1.2, unit), _round(w / 1.1, unit), exercise, True, percents)
+            return LoadEstimate(w, 1, unit, w, round_load(w / 1.2, unit), round_load(w / 1.1, unit), exercise, True, percents)
     for pat in PATTERNS:
         m = pat.search(text)
         if not m:
@@ -103,7 +108,7 @@ def parse(text: str) -> LoadEstimate | None:
         low, high = one_rm / (1 + 6 / 30), one_rm / (1 + 3 / 30)
         lower = text.lower()
         exercise = next((e for e in EXERCISES if e in lower), None)
-        return LoadEstimate(w, r, unit, _round(one_rm, unit), _round(low, unit), _round(high, unit), exercise, r <= 10,
+        return LoadEstimate(w, r, unit, round_load(one_rm, unit), round_load(low, unit), round_load(high, unit), exercise, r <= 10,
                             percents)
     return None
 

@@ -254,8 +254,8 @@ def working_load(lift: Lift, reps: int) -> tuple[float, str]:
     elif reps == 3:
         load = e.high
     else:
-        load = calculator._round(e.one_rm / (1 + reps / 30), e.unit)
-    kg = load if e.unit == "kg" else calculator._round(load * LB_TO_KG, "kg")
+        load = e.load_for(reps)
+    kg = load if e.unit == "kg" else calculator.round_load(load * LB_TO_KG, "kg")
     return kg, f"{calculator.fmt(load)} {e.unit}"
 
 
