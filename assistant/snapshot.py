@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from rank_bm25 import BM25Okapi
+import bm25s
 
 from .store import VectorStore
 from .text import terms
@@ -28,7 +28,7 @@ class Snapshot:
     claim_keys: list[tuple[str, int]] = field(default_factory=list)  # (ledger claim id, text position) per vector
     claim_emb: np.ndarray | None = None
     generation: int = 0
-    bm25: BM25Okapi = field(init=False)
+    bm25: bm25s.BM25 = field(init=False)  # sparse-matrix BM25: scoring cost grows with matches, not corpus size
     idf: dict[str, float] = field(init=False)
     sents_by_chunk: dict[str, list[int]] = field(init=False)
     sents_by_source: dict[str, list[int]] = field(init=False)
@@ -37,7 +37,8 @@ class Snapshot:
 
     def __post_init__(self) -> None:
         tokenised = [terms(f"{m.get('title', '')} {m.get('section', '')} {t}") for t, m in zip(self.chunk_texts, self.chunk_metas)]
-        self.bm25 = BM25Okapi(tokenised or [[""]])
+        self.bm25 = bm25s.BM25(k1=1.5, b=0.75)
+        self.bm25.index(tokenised or [[""]], show_progress=False)
         n = max(len(tokenised), 1)
         df: dict[str, int] = {}
         for toks in tokenised:
