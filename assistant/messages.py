@@ -15,6 +15,8 @@ NO_EVIDENCE = ("My sources don't speak to this claim, so I can't judge it. I can
 NOT_ENGLISH = ("I can only answer in English, from English-language sources. Please ask again in English — for example "
                "\"How heavy should I lift?\"")
 INJECTION_NOTICE = "Instructions inside a question are ignored: answers come only from the sources."
+# a message that opens like this continues the conversation ("and in race week?", "what if I do 3?")
+FOLLOW_ON = re.compile(r"\W*(and|but|so|ok(ay)?|then|what if|what about|how about|is that|does that|would that)\b", re.I)
 FOLLOWUP = re.compile(r"^\s*(and|but|also|so|what about|how about|why|what if|ok|okay|then|same|is that|does that|"
                        r"would that|and if|how come|really)\b|\b(it|that|this|those|these|them|they|there|then|still|"
                        r"instead)\b", re.I)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import re
 
-from .qtypes import question_types
+from .qtypes import question_type
 from .runner import DAYS, RunnerContext
 from .schema import Answer, Citation
 from .scope import Intent
@@ -36,9 +36,9 @@ _RACE_GAIN = re.compile(r"\b(faster|quicker|pb|pr|personal best|minutes? off|sec
 
 
 def title_of(part: Part) -> str:
-    titles = {t.id: t.title for t in question_types()}
-    if part.qtype in titles:
-        return titles[part.qtype]
+    qt = question_type(part.qtype)
+    if qt:
+        return qt.title
     text = part.text.rstrip("?").strip()
     return text[:60] + ("…" if len(text) > 60 else "")
 

@@ -27,7 +27,7 @@ from .embed import Embedder
 from .errors import AssistantError, IndexDamagedError
 from .index import IndexManager, tqdm_progress
 from .messages import FOLLOWUP, INJECTION_NOTICE, NOT_ENGLISH, REFUSAL, clean_question, last_user_turn, looks_english
-from .qtypes import TypeClassifier, question_types
+from .qtypes import TypeClassifier, question_type
 from .retrieve import HybridRetriever, QueryEncoder
 from .schema import Answer
 from .scope import Intent, SpellFixer, analyse, asks_something, vocabulary
@@ -222,8 +222,8 @@ class Assistant:
         the sentence before it and what its question type is about."""
         bits = [u.previous] if u.previous else []
         if len(part.text.split()) < 8:
-            types = {t.id: t.description for t in question_types()}
-            bits += [part.before, types.get(part.qtype, "") if part.type_score >= self.settings.type_confidence else ""]
+            qt = question_type(part.qtype) if part.type_score >= self.settings.type_confidence else None
+            bits += [part.before, qt.description if qt else ""]
         return " ".join(b for b in bits if b) or None
 
     def _article_check(self, question: str, claim: str) -> Answer:

@@ -33,6 +33,16 @@ def question_types() -> tuple[QuestionType, ...]:
                               re.compile(t.get("cues") or r"(?!)", re.I)) for t in raw)
 
 
+@lru_cache(maxsize=1)
+def _by_id() -> dict[str, QuestionType]:
+    return {t.id: t for t in question_types()}
+
+
+def question_type(type_id: str | None) -> QuestionType | None:
+    """One question type by id (None when unknown)."""
+    return _by_id().get(type_id)
+
+
 class TypeClassifier:
     """Question type by embedding similarity to each type's prototypes and description, plus its cue words.
 

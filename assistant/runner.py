@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .calculator import LoadEstimate, parse_all
 from .scope import Intent
+from .text import CASUAL_SENTENCE_END
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY = r"(mon|tue|wed|thu|fri|sat|sun)(?:day|s|\.|sday|nesday|rsday|urday|n)?s?"
@@ -38,7 +39,6 @@ _SEX = (("female", r"\b(woman|women|female|girl|lady|postmenopausal|menopaus\w*|
         ("male", r"\b(man|male|guy|bloke|dude|\d{2} ?m)\b"))
 
 
-_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=\S)")
 
 
 @dataclass
@@ -86,7 +86,7 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
     ctx.hard_days = sorted({_day(next(g for g in h.groups() if g)) for h in _HARD.finditer(text)}, key=DAYS.index)
     runish = re.compile(r"\b(run|runs|running|ran|long|easy|tempo|intervals?|track|workout|recovery|miles?|km|parkrun|race)\b", re.I)
     days = set()
-    for sent in _SENTENCES.split(text):
+    for sent in CASUAL_SENTENCE_END.split(text):
         if runish.search(sent) and not re.search(r"\b(lift|gym|weights|strength)\b", sent, re.I):
             days.update(_day(d) for d in _DAY_RX.findall(sent))
     days |= {d for d in [ctx.long_run_day, *ctx.hard_days] if d}

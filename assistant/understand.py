@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from .messages import FOLLOW_ON
 from .qtypes import TypeClassifier
 from .runner import RunnerContext, _pain_now, runner_context
 from .scope import Intent, analyse, lexicons
+from .text import CASUAL_SENTENCE_END
 
 MAX_PARTS = 3
 _Q_START = re.compile(r"^\W*(?:(?:\d{1,2}|[a-c])[.)]\s*)?(?:(?:and|but|so|also|plus|or|then)\s+)?(how|what|whats|what's|which|when|why|where|who|should|shall|do|does|did|is|are|am|can|"
@@ -32,8 +34,6 @@ _ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could
                         r"(what'?s|whats|what is|where'?s|is)\s+(that|this|it)\b|.*\b(do|does|help|work|worth)\s+(it|that|this)\W*$|"
                         r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
                         r"(what|how)\s+(should|would|do|does|about)\s+(that|this|it|they|those|these|the rest|wks?|weeks?)\b)", re.I)
-_FOLLOW_ON = re.compile(r"\W*(and|but|so|ok(ay)?|then|what if|what about|how about|is that|does that|would that)\b", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")  # casual writing starts sentences in lower case too
 _ARTICLE = re.compile(r"\b(article|blog( post)?|the (piece|post|author|writer)|that (piece|post)|this (piece|post)|"
                       r"(it|they) (says?|claims?)|the claim that)\b", re.I)
 @dataclass
@@ -79,7 +79,7 @@ def question_texts(message: str) -> list[tuple[str, str]]:
     lines = [ln.strip() for ln in message.split("\n") if ln.strip()]
     title = lines[0] if len(lines) > 1 and len(lines[0]) <= 140 and not re.search(r"[.!]\s*$", lines[0]) else None
     body = lines[1:] if title else lines
-    sents = [s for ln in body for s in _SENTENCE_END.split(ln) if s.strip()]
+    sents = [s for ln in body for s in CASUAL_SENTENCE_END.split(ln) if s.strip()]
     questions: list[tuple[str, str]] = []
     for i, s in enumerate(sents):
         before = sents[i - 1] if i else (title or "")
@@ -136,7 +136,7 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         probe = text if len(text.split()) >= 5 or i == 0 else f"{parts[-1].text} {text}"
         if before and i == 0 and (len(text.split()) < 8 or _ANAPHORIC.search(q)):
             probe = f"{before} {probe}"  # only a short or back-referring question borrows its backstory
-        if previous and (len(text.split()) < 8 or not intent.domain or _FOLLOW_ON.match(text)):
+        if previous and (len(text.split()) < 8 or not intent.domain or FOLLOW_ON.match(text)):
             probe = f"{previous} {probe}"
         bare = _LOADS.sub(" ", probe)  # "I squat 60 kg for 10": the numbers say nothing about the question type
         # cue words count in what was asked ("…what happens to my leg size?"), not in the backstory around it —
@@ -144,9 +144,10 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         qtype, score = (classifier.classify(_asked(text), encoder(bare), context=probe, prior=prior)
                         if classifier else (None, 0.0))
         off = intent.off_topic and not intent.domain and not intent.medical
-        asked = analyse(_asked(text), fixer)  # what the question sentence itself names, without remarks around it
+        asked_text = _asked(text)  # what the question sentence itself names, without remarks around it
+        asked = intent if asked_text == text else analyse(asked_text, fixer)
         parts.append(Part(text, qtype, score, not off, off, set(intent.topics), asked.domain or asked.medical,
-                          off_topic_terms(_asked(text)), before, _off_topic_first(asked.text)))
+                          off_topic_terms(asked_text), before, _off_topic_first(asked.text)))
     if context.experience == "none":  # a new lifter asking how heavy, how many reps — or just "where do I start?"
         for p in parts:
             if p.qtype in {"load-intensity", "reps-sets", "exercise-choice", "frequency", "rest"} or p.type_score < 0.5 \
@@ -169,7 +170,7 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
 
 def _asked(text: str) -> str:
     """The question sentences of a part (its cue words say what is asked), or all of it when none reads as one."""
-    sents = [x for x in _SENTENCE_END.split(text) if x.strip()]
+    sents = [x for x in CASUAL_SENTENCE_END.split(text) if x.strip()]
     asked = [x for x in sents if _is_question(x)]
     return " ".join(asked) if asked else text
 
