@@ -130,6 +130,19 @@ class IndexManager:
         os.replace(self.store_path, dest)
         return dest
 
+    def snapshot_key(self) -> dict | None:
+        """What a saved snapshot of the embedded store is valid for: the store file exactly as it is now
+        (any write — an ingest, damage — changes it), the model and the index format.  None for a Chroma
+        server, whose changes cannot be seen from here: that is always read afresh."""
+        if self.settings.chroma_url:
+            return None
+        try:
+            st = (self.store_path / "chroma.sqlite3").stat()
+        except OSError:
+            return None
+        return {"store": [st.st_size, st.st_mtime_ns, st.st_ino], "model_id": self.embedder.model_id,
+                "version": MANIFEST_VERSION}
+
     # -- the pointer -------------------------------------------------------
     @property
     def _meta_name(self) -> str:

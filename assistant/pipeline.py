@@ -87,6 +87,12 @@ class Assistant:
         """Open the current generation; build or refresh it first when missing or stale."""
         from .index import files_fingerprint
 
+        fingerprint = files_fingerprint(self.settings.corpus_dir)
+        saved = self._saved_snapshot_path
+        if not rebuild and (key := self.index.snapshot_key()):
+            snap = Snapshot.read(saved, key)
+            if snap is not None and snap.corpus_hash == fingerprint:
+                return snap  # the store is exactly as when this copy was saved: no need to open it
         opened = None
         if not rebuild:
             try:
@@ -96,7 +102,7 @@ class Assistant:
             except AssistantError:
                 if not self.auto_ingest:
                     raise
-        stale = opened is not None and opened[3].get("corpus_hash") != files_fingerprint(self.settings.corpus_dir)
+        stale = opened is not None and opened[3].get("corpus_hash") != fingerprint
         if self.auto_ingest and (opened is None or stale):
             self.say("building the index (first run or corpus changed)…")
             rep = self.index.ingest(rebuild=rebuild, progress=tqdm_progress())
@@ -104,7 +110,17 @@ class Assistant:
             opened = self.index.open_current()
         chunks, sents, claims, man = opened
         with _storage_errors():
-            return Snapshot.load(chunks, sents, claims, man["generation"])
+            snap = Snapshot.load(chunks, sents, claims, man["generation"], man.get("corpus_hash", ""))
+        if key := self.index.snapshot_key():  # read after the store's own writes on opening
+            try:
+                snap.save(saved, key)
+            except OSError as e:  # a read-only data folder only costs the next start its speed
+                self.say(f"could not save the loaded index to {saved} ({e.strerror}); answering is unaffected")
+        return snap
+
+    @property
+    def _saved_snapshot_path(self) -> Path:
+        return Path(self.settings.data_dir) / "cache" / f"snapshot-{self.settings.collection}.npz"
 
     @property
     def loaded(self) -> bool:

@@ -66,6 +66,39 @@ class MemoryStore:
         return [Hit(ids[i], texts[i], metas[i], float(sims[i])) for i in order]
 
 
+_READ_ONLY = "a loaded snapshot is read-only — change the corpus and run `strength-assistant ingest`"
+
+
+class ArrayStore:
+    """A read-only store over arrays already in memory: exact cosine search by one matrix product.
+    What a loaded snapshot answers from, whichever store it was read out of."""
+
+    def __init__(self, ids: list[str], texts: list[str], metas: list[dict], emb: np.ndarray):
+        self.ids, self.texts, self.metas = ids, texts, metas
+        self.emb = np.ascontiguousarray(emb, dtype=np.float32).reshape(len(ids), -1)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def get_all(self, with_embeddings: bool = False):
+        return list(self.ids), list(self.texts), [dict(m) for m in self.metas], (self.emb if with_embeddings else None)
+
+    def upsert(self, ids, embeddings, texts, metadatas) -> None:
+        raise AssistantError(_READ_ONLY)
+
+    def delete(self, ids) -> None:
+        raise AssistantError(_READ_ONLY)
+
+    def query(self, embedding, k: int) -> list[Hit]:
+        if not self.ids:
+            return []
+        sims = self.emb @ np.asarray(embedding, dtype=np.float32)
+        k = min(k, len(self.ids))
+        top = np.argpartition(-sims, k - 1)[:k]
+        order = top[np.argsort(-sims[top], kind="stable")]
+        return [Hit(self.ids[i], self.texts[i], dict(self.metas[i]), float(sims[i])) for i in order]
+
+
 def _chroma_ef_class():
     from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
     from chromadb.utils.embedding_functions import register_embedding_function

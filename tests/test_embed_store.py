@@ -13,7 +13,7 @@ from assistant.doctor import run_checks
 from assistant.embed import OnnxMiniLM, SentenceTransformerEmbedder, get_embedder
 from assistant.errors import AssistantError
 from assistant.settings import Settings
-from assistant.store import ChromaStore, MemoryStore, chroma_client
+from assistant.store import ArrayStore, ChromaStore, MemoryStore, chroma_client
 
 TEXTS = [
     "How heavy should I lift?",
@@ -95,6 +95,19 @@ def test_doctor_names_the_backend(tmp_path, embedder):
 def test_unknown_embedder_names_the_choices():
     with pytest.raises(AssistantError, match="onnx, sentence-transformers"):
         get_embedder("numpy", Settings().model_path)
+
+
+def test_array_store_searches_like_the_memory_store(embedder):
+    texts = ["heavy squats for runners", "banana bread recipe", "calf raises and the Achilles tendon", "plyometric hops"]
+    emb = embedder.embed_documents(texts)
+    mem = MemoryStore()
+    mem.upsert(list("abcd"), emb, texts, [{"n": i} for i in range(4)])
+    arr = ArrayStore(*mem.get_all(with_embeddings=True)[:3], emb)
+    q = embedder.embed_query("strong calves")
+    assert [(h.id, round(h.similarity, 6)) for h in arr.query(q, 3)] == [(h.id, round(h.similarity, 6)) for h in mem.query(q, 3)]
+    assert len(arr.query(q, 10)) == 4
+    with pytest.raises(AssistantError, match="read-only"):
+        arr.delete(["a"])
 
 
 def _memory(tmp_path, embedder):

@@ -214,3 +214,30 @@ def test_batch_handles_control_characters_and_huge_lines(cli_env):
     assert r.returncode == 0 and [o["id"] for o in out] == [1, 2, 3]
     assert out[0]["citations"] and "limit is" in out[1]["error"] and out[2]["citations"]
     assert "<script>" not in out[2]["answer"]
+
+
+def test_a_saved_snapshot_starts_answering_without_opening_the_store(data_copy, embedder):
+    first = fresh(data_copy, embedder).ask("How heavy should I lift?")
+    code = ("import sys; from assistant.pipeline import Assistant; a = Assistant(progress=print); "
+            "ans = a.ask('How heavy should I lift?'); print('chromadb' in sys.modules); print(ans.answer)")
+    env = dict(os.environ, ASSISTANT_DATA_DIR=str(data_copy.data_dir))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=120, text=True)
+    opened_store, answer = r.stdout.split("\n", 1)
+    assert opened_store == "False" and answer.strip() == first.answer.strip()
+
+
+def test_a_saved_snapshot_is_dropped_once_the_store_changes_or_the_file_is_damaged(data_copy, embedder):
+    from assistant.snapshot import Snapshot
+
+    a = fresh(data_copy, embedder)
+    a.load()
+    saved, mgr = a._saved_snapshot_path, IndexManager(data_copy, embedder=embedder)
+    copy = Snapshot.read(saved, mgr.snapshot_key())
+    assert copy is not None and copy.sent_ids == a.load().sent_ids and (copy.sent_emb == a.load().sent_emb).all()
+    st = sqlite_file(data_copy).stat()
+    os.utime(sqlite_file(data_copy), ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # any write to the store
+    assert Snapshot.read(saved, mgr.snapshot_key()) is None
+    saved.write_bytes(saved.read_bytes()[:1000])  # a torn copy is read past, never trusted
+    assert Snapshot.read(saved, mgr.snapshot_key()) is None
+    assert fresh(data_copy, embedder).ask("How heavy should I lift?").citations
+    assert Snapshot.read(saved, mgr.snapshot_key()) is not None  # and saved again from the store
