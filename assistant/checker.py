@@ -26,7 +26,7 @@ from .check_render import ClaimResult, Part, overall_verdict, render
 from .citing import strip_citation
 from .claims import EVALUATIVE, antonym_flips, is_negated
 from .claimtext import (_COMPARE, _DOMAIN_WORD, _EFFECT, _FIRST_PERSON, _HARM, _NULL, _ONLY, _OUTCOME_RX,
-                        _QUALIFIED, ABSOLUTE, compares_populations, negated, normalise_polarity, outcomes,
+                        _QUALIFIED, ABSOLUTE, FIGURE, compares_populations, negated, normalise_polarity, outcomes,
                         populations)
 from .compose import Candidate
 from .corpus import ARTICLE_ID
@@ -38,6 +38,11 @@ from .text import STOPWORDS, terms
 
 __all__ = ["ClaimChecker", "ClaimResult", "Part", "PassageResult", "decompose", "extract_claims", "format_passage",
            "overall_verdict", "to_dict"]
+
+
+# "Some trials found ...", "a few studies showed ...": a claim that such a finding exists
+_EXISTENTIAL = re.compile(r"^(some|a few|several|a couple of|at least one|one or two)\s+(\w+\s+){0,3}?(trials?|studies|study|"
+                          r"experiments?|papers?|reviews?)\s+(have\s+)?(found|showed|shown|reported|saw|observed)\b", re.I)
 
 
 # -- the checker ---------------------------------------------------------------------------------------------
@@ -177,13 +182,15 @@ class ClaimChecker:
             # a part keeps a little of its sentence's context ("you don't need to stop entirely" -> before a race)
             vec = vec + 0.3 * a.encoder(whole)
             vec = vec / max(float(np.linalg.norm(vec)), 1e-12)
-        part_out = outcomes(part)
+        part_out = outcomes(part) or (outcomes(whole) if whole else set())  # "...and some trials found no change"
         fig_hit = None
         for fig in figures():
             r = compare_figure(fig, part)
             if r:
                 fig_hit = (fig, r)
                 break
+        # a dose figure ("twice a week") in a claim about an outcome is a detail: it is compared, not what decides
+        dose_detail = bool(fig_hit and fig_hit[0].quantity in ("sessions", "weeks") and part_out - {"strength"})
         match = self.match_ledger(part, vec, part_out)
         j: _Judged | None = None
         if self._unknown_agent(part):
@@ -203,9 +210,13 @@ class ClaimChecker:
             fig, (fv, note) = fig_hit
             if fig.verdict in ("supported", "not-supported") and negated(part):
                 fv = "supported" if fv == "not-supported" else "not-supported"  # "doesn't lower body fat"
+            if j is None and dose_detail:
+                j = self._from_evidence(part, vec, part_out)
             if j is None:
                 j = _Judged(part, fv, note, how="figure")
-            if fv in ("not-supported", "mixed") or j.how == "figure" or (fv == "supported" and j.verdict == "mixed") \
+            if dose_detail:
+                pass
+            elif fv in ("not-supported", "mixed") or j.how == "figure" or (fv == "supported" and j.verdict == "mixed") \
                     or fig.verdict == "no-evidence":
                 j.verdict = fv
             j.figure_note = note
@@ -264,6 +275,8 @@ class ClaimChecker:
                 continue  # "they need to lift heavier" names no outcome: only a close paraphrase may judge it
             if bool(_COMPARE.search(ref)) != comp_part:
                 continue
+            if FIGURE.search(ref) and not FIGURE.search(part):
+                continue  # "lifting helps economy" is not judged by "...by three to eight percent"
             if self._says_more(ref, part):
                 continue  # "two sessions are enough" is not "two sessions are the most that is useful; more is wasted"
             if bool(_ONLY.search(part)) != bool(_ONLY.search(ref)):
@@ -299,8 +312,11 @@ class ClaimChecker:
     def _from_evidence(self, part: str, vec: np.ndarray, part_out: set[str]) -> _Judged:
         """No ledger claim fits: judge by the direction of the retrieved findings on the part's outcome."""
         a = self.a
-        docs = a.retriever.invoke(part)
-        cands = [c for c in a.composer.candidates(part, docs) if c.meta["source_id"] != ARTICLE_ID
+        query = part if outcomes(part) or not part_out else f"{part} ({' '.join(sorted(part_out))})"  # its sentence's outcome
+        if _EXISTENTIAL.match(part):
+            query = normalise_polarity(part)
+        docs = a.retriever.invoke(query)
+        cands = [c for c in a.composer.candidates(query, docs) if c.meta["source_id"] != ARTICLE_ID
                  and c.meta.get("type") != "article"]
         on_topic = [c for c in cands if c.semantic >= 0.42 and (not part_out or outcomes(c.text) & part_out)]
         claim_dir = "null" if (negated(part) or _ONLY.search(part)) else "harm" if _HARM.search(part) else "effect"
@@ -323,6 +339,9 @@ class ClaimChecker:
                 w_against += w
                 con.append(c)
         total = w_for + w_against
+        if pro and _EXISTENTIAL.match(part):  # "some trials found no change": one such finding is the claim
+            return _Judged(part, "supported", "At least one study here found what the claim says some found.",
+                           pro=pro[:2], con=con[:2], how="evidence")
         if not part_out or total < 1.5 or _COMPARE.search(part):  # a comparison needs a trial that compared
             near = [c for c in cands if c.semantic >= 0.35][:3]
             near = _dedupe_sources(near, 2)

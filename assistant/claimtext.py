@@ -25,7 +25,7 @@ OUTCOMES = {
 _OUTCOME_RX = {k: re.compile(v, re.I) for k, v in OUTCOMES.items()}
 
 # Effect direction in a finding: "no change" beats "improved" in the same sentence.
-_NULL = re.compile(r"\b(no (significant |clear |meaningful |overall |pooled |further )?(change|effect|difference|reduction|"
+_NULL = re.compile(r"\b((no|without any|without a) ([\w-]+ ){0,2}?(change|effect|difference|reduction|"
                    r"improvement|benefit|gain)s?|did not|didn't|does not|unchanged|not (change|improve|predict|reduce|differ)\w*|"
                    r"trivial|failed to|unaffected|no better|null|neither)\b", re.I)
 _EFFECT = re.compile(r"\b(improv\w*|increas\w*|rose|raised?|gain\w*|better|faster|reduc\w*|lower\w*|cut|fewer|"
@@ -103,8 +103,12 @@ def compares_populations(text: str) -> bool:
 
 # Absolute wording: a claim that something always / completely happens is not carried by evidence that is mixed.
 ABSOLUTE = re.compile(r"\b(completely|entirely|totally|wipes? out|wiped out|cancels? out|cancel(s|led)? (it|them|everything)|"
-                      r"eliminates?|erases?|always|every single|guarantee[sd]?|certain(ly)? to|100 ?%|all of (it|them|those))\b",
-                      re.I)
+                      r"eliminates?|erases?|always|every single|guarantee[sd]?|certain(ly)? to|100 ?%|all of (it|them|those)|"
+                      r"(does|do|did) (absolutely )?nothing|no (effect|benefit|difference) (at all|whatsoever)|zero (effect|benefit)|"
+                      r"useless|pointless|worthless|a waste of time)\b", re.I)
+# A figure stated in a claim ("about 4%", "three to eight percent"): a ledger text with one judges only claims with one
+FIGURE = re.compile(r"\d+(\.\d+)?\s*(%|percent|per cent)|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
+                    r"twelve|fifteen|twenty|thirty|fifty)\b[^.;,]{0,12}\b(percent|per cent)\b", re.I)
 
 
 def normalise_polarity(text: str) -> str:
@@ -117,8 +121,12 @@ _NEG_CONTRAST = re.compile(r",\s*(and\s+)?not\s+[^,.;]*", re.I)   # "from force,
 
 
 def negated(text: str) -> bool:
-    """The claim's main clause is negated (negations in relative clauses and contrasts don't count)."""
-    return is_negated(_NEG_CONTRAST.sub("", _NEG_RELATIVE.sub("", text)))
+    """The claim's main clause is negated (negations in relative clauses and contrasts don't count) — or it
+    denies strength training in a contrast: "economy comes from running more, not from the weight room"."""
+    main = _NEG_CONTRAST.sub("", _NEG_RELATIVE.sub("", text))
+    if main != text and _DOMAIN_WORD.search(text) and not _DOMAIN_WORD.search(main):
+        return not is_negated(main)
+    return is_negated(main)
 
 
 def outcomes(text: str) -> set[str]:

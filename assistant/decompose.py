@@ -79,13 +79,17 @@ def _first_verb(words: list[str], start: int = 1) -> int | None:
     return None
 
 
+_PAST = set("found showed saw got made took gave ran led kept held lost fell rose grew did had was were".split())
+
+
 def _finite_clause(ws: list[str]) -> bool:
-    """A full clause: a finite verb ("is", "keeps") after a short subject, with no relative pronoun before it."""
+    """A full clause: a finite verb ("is", "keeps", "found") after a short subject, with no relative pronoun before it."""
     for i, w in enumerate(ws[:6]):
         b = _bare(w)
         if b in {"that", "which", "who", "whose", "whom"}:
             return False
-        if i > 0 and (b in _AUX - {"not", "never", "be"} or (b.endswith("s") and _is_verb(w, ws[i - 1]) and not b.endswith("ss"))):
+        if i > 0 and (b in _AUX - {"not", "never", "be"} or b in _PAST or
+                      (b.endswith(("s", "ed")) and _is_verb(w, ws[i - 1]) and not b.endswith("ss"))):
             return True
     return False
 

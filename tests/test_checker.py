@@ -117,6 +117,11 @@ def test_decompose_keeps_asides_ranges_and_brackets_inside_one_claim():
     assert len(decompose("Near-maximal loads (90% of 1RM or more, or 4RM and heavier) improve running economy")) == 1
 
 
+def test_decompose_splits_a_second_clause_in_the_past_tense():
+    assert decompose("Squats raised maximal strength by 30%, and two trials found no change in VO2max") == [
+        "Squats raised maximal strength by 30%", "Two trials found no change in VO2max"]
+
+
 def test_decompose_names_the_swapped_in_exercise():
     parts = decompose("Swap your back squats for single-leg squats, because they are more specific")
     assert parts[-1] == "Single-leg squats are more specific"
@@ -222,6 +227,33 @@ def test_negated_claim_puts_evidence_on_its_own_side(assistant):
     assert cited_sources(r, s.get("Evidence for", "")) <= set(led.opposing)
     assert cited_sources(r, s["Evidence against"]) & set(led.supporting)
     assert_grounded(r)
+
+
+@pytest.mark.parametrize("claim,verdict", [
+    ("People call it a myth that lifting makes runners more economical, and they are right.", "not-supported"),
+    ("Your running economy improves from running more miles, not from lifting weights.", "not-supported"),
+    ("Lifting does absolutely nothing late in a long race when your legs are tired.", "not-supported"),
+])
+def test_denials_are_read_as_denials(assistant, claim, verdict):
+    r = assistant.check(claim)
+    assert r.verdict == verdict, r.answer
+    assert_grounded(r)
+
+
+def test_a_figure_claim_does_not_judge_a_claim_without_a_figure(assistant):
+    m = assistant.checker.match_ledger("Lifting weights improves running economy",
+                                       assistant.encoder("Lifting weights improves running economy"))
+    assert m is not None and m.verdict == "supported" and "percent" not in m.claim.statement
+
+
+def test_some_trials_found_is_judged_as_such_a_finding_existing(assistant):
+    j = assistant.checker.judge("A few controlled trials showed no change in running economy")
+    assert j.verdict == "supported" and j.pro
+
+
+def test_a_dose_in_a_claim_about_an_outcome_is_a_detail(assistant):
+    j = assistant.checker.judge("Two strength sessions a week will double your VO2max")
+    assert j.verdict != "supported"
 
 
 @pytest.mark.parametrize("claim,verdict,for_side", [
