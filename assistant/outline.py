@@ -143,15 +143,24 @@ def assemble(question: str, u: Understanding, answered: list[tuple[Part, Answer]
     return ans
 
 
-def with_safety_first(ans: Answer, sentence) -> Answer:
-    """Pain or a medical condition: the clinician sentence (a corpus quote) leads, the answer follows."""
+def with_safety_first(ans: Answer, sentence, lead: bool = True) -> Answer:
+    """Pain or a medical condition: the clinician sentence (a corpus quote) leads, the answer follows — or, for
+    pain mentioned in passing (``lead=False``), it comes straight after the direct answer."""
     if sentence is None or any(c.quote == sentence.text for c in ans.citations):
         return ans
-    text, cites = _renumber(ans, 1)
     m = sentence.meta
     out = copy.copy(ans)
-    out.answer = f"{sentence.text} [1]\n\n{text}"
-    out.citations = [Citation(1, m["source_id"], m["title"], sentence.text, m.get("url") or None), *cites]
+    if lead:
+        text, cites = _renumber(ans, 1)
+        out.answer = f"{sentence.text} [1]\n\n{text}"
+        out.citations = [Citation(1, m["source_id"], m["title"], sentence.text, m.get("url") or None), *cites]
+        return out
+    head, sep, rest = ans.answer.partition("\n\n")
+    n = max((int(x) for x in _MARK.findall(head)), default=0) + 1  # numbers stay in reading order
+    rest = _MARK.sub(lambda k: f"[{int(k.group(1)) + (int(k.group(1)) >= n)}]", rest)
+    out.answer = f"{head}\n\n{sentence.text} [{n}]" + (f"\n\n{rest}" if sep else "")
+    out.citations = sorted([*(c if c.n < n else Citation(c.n + 1, c.source_id, c.title, c.quote, c.url) for c in ans.citations),
+                            Citation(n, m["source_id"], m["title"], sentence.text, m.get("url") or None)], key=lambda c: c.n)
     return out
 
 
@@ -181,4 +190,5 @@ def caveat_intent(u: Understanding) -> Intent:
         topics |= u.intent.topics & {"marathon", "injury", "muscle"}
     intent = copy.copy(u.intent)
     intent.topics = topics
+    intent.medical = intent.medical or u.context.pain  # "plantar fasciitis for 6 months": a clinician caveat too
     return intent

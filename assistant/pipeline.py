@@ -29,6 +29,7 @@ from .index import IndexManager, tqdm_progress
 from .messages import FOLLOWUP, INJECTION_NOTICE, NOT_ENGLISH, REFUSAL, clean_question, last_user_turn, looks_english
 from .qtypes import TypeClassifier, question_type
 from .retrieve import HybridRetriever, QueryEncoder
+from .runner import pain_now
 from .schema import Answer
 from .scope import Intent, SpellFixer, analyse, asks_something, vocabulary
 from .settings import Settings
@@ -222,8 +223,10 @@ class Assistant:
                     answered.append((part, a))
                     used |= {c.quote for c in a.citations}
             ans = outline.assemble(q, u, answered) if answered else Answer(question=q, answer=REFUSAL, refused=True)
-            if u.context.pain and not ans.refused:  # pain or an injury now, anywhere in the message: clinician first
-                ans = outline.with_safety_first(ans, self.composer.safety_sentence(q))
+            if u.context.pain and not ans.refused:  # pain or an injury now, anywhere in the message: clinician first,
+                # or straight after the answer when it is a minor aside and not what the question is about
+                aside = u.context.pain_in_passing and not any(pain_now(p.text) for p in u.answerable)
+                ans = outline.with_safety_first(ans, self.composer.safety_sentence(q), lead=not aside)
         if not ans.refused:
             ans.caveats = caveat_rules.select(outline.caveat_intent(u), ans.citations,
                                               self._article_claims(u.intent.text) if u.about_article else set(),
@@ -237,7 +240,7 @@ class Assistant:
         """What a part is read with: the earlier turn of a follow-up; for a short question ("Where do I start?")
         the sentence before it and what its question type is about."""
         bits = [u.previous] if u.previous else []
-        if len(part.text.split()) < 8:
+        if len(part.text.split()) <= 10:
             qt = question_type(part.qtype) if part.type_score >= self.settings.type_confidence else None
             bits += [part.before, qt.description if qt else ""]
         return " ".join(b for b in bits if b) or None

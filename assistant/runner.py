@@ -12,9 +12,18 @@ from .text import CASUAL_SENTENCE_END
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY = r"(mon|tue|wed|thu|fri|sat|sun)(?:day|s|\.|sday|nesday|rsday|urday|n)?s?"
 _DAY_RX = re.compile(rf"\b{_DAY}\b", re.I)
-_PAIN_NOW = re.compile(r"\b(pain|painful|(it|that|this|my \w+) hurts|hurting|aches?|aching|(i'?m|i am|currently|got) injured|tweak\w*|"
+_PAIN_NOW = re.compile(r"\b(pain|painful|(it|that|this|my \w+) hurts|hurting|aches?|aching|achy|(i'?m|i am|currently|got) injured|tweak\w*|"
                        r"pregnan\w*|postpartum|swollen|swelling|numb|numbness|tingl\w*|twinge|niggle|"
-                       r"tear|torn|strained|sprained|ruptured?|spasms?|pinch\w*|stress fracture|fractured?|rehab\w*|sciatica)\b", re.I)
+                       r"tear|torn|strained|sprained|ruptured?|spasms?|pinch\w*|stress fracture|fractured?|rehab\w*|sciatica|"
+                       r"fasciitis|fasciopathy|tendin\w*pathy|tendin?itis|tendonitis|bursitis|arthritis|twinge\w*|niggl\w*)\b", re.I)
+# Someone else's injury ("my club mate has Achilles tendinopathy"): said in the same sentence before the mention
+# Pain played down as an aside: the answer still comes first, the clinician straight after it
+_MINOR = re.compile(r"\b(a (little|bit|touch)|slight(ly)?|minor|mild(ly)?|tiny|probably nothing|nothing serious|"
+                    r"not (a big deal|too bad|serious))\b", re.I)
+# A peer's injury told as a story ("my club mate got signed off with ..."); an athlete, client or child a coach or
+# parent asks about is who the advice is for, so their pain counts
+_THIRD_PARTY = re.compile(r"\b(?:my|his|her|our|a) (?:\w+ )?(mate|friend|club ?mate|training partner|buddy|colleague|"
+                          r"workmate)s?\b", re.I)
 _RACE_SOON = re.compile(rf"\b(race|marathon|half|10k|5k|parkrun|ultra)\W+(?:is\W+)?(?:this\W+|on\W+|next\W+)?({_DAY}|tomorrow|weekend)\b|"
                         r"\b(race|marathon|half)\W+(?:day\W+)?(?:is\W+)?in\W+\d\s*days?\b|\brace week\b|\b(days?|\d+ days) (before|out from) (the|my) (race|marathon)\b", re.I)
 _SORE_PART = re.compile(r"\b(achilles|knees?|hips?|shins?|calf|calves|ankles?|foot|feet|back|hamstrings?|glutes?|it ?band|itb)"
@@ -55,7 +64,8 @@ class RunnerContext:
     lifts: list[LoadEstimate] = field(default_factory=list)
     age: int | None = None
     sex: str | None = None
-    pain: bool = False                      # pain or an injury now, anywhere in the message: the clinician comes first
+    pain: bool = False                      # pain or an injury now, anywhere in the message: the clinician is named
+    pain_in_passing: bool = False           # ...only as a minor aside ("a bit twingey, probably nothing"): after the answer
 
     @property
     def schedule(self) -> bool:
@@ -67,7 +77,9 @@ def _day(token: str) -> str:
 
 
 def runner_context(text: str, intent: Intent) -> RunnerContext:
-    ctx = RunnerContext(pain=_pain_now(text))
+    at = pain_at(text)
+    ctx = RunnerContext(pain=at is not None,
+                        pain_in_passing=at is not None and bool(_MINOR.search(text[max(0, at - 60):at + 80])))
     low = text.lower()
     for name, rx in _RACES:
         if re.search(rx, low):
@@ -110,11 +122,23 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
 _NOT_BEFORE = re.compile(r"\b(no|not|never|without|isn'?t|wasn'?t|doesn'?t|don'?t|didn'?t|zero|free of)\W+(\w+\W+){0,2}$", re.I)
 
 
-def _pain_now(text: str) -> bool:
-    """Pain or an injury now, said without a negation ("stiff but not painful" is not pain)."""
+def _someone_else(before: str) -> bool:
+    """The sentence up to a pain word is about a peer ("my club mate got ..."), not "my mate says my knee ..."."""
+    sentence = re.split(r"[.?!\n]", before)[-1]
+    m = _THIRD_PARTY.search(sentence)
+    return bool(m) and not re.search(r"\b(my|I|I'm|I've|me)\b", sentence[m.end():], re.I)
+
+
+def pain_at(text: str) -> int | None:
+    """Where the runner first mentions pain or an injury they have now, said without a negation ("stiff but not
+    painful" is not pain) and not about someone else; None when they don't."""
     for rx in (_PAIN_NOW, _SORE_PART):
         for m in rx.finditer(text):
             at = text.lower().rfind("sore", m.start(), m.end()) if rx is _SORE_PART else m.start()
-            if not _NOT_BEFORE.search(text[max(0, at - 40):at]):
-                return True
-    return False
+            if not _NOT_BEFORE.search(text[max(0, at - 40):at]) and not _someone_else(text[:at]):
+                return at
+    return None
+
+
+def pain_now(text: str) -> bool:
+    return pain_at(text) is not None

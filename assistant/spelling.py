@@ -23,6 +23,12 @@ LENGTH_SLACK = 2      # candidates differ in length by at most this much
 _EPS = 1e-9           # a ratio that is exactly the cutoff still counts, whatever the float rounding
 
 
+def _needs_doubling(stem: str) -> bool:
+    """A short stem ending consonant-vowel-consonant doubles its last letter before -ing/-ed ("run" -> "running")."""
+    v = "aeiou"
+    return (len(stem) <= 4 and len(stem) >= 3 and stem[-1] not in v + "wxy" and stem[-2] in v and stem[-3] not in v)
+
+
 class SpellFixer:
     """Corrects words missing from a vocabulary to the closest known word (ratio >= cutoff)."""
 
@@ -43,9 +49,31 @@ class SpellFixer:
                 out.extend(self._by_key.get((first, n), ()))
         return out
 
+    def known(self, w: str) -> bool:
+        """A known word, or a regular inflection of one ("spacing", "spaced", "boosts", "completely");
+        "runing" is not one ("run" doubles its n)."""
+        if self._is_word(w):
+            return True
+        for suffix in ("ing", "ed", "es", "s", "ly"):
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+                stem = w[: -len(suffix)]
+                if suffix == "s" and len(stem) > 2 and stem[-1] == "y" and stem[-2] not in "aeiou":
+                    continue  # "injurys": a y after a consonant becomes "ies"
+                if suffix in ("ing", "ed") and self._is_word(stem + stem[-1] + suffix):
+                    continue  # "runing" is "running" misspelt, not "rune" + ing
+                forms = (stem + "e",) if suffix in ("ing", "ed") else ()
+                if not (suffix in ("ing", "ed") and _needs_doubling(stem)):
+                    forms += (stem,)
+                if any(self._is_word(f) for f in forms):
+                    return True
+        return False
+
+    def _is_word(self, w: str) -> bool:
+        return w in self.vocab or w in self.english
+
     def _fix_word(self, word: str) -> str:
         w = word.lower()
-        if len(w) < MIN_LENGTH or w in self.vocab or w in self.english:
+        if len(w) < MIN_LENGTH or self.known(w):
             return word
         best = process.extractOne(w, self.candidates(w), scorer=fuzz.ratio, processor=None,
                                   score_cutoff=self.cutoff * 100 - _EPS)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from .messages import FOLLOW_ON
 from .qtypes import TypeClassifier
-from .runner import RunnerContext, _pain_now, runner_context
+from .runner import RunnerContext, pain_now, runner_context
 from .scope import Intent, analyse, lexicons
 from .text import CASUAL_SENTENCE_END
 
@@ -83,7 +83,7 @@ def question_texts(message: str) -> list[tuple[str, str]]:
     questions: list[tuple[str, str]] = []
     for i, s in enumerate(sents):
         before = sents[i - 1] if i else (title or "")
-        if questions and _is_question(s) and len(s.split()) <= 6 and re.match(r"\W*(or|and)\b", s, re.I) \
+        if questions and _is_question(s) and len(s.split("?")[0].split()) <= 10 and re.match(r"\W*(or|and)\b", s, re.I) \
                 and questions[-1][0].endswith(before):
             questions[-1] = (f"{questions[-1][0]} {s}", questions[-1][1])  # "…race faster? or is it something else?"
             continue
@@ -158,7 +158,7 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
             if p.qtype in {"frequency", "scheduling", "load-intensity", "reps-sets", "exercise-choice", "phases"}:
                 p.qtype = "taper-race-week"
     if len(parts) > 1:  # a pain report ("my hip has been pinching since…") is met by the clinician lead, not answered
-        parts = [p for p in parts if not (_pain_now(p.text) and not _Q_START.match(p.text))] or parts
+        parts = [p for p in parts if not (pain_now(p.text) and not _Q_START.match(p.text))] or parts
     if context.lifts:  # stated lifts and a question about weight or reps: a load question, whatever lift it names
         for p in parts:
             if p.qtype not in ("load-intensity", "reps-sets", "beginners") and _LOAD_WORDS.search(p.text):
@@ -171,7 +171,9 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
 def _asked(text: str) -> str:
     """The question sentences of a part (its cue words say what is asked), or all of it when none reads as one."""
     sents = [x for x in CASUAL_SENTENCE_END.split(text) if x.strip()]
-    asked = [x for x in sents if _is_question(x)]
+    # a question pointing back ("which of these works better?") asks about the sentence it points to
+    asked = [x for k, x in enumerate(sents) if _is_question(x) or
+             (k + 1 < len(sents) and _is_question(sents[k + 1]) and _ANAPHORIC.search(sents[k + 1]))]
     return " ".join(asked) if asked else text
 
 

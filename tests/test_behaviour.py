@@ -96,8 +96,25 @@ def test_calculator(assistant, case):
     ("my lower back feels stiff after deadlifts but it's not painful", False),
     ("no pain at all, just tired legs", False),
     ("legs are sore after squats", False),   # muscle soreness after lifting is not an injury
+    ("41F, achilles tendinopathy since spring, still running 20k a week", True),   # a named condition is pain now
+    ("my training partner tore a calf last year so I'm wary", False),              # a peer's injury told as a story
+    ("my athlete has had pain on the outside of her knee for a month", True),     # who a coach asks about counts
 ])
 def test_pain_now_is_read_with_its_negations(text, pain):
-    from assistant.runner import _pain_now
+    from assistant.runner import pain_now
 
-    assert _pain_now(text) is pain
+    assert pain_now(text) is pain
+
+
+def test_pain_in_passing_follows_the_answer_and_pain_asked_about_leads(assistant):
+    aside = ("Half marathon in 9 weeks, I run Tue/Thu/Sun with the long run on Sunday. My knee has been a bit achy, "
+             "probably nothing. Which days should my two leg sessions go on?")
+    asked = "My knee aches after squats. Which days should my two leg sessions go on?"
+    a, b = assistant.ask(aside), assistant.ask(asked)
+    for ans in (a, b):
+        assert "see-clinician" in {c.id for c in ans.caveats}
+        assert re.search(r"clinician", ans.answer)
+        assert [c.n for c in ans.citations] == list(range(1, len(ans.citations) + 1))
+        assert set(map(int, re.findall(r"\[(\d+)\]", ans.answer))) == {c.n for c in ans.citations}
+    assert "clinician" not in a.answer.split("\n\n")[0] and "clinician" in a.answer.split("\n\n")[1]
+    assert "clinician" in b.answer.split("\n\n")[0]

@@ -102,3 +102,16 @@ def test_real_english_words_are_never_corrected_into_corpus_words():
     assert plain.fix_word("spring") == "sprain"          # what the corpus vocabulary alone would do
     assert guarded.fix_word("spring") == "spring"        # a real word stays itself
     assert guarded.fix_word("sqauts") == "squats"        # typos are still corrected
+
+
+def test_regular_inflections_of_real_words_are_kept_and_typos_still_fixed():
+    from assistant.settings import Settings
+    from assistant.spelling import english_words
+
+    vocab = vocabulary(s.text for s in load_corpus(REPO / "corpus"))
+    fixer = SpellFixer(vocab, english=english_words(Settings().model_path))
+    assert "spacing" not in fixer.english  # not a whole WordPiece word, but "space" + ing
+    for word in ("spacing", "spaced", "deloading", "boosts", "completely"):
+        assert fixer.fix_word(word) == word
+    for typo, meant in (("runing", "running"), ("injurys", "injury"), ("lifitng", "lifting")):
+        assert fixer.fix_word(typo) == meant
