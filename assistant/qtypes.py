@@ -93,7 +93,10 @@ class TypeClassifier:
         cued = [h > 0 for h in hits]
         # each distinct cue counts, up to two: "the whole block… a maintenance thing" outweighs one "heavy"
         scores = best + np.array([self.cue_bonus * min(h, 2) for h in hits])
-        if prior:  # a follow-up continues the conversation's topic unless it clearly asks about another
+        other_hits = max((h for h, t in zip(hits, self.types) if t.id != prior), default=0)
+        if prior and (other_hits == 0 or other_hits < hits[[t.id for t in self.types].index(prior)]):
+            # a follow-up continues the conversation's topic unless its own words name another as clearly
+            # ("and rest between sets?" after a question about sets and reps)
             scores = scores + np.array([self.follow_up_bonus if t.id == prior else 0.0 for t in self.types])
         i = int(scores.argmax())
         if self.types[i].id in POPULATION_TYPES:  # "does lifting improve economy for women?" asks about economy
