@@ -61,6 +61,7 @@ class Assistant:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._chain: Runnable | None = None
+        self._seen_key: dict | None = None  # the embedded store's file as it was when last looked at
 
     # -- loading -------------------------------------------------------------
     def load(self) -> Snapshot:
@@ -93,6 +94,7 @@ class Assistant:
         if not rebuild and (key := self.index.snapshot_key()):
             snap = Snapshot.read(saved, key)
             if snap is not None and snap.corpus_hash == fingerprint:
+                self._seen_key = key
                 return snap  # the store is exactly as when this copy was saved: no need to open it
         opened = None
         if not rebuild:
@@ -113,6 +115,7 @@ class Assistant:
         with _storage_errors():
             snap = Snapshot.load(chunks, sents, claims, man["generation"], man.get("corpus_hash", ""))
         if key := self.index.snapshot_key():  # read after the store's own writes on opening
+            self._seen_key = key
             try:
                 snap.save(saved, key)
             except OSError as e:  # a read-only data folder only costs the next start its speed
@@ -122,6 +125,20 @@ class Assistant:
     @property
     def _saved_snapshot_path(self) -> Path:
         return Path(self.settings.data_dir) / "cache" / f"snapshot-{self.settings.collection}.npz"
+
+    def _follow_ingests(self) -> None:
+        """A long-running process serves a new generation once an ingest (here or in another process) switched
+        to it: checked by one stat of the embedded store per question, the manifest read only when it changed."""
+        snap = self._snapshot  # another thread may reload meanwhile
+        if snap is None or not (key := self.index.snapshot_key()) or key == self._seen_key:
+            return
+        self._seen_key = key
+        try:
+            man = self.index.manifest()
+        except AssistantError:
+            return  # mid-ingest or damaged: keep serving what is loaded; opening again will say what to do
+        if man and man.get("generation") != snap.generation:
+            self.reload()
 
     @property
     def loaded(self) -> bool:
@@ -195,6 +212,7 @@ class Assistant:
     def ask(self, question: str, history: list | None = None) -> Answer:
         t0 = time.perf_counter()
         q = clean_question(question, self.settings.max_question_chars)
+        self._follow_ingests()
         u = self.understand(q, history)
         for part in u.parts:
             # "my watch says X, should I trust it?": about the watch, however many lifting words; and in a message of

@@ -241,3 +241,20 @@ def test_a_saved_snapshot_is_dropped_once_the_store_changes_or_the_file_is_damag
     assert Snapshot.read(saved, mgr.snapshot_key()) is None
     assert fresh(data_copy, embedder).ask("How heavy should I lift?").citations
     assert Snapshot.read(saved, mgr.snapshot_key()) is not None  # and saved again from the store
+
+
+def test_a_running_assistant_serves_the_generation_a_later_ingest_switched_to(tmp_path, built_settings, embedder):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    data = tmp_path / "data"
+    shutil.copytree(built_settings.data_dir, data)
+    s = built_settings.with_(data_dir=data, corpus_dir=corpus)
+    a = fresh(s, embedder)
+    a.ask("How heavy should I lift?")
+    before = a.load().generation
+    note = corpus / "wu-2024.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nWu 2024 pooled nine trials of endurance runners, a fact added "
+                    "in a test.\n", encoding="utf-8")
+    IndexManager(s, embedder=embedder).ingest()  # as another process would
+    a.ask("How heavy should I lift?")
+    assert a.load().generation > before and any("added in a test" in t for t in a.load().sent_texts)
