@@ -64,24 +64,24 @@ def render(claim: str, judged: list, notices: list[str], anecdote: bool) -> Clai
 
     pro_lines, con_lines, near_lines = [], [], []
     part_refs: list[list[int]] = []
-    for j in judged:
-        refs = []
-        for c in j.pro[:2]:
-            n = cite(c)
-            refs.append(n)
-            if c.idx not in {x[0] for x in pro_lines}:
-                pro_lines.append((c.idx, f"{c.text} [{n}]"))
-        for c in j.con[:2]:
-            n = cite(c)
-            refs.append(n)
-            if c.idx not in {x[0] for x in con_lines} | {x[0] for x in pro_lines}:
-                con_lines.append((c.idx, f"{c.text} [{n}]"))
-        for c in j.nearest[:3]:
-            n = cite(c)
-            refs.append(n)
-            if c.idx not in {x[0] for x in near_lines + pro_lines + con_lines}:
-                near_lines.append((c.idx, f"{c.text} [{n}]"))
+    part_blocks: list[str] = []  # a compound claim: each part with its own evidence, for and against that part
+    for k, j in enumerate(judged, 1):
+        refs, own = [], []
+        for label, cands, lines, shown in (("For", j.pro[:2], pro_lines, set()),
+                                           ("Against", j.con[:2], con_lines, {x[0] for x in pro_lines}),
+                                           ("Nearest evidence", j.nearest[:3], near_lines,
+                                            {x[0] for x in pro_lines + con_lines})):
+            for c in cands:
+                n = cite(c)
+                refs.append(n)
+                if c.idx not in {x[0] for x in lines} | shown:
+                    lines.append((c.idx, f"{c.text} [{n}]"))
+                if c.idx not in {x[0] for x in own}:
+                    own.append((c.idx, f"- {label}: {c.text} [{n}]"))
         part_refs.append(sorted(set(refs)))
+        if own:
+            part_blocks.append(f"**{k}. “{_short(j.part, 90)}” — {PART_LABEL[j.verdict]}**\n"
+                               + "\n".join(t for _, t in own))
     all_refs = sorted({n for r in part_refs for n in r})
     marker = lambda ns: "".join(f"[{n}]" for n in ns)  # noqa: E731
 
@@ -105,12 +105,15 @@ def render(claim: str, judged: list, notices: list[str], anecdote: bool) -> Clai
         refs = sorted({n for j, r in zip(judged, part_refs) if j.figure_note for n in r})
         out.append("**How the numbers compare** *(the assistant's summary of the cited sentences)*\n"
                    + "\n".join(f"- {n} {marker(refs)}".rstrip() for n in dict.fromkeys(notes)))
-    if pro_lines:
-        out.append("**Evidence for**\n" + "\n".join(f"- {t}" for _, t in pro_lines))
-    if con_lines:
-        out.append("**Evidence against**\n" + "\n".join(f"- {t}" for _, t in con_lines))
-    if near_lines:
-        out.append("**What the evidence says on the nearest question**\n" + "\n".join(f"- {t}" for _, t in near_lines))
+    if len(judged) > 1:  # "for" and "against" are relative to each part as written, so each part lists its own
+        out += part_blocks
+    else:
+        if pro_lines:
+            out.append("**Evidence for**\n" + "\n".join(f"- {t}" for _, t in pro_lines))
+        if con_lines:
+            out.append("**Evidence against**\n" + "\n".join(f"- {t}" for _, t in con_lines))
+        if near_lines:
+            out.append("**What the evidence says on the nearest question**\n" + "\n".join(f"- {t}" for _, t in near_lines))
     res = ClaimResult(question=claim, answer="\n\n".join(out), citations=citations, verdict=overall)
     res.parts = [Part(j.part, j.verdict, r) for j, r in zip(judged, part_refs)]
     return res

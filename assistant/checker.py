@@ -225,6 +225,7 @@ class ClaimChecker:
             j = self._from_evidence(part, vec, part_out)
         if j.how != "evidence" and j.verdict != "no-evidence":
             qv = vec
+            keep = self._sides_filter(part, part_out)
             if not j.pro:
                 j.pro = self._best(qv, part, j.for_sources, 2)
             if not j.con:
@@ -236,7 +237,21 @@ class ClaimChecker:
                 j.con = _merge(j.con, extra, 3) if j.verdict != "supported" or fig_hit[0].against else j.con
                 if j.verdict == "supported":
                     j.pro = _merge(j.pro, self._best(fq, fig_hit[0].query, fig_hit[0].sources, 1), 3)
+            j.pro, j.con = [c for c in j.pro if keep(c, True)], [c for c in j.con if keep(c, False)]
         return j
+
+    def _sides_filter(self, part: str, part_out: set[str]):
+        """A ledger source sits on one side of its claim, but one of its sentences can point the other way
+        ("ran 2.5% faster" from a study listed against a speed claim): for a claim about an outcome, a sentence
+        whose own wording points the claim's way is never listed against it, nor one pointing the other way for it."""
+        if not (part_out - {"taper"}) or "taper" in part_out:
+            return lambda c, for_side: True
+        want = "null" if negated(part) else "harm" if _HARM.search(part) else "effect"
+
+        def keep(c, for_side: bool) -> bool:
+            d = self._direction(c)
+            return d is None or (d == want) == for_side
+        return keep
 
     def match_ledger(self, part: str, vec: np.ndarray, part_out: set[str] | None = None):
         """The closest ledger text on the same question: same outcome, a comparison only for a comparison,

@@ -175,6 +175,9 @@ def test_compound_claim_gets_part_verdicts(assistant):
     assert parts["Lifting will increase your VO2max"] == "not-supported"
     assert any("oxygen" in c and v == "supported" for c, v in parts.items())
     assert "**Parts of the claim**" in r.answer and "not supported" in r.answer
+    blocks = [b for b in r.answer.split("\n\n") if re.match(r"\*\*\d+\. “", b)]
+    assert len(blocks) == len(r.parts)  # each part lists its own evidence, for and against that part as written
+    assert "Evidence for" not in sections(r.answer) and "Evidence against" not in sections(r.answer)
     d = r.to_dict()
     assert d["parts"] and all(set(p) == {"claim", "verdict", "citations"} for p in d["parts"])
     assert all(p["citations"] for p in d["parts"])
@@ -254,6 +257,18 @@ def test_some_trials_found_is_judged_as_such_a_finding_existing(assistant):
 def test_a_dose_in_a_claim_about_an_outcome_is_a_detail(assistant):
     j = assistant.checker.judge("Two strength sessions a week will double your VO2max")
     assert j.verdict != "supported"
+
+
+def test_a_sentence_pointing_the_claims_way_is_never_listed_against_it(assistant):
+    from assistant.compose import Candidate
+
+    r = assistant.check("Heavy squats make you a faster runner")
+    against = sections(r.answer).get("Evidence against", "")
+    by_n = {c.n: c for c in r.citations}
+    for n in map(int, re.findall(r"\[(\d+)\]", against)):
+        c = Candidate(0, by_n[n].quote, {"source_id": by_n[n].source_id}, 0.0, 0.0)
+        assert assistant.checker._direction(c) != "effect", by_n[n].quote
+    assert_grounded(r)
 
 
 @pytest.mark.parametrize("claim,verdict,for_side", [
