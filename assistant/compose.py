@@ -243,15 +243,20 @@ class GroundedComposer:
         if not short:
             return None
         opening = min(short, key=lambda c: (c.meta.get("position", 0), c.meta.get("sentence", 0)))
+        # what was asked, without examples in brackets ("plyos (box jumps, bounding)") or the runner's race
+        asked = set(terms(re.sub(r"\([^)]*\)", " ", question))) - _GENERIC - _DOMAIN_WORDS
+        snap, cfg = self.snapshot, self.config
+        named = lambda c: len(asked & snap.sent_terms[c.idx])  # noqa: E731
+        # another sentence of the short answer leads when the question is about its facet ("every other week?")
+        facet = max((c for c in short if c is not opening and named_sources(c.text, self.names)),
+                    key=lambda c: c.semantic, default=None)  # a lead names its studies
+        if facet is not None and facet.semantic > opening.semantic + cfg.facet_margin and named(facet) > named(opening):
+            opening = facet
         gaps = [c for c in mine if c.meta.get("section") == GAPS]
         if not gaps:
             return opening
         # a "not covered" sentence leads when it names what was asked — a distinctive word of the question that the
         # opening lacks — and fits about as well, or when it fits clearly better and names as much
-        # what was asked, without examples in brackets ("plyos (box jumps, bounding)") or the runner's race
-        asked = set(terms(re.sub(r"\([^)]*\)", " ", question))) - _GENERIC - _DOMAIN_WORDS
-        snap, cfg = self.snapshot, self.config
-        named = lambda c: len(asked & snap.sent_terms[c.idx])  # noqa: E731
         best_gap = max(gaps, key=lambda c: (named(c), c.semantic))
         if named(best_gap) >= named(opening) + 2 and best_gap.semantic >= opening.semantic - cfg.gap_tolerance:
             return best_gap
@@ -264,13 +269,6 @@ class GroundedComposer:
                   and c.semantic >= opening.semantic - cfg.gap_wide_tolerance]
         if others:
             return max(others, key=lambda c: (len(subjects & _gap_subjects(c.text)), named(c), c.semantic))
-        return opening
-        # ...and only when it names what was asked: a distinctive word of the question the opening lacks
-        # what was asked, without examples in brackets ("plyos (box jumps, bounding)") or the runner's race
-        asked = set(terms(re.sub(r"\([^)]*\)", " ", question))) - _GENERIC - _DOMAIN_WORDS
-        snap = self.snapshot
-        if len(asked & snap.sent_terms[best_gap.idx]) > len(asked & snap.sent_terms[opening.idx]):
-            return best_gap
         return opening
 
     def _lead_first(self, chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:

@@ -106,3 +106,10 @@ def test_chain_is_a_langchain_runnable(assistant):
     assert isinstance(assistant.chain, Runnable)
     ans = assistant.chain.invoke({"question": "How heavy should I lift?", "query": "How heavy should I lift?", "t0": 0})
     assert ans.citations
+
+
+def test_a_question_about_one_facet_of_a_short_answer_is_led_by_that_sentence(assistant):
+    first = assistant.ask("Would lifting every second week be enough?").answer.split("\n")[0]
+    assert "every second week" in first and "Rønnestad" in first
+    first = assistant.ask("How many times a week should I lift?").answer.split("\n")[0]
+    assert first.startswith("Two sessions a week")  # the opening still leads the plain question
