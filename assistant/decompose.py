@@ -12,7 +12,8 @@ MAX_PARTS = 6
 # -- clause splitting -----------------------------------------------------------------------------------
 _AUX = {"will", "would", "can", "could", "should", "must", "may", "might", "shall", "is", "are", "was", "were", "be",
         "does", "do", "did", "has", "have", "had", "won't", "can't", "don't", "doesn't", "isn't", "aren't", "wouldn't",
-        "shouldn't", "needn't", "wont", "cant", "dont", "doesnt", "isnt", "arent", "never", "not"}
+        "shouldn't", "needn't", "wont", "cant", "dont", "doesnt", "isnt", "arent", "never", "not", "didn't", "didnt",
+        "wasn't", "wasnt", "weren't", "werent", "hasn't", "haven't", "couldn't", "mustn't"}
 _VERBS = set("""improve increase reduce lower raise make build cut prevent keep help boost add cause lead burn give get
 become run use lift do stop avoid need protect strengthen enhance decrease bulk gain lose shed drop slow speed hurt harm
 injure take train allow let produce maintain preserve delay guarantee transfer translate matter work beat outperform
@@ -239,6 +240,10 @@ def _resolve_pronouns(seg: str, referent: str) -> str:
     return re.sub(r"\b(and|but|so)\s+(they|it)\b", lambda m: f"{m.group(1)} {referent}", seg, flags=re.I)
 
 
+# The comparison arm of a study a claim describes: part of that claim, not a claim of its own
+_COMPARISON_ARM = re.compile(r"\s*(the |their |a )?(control|placebo|comparison|running[- ]only)( group| groups| runners)?s?\b", re.I)
+
+
 def _segments(sent: str) -> list[str]:
     """Split at strong clause boundaries (";", ", so", "which means", "while", "because", ": "...)."""
     out, pos = [], 0
@@ -250,8 +255,9 @@ def _segments(sent: str) -> list[str]:
     out.append(sent[pos:])
     segs: list[str] = []
     for seg in (s for s in out if s.strip()):
-        if segs and _first_verb(seg.split(), 0) is None and not _gerund_base(seg.split()[0]):
-            segs[-1] = f"{segs[-1]}, {seg.strip()}"  # "...powerlifting: heavy, low reps" stays one statement
+        if segs and ((_first_verb(seg.split(), 0) is None and not _gerund_base(seg.split()[0])) or _COMPARISON_ARM.match(seg)):
+            # "...powerlifting: heavy, low reps" stays one statement; so does "..., while the control group didn't change"
+            segs[-1] = f"{segs[-1]}, {seg.strip()}"
         else:
             segs.append(seg)
     return segs

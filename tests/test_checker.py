@@ -122,6 +122,12 @@ def test_decompose_splits_a_second_clause_in_the_past_tense():
         "Squats raised maximal strength by 30%", "Two trials found no change in VO2max"]
 
 
+def test_decompose_reads_negated_past_tense_clauses_and_keeps_a_studys_comparison_arm():
+    assert decompose("Squats won't make you heavier: in those studies, body mass didn't change") == [
+        "Squats won't make you heavier", "In those studies, body mass didn't change"]
+    assert len(decompose("In one trial the lifters improved economy by 5%, while the control group didn't change")) == 1
+
+
 def test_decompose_names_the_swapped_in_exercise():
     parts = decompose("Swap your back squats for single-leg squats, because they are more specific")
     assert parts[-1] == "Single-leg squats are more specific"
