@@ -154,7 +154,7 @@ class Assistant:
         s = self.settings
         self.encoder = QueryEncoder(self.index.embedder)
         self.fixer = SpellFixer(vocabulary(snap.chunk_texts), english=english_words(s.model_path))
-        self.classifier = TypeClassifier(self.index.embedder, Path(s.data_dir) / "cache")
+        self.classifier = TypeClassifier(self.index.embedder, Path(s.data_dir) / "cache", s.classifier)
         self.retriever = HybridRetriever(snapshot=snap, encoder=self.encoder, fixer=self.fixer, dense_k=s.dense_k,
                                          lexical_k=s.lexical_k, rrf_k=s.rrf_k, top_k=s.top_k)
         self.composer = GroundedComposer(snap, self.encoder, s.composer, refusal_text=REFUSAL,

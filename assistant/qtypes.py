@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from .settings import ClassifierConfig
+
 DATA = Path(__file__).parent / "data" / "question_types.yaml"
 POPULATION_TYPES = {"older-women-bone", "beginners"}  # who is asking, rather than what about
 OUTCOME_TYPES = {"running-economy", "race-performance", "injury", "muscle-mass", "soreness-interference"}
@@ -49,7 +51,7 @@ class TypeClassifier:
     The prototype vectors are cached in ``cache_dir`` under a hash of the model and the taxonomy file,
     so only the first start after a change embeds them."""
 
-    def __init__(self, embedder, cache_dir: Path | None = None, cue_bonus: float = 0.12):
+    def __init__(self, embedder, cache_dir: Path | None = None, config: ClassifierConfig | None = None):
         self.types = question_types()
         texts, owners = [], []
         for i, t in enumerate(self.types):
@@ -58,9 +60,10 @@ class TypeClassifier:
                 owners.append(i)
         self.vectors = self._vectors(embedder, texts, cache_dir)
         self.owners = np.asarray(owners)
-        self.cue_bonus = cue_bonus
-        self.population_margin = 0.15
-        self.follow_up_bonus = 0.10
+        self.config = config or ClassifierConfig()
+        self.cue_bonus = self.config.cue_bonus
+        self.population_margin = self.config.population_margin
+        self.follow_up_bonus = self.config.follow_up_bonus
 
     @staticmethod
     def _vectors(embedder, texts: list[str], cache_dir: Path | None) -> np.ndarray:

@@ -38,6 +38,15 @@ def _w(default, help_text: str):
 
 
 @dataclass(frozen=True)
+class ClassifierConfig:
+    """How a question's type is chosen (``qtypes.py``).  Env: ``ASSISTANT_CLASSIFIER_<FIELD>``."""
+    cue_bonus: float = _w(0.12, "Added to a type's similarity per distinct cue word of it in the question (two at most).")
+    population_margin: float = _w(0.15, "A population type ('for women?') gives way to a cued outcome type scoring within this much.")
+    follow_up_bonus: float = _w(0.10, "Added to the earlier turn's type for a follow-up, unless its own words cue another as clearly.")
+    own_words_margin: float = _w(0.10, "A follow-up's own words decide its type when they cue one scoring within this much of the reading with the earlier turn.")
+
+
+@dataclass(frozen=True)
 class ComposerConfig:
     """How the grounded composer scores and picks sentences.  Env: ``ASSISTANT_COMPOSER_<FIELD>``."""
     max_sentences: int = _w(5, "Most sentences in an answer (lead plus evidence).")
@@ -96,6 +105,7 @@ class Settings:
     llm: str = field(default="", metadata={"help": "Optional chat model 'provider:model' (e.g. ollama:llama3.2); empty = grounded composer."})
     llm_base_url: str = field(default="", metadata={"help": "Base URL for an OpenAI-compatible or Ollama server."})
     composer: ComposerConfig = field(default_factory=ComposerConfig, metadata={"help": "Composer weights (ASSISTANT_COMPOSER_<FIELD>)."})
+    classifier: ClassifierConfig = field(default_factory=ClassifierConfig, metadata={"help": "Question-type weights (ASSISTANT_CLASSIFIER_<FIELD>)."})
     llm_timeout: float = field(default=30.0, metadata={"help": "Seconds before an LLM call falls back to the grounded answer."})
 
     @classmethod
@@ -105,13 +115,15 @@ class Settings:
         values = {}
         for f in fields(cls):
             raw = env.get(PREFIX + f.name.upper())
-            if raw is None or raw == "" or f.name == "composer":
+            if raw is None or raw == "" or f.name in NESTED:
                 continue
             values[f.name] = _coerce(f.name, f.type, raw)
-        nested = {f.name: _coerce("composer_" + f.name, f.type, env[PREFIX + "COMPOSER_" + f.name.upper()])
-                  for f in fields(ComposerConfig) if env.get(PREFIX + "COMPOSER_" + f.name.upper()) and f.type in ("int", "float")}
-        if nested:
-            values["composer"] = replace(ComposerConfig(), **nested)
+        for name, kind in NESTED.items():
+            key = PREFIX + name.upper() + "_"
+            nested = {f.name: _coerce(f"{name}_{f.name}", f.type, env[key + f.name.upper()])
+                      for f in fields(kind) if env.get(key + f.name.upper()) and f.type in ("int", "float")}
+            if nested:
+                values[name] = replace(kind(), **nested)
         values.update(overrides)
         return cls(**values)
 
@@ -144,7 +156,11 @@ def _coerce(name: str, type_name, raw: str):
 def describe(settings: Settings) -> list[tuple[str, str, str]]:
     """(env var, current value, help) for every field."""
     rows = [(PREFIX + f.name.upper(), str(getattr(settings, f.name)), f.metadata.get("help", ""))
-            for f in fields(settings) if f.name != "composer"]
-    rows += [(PREFIX + "COMPOSER_" + f.name.upper(), str(getattr(settings.composer, f.name)), f.metadata.get("help", ""))
-             for f in fields(ComposerConfig)]
+            for f in fields(settings) if f.name not in NESTED]
+    for name, kind in NESTED.items():
+        rows += [(PREFIX + name.upper() + "_" + f.name.upper(), str(getattr(getattr(settings, name), f.name)),
+                  f.metadata.get("help", "")) for f in fields(kind)]
     return rows
+
+
+NESTED = {"composer": ComposerConfig, "classifier": ClassifierConfig}  # weight groups: ASSISTANT_<GROUP>_<FIELD>

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .messages import FOLLOW_ON
-from .qtypes import TypeClassifier
+from .qtypes import POPULATION_TYPES, TypeClassifier, question_type
 from .runner import RunnerContext, pain_now, runner_context
 from .scope import Intent, analyse, lexicons
 from .text import CASUAL_SENTENCE_END
@@ -143,6 +143,15 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         # except who is asking ("I have osteoporosis", "never lifted"), which backstory is where people say it
         qtype, score = (classifier.classify(_asked(text), encoder(bare), context=probe, prior=prior)
                         if classifier else (None, 0.0))
+        if classifier and previous and probe != text:
+            # "and rest between sets?" after a question about sets: its own words, when they name a type's cue,
+            # say what it asks better than the earlier turn read with it
+            own, own_score = classifier.classify(_asked(text), encoder(_LOADS.sub(" ", text)), context=text)
+            kind = question_type(own)
+            # ...but "for women too?" and "does that change it?" ask about the earlier topic
+            if own != qtype and kind and own not in POPULATION_TYPES and kind.cues.search(_asked(text)) \
+                    and not _POINTS_BACK.search(_asked(text)) and own_score >= score - classifier.config.own_words_margin:
+                qtype, score = own, own_score
         off = intent.off_topic and not intent.domain and not intent.medical
         asked_text = _asked(text)  # what the question sentence itself names, without remarks around it
         asked = intent if asked_text == text else analyse(asked_text, fixer)
@@ -166,6 +175,9 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
     parts = _merge_same_type(_merge_unsure_followers(parts))[:MAX_PARTS]
     about = bool(_ARTICLE.search(message))
     return Understanding(message, whole, parts, context, about, previous)
+
+
+_POINTS_BACK = re.compile(r"\b(it|that|this|those|them)\b", re.I)
 
 
 def _asked(text: str) -> str:

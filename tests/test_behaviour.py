@@ -118,3 +118,25 @@ def test_pain_in_passing_follows_the_answer_and_pain_asked_about_leads(assistant
         assert set(map(int, re.findall(r"\[(\d+)\]", ans.answer))) == {c.n for c in ans.citations}
     assert "clinician" not in a.answer.split("\n\n")[0] and "clinician" in a.answer.split("\n\n")[1]
     assert "clinician" in b.answer.split("\n\n")[0]
+
+
+def test_weight_groups_come_from_their_env_prefix_and_bad_values_name_the_fix():
+    from assistant.settings import Settings, describe
+
+    s = Settings.from_env({"ASSISTANT_CLASSIFIER_CUE_BONUS": "0.2", "ASSISTANT_COMPOSER_MAX_SENTENCES": "4"})
+    assert s.classifier.cue_bonus == 0.2 and s.composer.max_sentences == 4
+    names = {row[0] for row in describe(s)}
+    assert {"ASSISTANT_CLASSIFIER_OWN_WORDS_MARGIN", "ASSISTANT_COMPOSER_FACET_MARGIN"} <= names
+    assert all(help_text for _, _, help_text in describe(s))
+    with pytest.raises(SystemExit, match="ASSISTANT_CLASSIFIER_CUE_BONUS='lots' is not a valid float"):
+        Settings.from_env({"ASSISTANT_CLASSIFIER_CUE_BONUS": "lots"})
+
+
+def test_a_follow_up_naming_another_topic_is_read_as_that_topic(assistant):
+    history = [{"role": "user", "content": "How many sets and reps should I do on squats?"},
+               {"role": "assistant", "content": "About 3 to 4 sets of 4 to 6 heavy reps."}]
+    assert assistant.understand("and how long should I rest between sets?", history).parts[0].qtype == "rest"
+    bulky = [{"role": "user", "content": "Will heavy squats make my legs bulky?"},
+             {"role": "assistant", "content": "Unlikely: body weight usually stayed the same."}]
+    assert assistant.understand("and if I lift three times a week, does that change it?", bulky).parts[0].qtype \
+        == "muscle-mass"
