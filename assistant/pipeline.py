@@ -246,9 +246,11 @@ class Assistant:
                 aside = u.context.pain_in_passing and not any(pain_now(p.text) for p in u.answerable)
                 ans = outline.with_safety_first(ans, self.composer.safety_sentence(q), lead=not aside)
         if not ans.refused:
+            from_check = list(ans.caveats)  # an article claim checked: the caveats of the article claims it matched
             ans.caveats = caveat_rules.select(outline.caveat_intent(u), ans.citations,
                                               self._article_claims(u.intent.text) if u.about_article else set(),
                                               about_article=u.about_article)
+            ans.caveats += [c for c in from_check if c.id not in {k.id for k in ans.caveats}]
         if u.intent.injection:
             ans.notice = INJECTION_NOTICE
         ans.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 2)
@@ -265,7 +267,7 @@ class Assistant:
 
     def _article_check(self, question: str, claim: str) -> Answer:
         res = self.check(claim)
-        return Answer(question=question, answer=res.answer, citations=res.citations, refused=False,
+        return Answer(question=question, answer=res.answer, citations=res.citations, refused=False, caveats=res.caveats,
                       timings_ms=dict(res.timings_ms), retrieved=res.retrieved, contexts=res.contexts)
 
     def _invoke(self, x: dict) -> Answer:

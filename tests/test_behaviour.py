@@ -140,3 +140,10 @@ def test_a_follow_up_naming_another_topic_is_read_as_that_topic(assistant):
              {"role": "assistant", "content": "Unlikely: body weight usually stayed the same."}]
     assert assistant.understand("and if I lift three times a week, does that change it?", bulky).parts[0].qtype \
         == "muscle-mass"
+
+
+def test_an_article_claim_checked_inside_a_question_keeps_the_article_caveat(assistant):
+    ans = assistant.ask("The lift-heavier article says heavy lifting and plyometrics improve running economy by "
+                        "three to eight percent. My coach doubts it. Is that figure right?")
+    assert ans.answer.startswith("**Verdict")
+    assert "article-overstates" in {c.id for c in ans.caveats}

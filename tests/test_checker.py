@@ -221,6 +221,14 @@ def test_unknown_study_is_named_and_the_claim_judged_on_the_corpus(assistant):
     assert_grounded(r)
 
 
+@pytest.mark.parametrize("claim", ["Newer studies show heavy squats raise VO2max in runners.",
+                                   "Several recent trials found that lifting raises VO2max."])
+def test_studies_cited_without_a_name_are_not_taken_for_a_named_source(assistant, claim):
+    r = assistant.check(claim)
+    assert "without naming it" in r.answer and "don't include the study" not in r.answer
+    assert r.verdict == "not-supported"
+
+
 def test_journal_the_corpus_holds_is_not_called_unknown(assistant):
     r = assistant.check("A study in the Journal of Strength and Conditioning Research found that heavy squats "
                         "improve running economy.")
