@@ -22,6 +22,9 @@ _MINOR = re.compile(r"\b(a (little|bit|touch)|slight(ly)?|minor|mild(ly)?|tiny|p
                     r"not (a big deal|too bad|serious))\b", re.I)
 # A peer's injury told as a story ("my club mate got signed off with ..."); an athlete, client or child a coach or
 # parent asks about is who the advice is for, so their pain counts
+# An injury that is over, said in the same sentence ("lost 3 months to it last year (fine now)")
+_PAST = re.compile(r"\b(last (year|season|summer|winter|spring|autumn|fall)|\d+ (years?|yrs?) ago|(a|two|few|couple of) years ago|"
+                   r"used to|(fully )?recovered|fine now|all good now|healed|cleared up|gone now|back to (full|normal))\b", re.I)
 _THIRD_PARTY = re.compile(r"\b(?:my|his|her|our|a) (?:\w+ )?(mate|friend|club ?mate|training partner|buddy|colleague|"
                           r"workmate)s?\b", re.I)
 _RACE_SOON = re.compile(rf"\b(race|marathon|half|10k|5k|parkrun|ultra)\W+(?:is\W+)?(?:this\W+|on\W+|next\W+)?({_DAY}|tomorrow|weekend)\b|"
@@ -122,6 +125,12 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
 _NOT_BEFORE = re.compile(r"\b(no|not|never|without|isn'?t|wasn'?t|doesn'?t|don'?t|didn'?t|zero|free of)\W+(\w+\W+){0,2}$", re.I)
 
 
+def _sentence_at(text: str, at: int) -> str:
+    start = max(text.rfind(c, 0, at) for c in ".?!\n") + 1
+    ends = [i for i in (text.find(c, at) for c in ".?!\n") if i >= 0]
+    return text[start:min(ends) if ends else len(text)]
+
+
 def _someone_else(before: str) -> bool:
     """The sentence up to a pain word is about a peer ("my club mate got ..."), not "my mate says my knee ..."."""
     sentence = re.split(r"[.?!\n]", before)[-1]
@@ -135,7 +144,8 @@ def pain_at(text: str) -> int | None:
     for rx in (_PAIN_NOW, _SORE_PART):
         for m in rx.finditer(text):
             at = text.lower().rfind("sore", m.start(), m.end()) if rx is _SORE_PART else m.start()
-            if not _NOT_BEFORE.search(text[max(0, at - 40):at]) and not _someone_else(text[:at]):
+            if not _NOT_BEFORE.search(text[max(0, at - 40):at]) and not _someone_else(text[:at]) \
+                    and not _PAST.search(_sentence_at(text, at)):
                 return at
     return None
 

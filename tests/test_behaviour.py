@@ -99,6 +99,8 @@ def test_calculator(assistant, case):
     ("41F, achilles tendinopathy since spring, still running 20k a week", True),   # a named condition is pain now
     ("my training partner tore a calf last year so I'm wary", False),              # a peer's injury told as a story
     ("my athlete has had pain on the outside of her knee for a month", True),     # who a coach asks about counts
+    ("I lost two months to Achilles tendinopathy last season, fully recovered now.", False),  # over, not now
+    ("My hip has been aching since last week.", True),
 ])
 def test_pain_now_is_read_with_its_negations(text, pain):
     from assistant.runner import pain_now
