@@ -10,7 +10,8 @@ _CITED = re.compile(
     r"^\s*(?:(?:a|an|one|the|this|these|new|newer|newest|recent|more|latest|landmark|famous|large|larger|big|small|"
     r"several|many|some|most|multiple|numerous|other|two|three|few|\d{1,4})\s+){0,3}"
     r"(?:(?P<adj>[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){0,3})\s+)?"
-    r"(?:study|studies|trials?|papers?|reviews?|meta-analys[ie]s|research|researchers|scientists|experiments?|data)\b"
+    r"(?:study|studies|trials?|papers?|reviews?|meta-analys[ie]s|research|researchers|scientists|experiments?|data|"
+    r"guidelines?|guidance|position stand|recommendations)\b"
     r"(?P<rest>[^.]*?)\b(?:found|finds|showed|shows|show|proved|proves|reported|reports|concluded|concludes|"
     r"confirmed|confirms|demonstrated|demonstrates|says|suggests|suggested)\b(?:\s+(?:back\s+)?in\s+\d{4})?"
     r"(?:\s+that)?[\s,:]+", re.I)

@@ -121,8 +121,13 @@ def _gerund_base(word: str) -> str | None:
     return stem
 
 
+# A reply word before a statement ("so no, lifting doesn't…"): it answers someone, it does not negate the statement
+_INTERJECTION = re.compile(r"^(no|nope|nah|yes|yep|yeah|well|look|honestly|sure|ok|okay|so)\s*[,!—–-]\s*", re.I)
+
+
 def _clean(part: str) -> str:
     part = _LEAD_DROP.sub("", part.strip(" ,;:—–-\"“”'"))
+    part = _INTERJECTION.sub("", _LEAD_DROP.sub("", part))
     return part.rstrip(" ,;:.")
 
 

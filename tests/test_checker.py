@@ -128,6 +128,12 @@ def test_decompose_reads_negated_past_tense_clauses_and_keeps_a_studys_compariso
     assert len(decompose("In one trial the lifters improved economy by 5%, while the control group didn't change")) == 1
 
 
+def test_a_reply_word_before_a_statement_does_not_negate_it():
+    assert decompose("I've squatted heavy for two years and my weight hasn't changed, so no, heavy lifting doesn't "
+                     "bulk runners up")[-1] == "Heavy lifting doesn't bulk runners up"
+    assert decompose("No runner needs more than two sessions a week") == ["No runner needs more than two sessions a week"]
+
+
 def test_decompose_names_the_swapped_in_exercise():
     parts = decompose("Swap your back squats for single-leg squats, because they are more specific")
     assert parts[-1] == "Single-leg squats are more specific"
