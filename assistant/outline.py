@@ -170,12 +170,14 @@ def _after_lead(body: str, sentence: str) -> str:
     return f"{head}\n\n{sentence}" + (f"\n\n{rest}" if sep else "")
 
 
-def caveat_intent(u: Understanding) -> Intent:
+def caveat_intent(u: Understanding, type_confidence: float) -> Intent:
     """The intent caveats are chosen from: what the answered parts are about, plus the runner's context.
     Pain or a medical condition anywhere in the message still counts."""
     topics: set[str] = set()
     for p in u.answerable:
         t = set(p.topics)
+        if p.type_score >= type_confidence and (kind := question_type(p.qtype)):
+            t |= kind.caveat_topics  # "will squats put weight on me?" is a muscle question, whatever words it uses
         if "marathon" in t and p.qtype in HOW_TO_TYPES and not _RACE_GAIN.search(p.text):
             t.discard("marathon")  # "how many days before my marathon" is not a race-performance question
         if _RACE_GAIN.search(p.text):

@@ -247,7 +247,7 @@ class Assistant:
                 ans = outline.with_safety_first(ans, self.composer.safety_sentence(q), lead=not aside)
         if not ans.refused:
             from_check = list(ans.caveats)  # an article claim checked: the caveats of the article claims it matched
-            ans.caveats = caveat_rules.select(outline.caveat_intent(u), ans.citations,
+            ans.caveats = caveat_rules.select(outline.caveat_intent(u, self.settings.type_confidence), ans.citations,
                                               self._article_claims(u.intent.text) if u.about_article else set(),
                                               about_article=u.about_article)
             ans.caveats += [c for c in from_check if c.id not in {k.id for k in ans.caveats}]

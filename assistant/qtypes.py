@@ -25,6 +25,7 @@ class QuestionType:
     description: str
     prototypes: tuple[str, ...]
     cues: re.Pattern
+    caveat_topics: frozenset = frozenset()  # caveat topics (data/caveats.yaml) an answer of this type always carries
 
 
 @lru_cache(maxsize=1)
@@ -32,7 +33,8 @@ def question_types() -> tuple[QuestionType, ...]:
     """The taxonomy in ``data/question_types.yaml``, in file order."""
     raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     return tuple(QuestionType(t["id"], t["title"], t["description"], tuple(t.get("prototypes") or ()),
-                              re.compile(t.get("cues") or r"(?!)", re.I)) for t in raw)
+                              re.compile(t.get("cues") or r"(?!)", re.I), frozenset(t.get("caveat_topics") or ()))
+                 for t in raw)
 
 
 @lru_cache(maxsize=1)

@@ -28,7 +28,10 @@ _PAST = re.compile(r"\b(last (year|season|summer|winter|spring|autumn|fall)|\d+ 
 _THIRD_PARTY = re.compile(r"\b(?:my|his|her|our|a) (?:\w+ )?(mate|friend|club ?mate|training partner|buddy|colleague|"
                           r"workmate)s?\b", re.I)
 _RACE_SOON = re.compile(rf"\b(race|marathon|half|10k|5k|parkrun|ultra)\W+(?:is\W+)?(?:this\W+|on\W+|next\W+)?({_DAY}|tomorrow|weekend)\b|"
-                        r"\b(race|marathon|half)\W+(?:day\W+)?(?:is\W+)?in\W+\d\s*days?\b|\brace week\b|\b(days?|\d+ days) (before|out from) (the|my) (race|marathon)\b", re.I)
+                        r"\b(race|marathon|half)\W+(?:day\W+)?(?:is\W+)?in\W+\d\s*days?\b|\brace week\b|\b(days?|\d+ days) (before|out from) (the|my) (race|marathon)\b|"
+                        # "Marathon a week on Sunday (so 11 days)", "12 days to go": two weeks or less, said in days
+                        r"\b(race|marathon|half|10k|5k|ultra)\b[^.?!]{0,40}?\b([1-9]|1[0-4]) days\b|\b([1-9]|1[0-4]) days (to go|out|away|left|until|till)\b|"
+                        r"\b(race|marathon|half)\W+(is\W+)?(a|one) week (on|from|today|tomorrow|this)\b", re.I)
 _SORE_PART = re.compile(r"\b(achilles|knees?|hips?|shins?|calf|calves|ankles?|foot|feet|back|hamstrings?|glutes?|it ?band|itb)"
                         r"\b[^.?!]{0,30}\bsore\b|\bsore (achilles|knees?|hips?|shins?|calf|calves|ankles?|foot|feet|back|hamstrings?)\b",
                         re.I)

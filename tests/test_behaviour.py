@@ -149,3 +149,21 @@ def test_an_article_claim_checked_inside_a_question_keeps_the_article_caveat(ass
                         "three to eight percent. My coach doubts it. Is that figure right?")
     assert ans.answer.startswith("**Verdict")
     assert "article-overstates" in {c.id for c in ans.caveats}
+
+
+@pytest.mark.parametrize("text, soon", [
+    ("Half marathon a week on Saturday (9 days). Lifting Tuesdays.", True),
+    ("12 days to go until my 10k", True),
+    ("My marathon is in 20 days", False),
+    ("I ran 10 days in a row last month", False),
+])
+def test_a_race_within_two_weeks_said_in_days_is_race_week(text, soon):
+    from assistant.runner import runner_context
+    from assistant.scope import Intent
+
+    assert runner_context(text, Intent(text=text)).race_soon is soon
+
+
+def test_a_question_of_a_type_carries_that_types_caveat_whatever_words_it_uses(assistant):
+    ans = assistant.ask("I race at 58kg and want to stay that light. Will heavy squats put weight on me?")
+    assert "muscle-gain" in {c.id for c in ans.caveats}
