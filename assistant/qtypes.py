@@ -16,6 +16,8 @@ from .settings import ClassifierConfig
 DATA = Path(__file__).parent / "data" / "question_types.yaml"
 POPULATION_TYPES = {"older-women-bone", "beginners"}  # who is asking, rather than what about
 OUTCOME_TYPES = {"running-economy", "race-performance", "injury", "muscle-mass", "soreness-interference"}
+DOSE_TYPES = {"frequency", "reps-sets", "load-intensity", "rest"}  # how much, how often: details of an outcome question
+_YES_NO = re.compile(r"^\W*(will|would|does|do|did|can|could|is|are|should|might|may)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,9 @@ class TypeClassifier:
         hits = [len({m.group(0).lower() for m in t.cues.finditer(f"{context} {text}" if t.id in POPULATION_TYPES
                                                                  else text)}) for t in self.types]
         cued = [h > 0 for h in hits]
+        if _YES_NO.match(text) and any(c and t.id in OUTCOME_TYPES for c, t in zip(cued, self.types)):
+            # "will two sessions a week put weight on me?" asks about the outcome; the dose is a detail of it
+            hits = [0 if t.id in DOSE_TYPES else h for h, t in zip(hits, self.types)]
         # each distinct cue counts, up to two: "the whole block… a maintenance thing" outweighs one "heavy"
         scores = best + np.array([self.cue_bonus * min(h, 2) for h in hits])
         other_hits = max((h for h, t in zip(hits, self.types) if t.id != prior), default=0)

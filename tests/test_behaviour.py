@@ -167,3 +167,11 @@ def test_a_race_within_two_weeks_said_in_days_is_race_week(text, soon):
 def test_a_question_of_a_type_carries_that_types_caveat_whatever_words_it_uses(assistant):
     ans = assistant.ask("I race at 58kg and want to stay that light. Will heavy squats put weight on me?")
     assert "muscle-gain" in {c.id for c in ans.caveats}
+
+
+@pytest.mark.parametrize("question, qtype", [
+    ("Will two squat sessions a week put weight on me?", "muscle-mass"),   # the dose is a detail of the outcome
+    ("How many squat sessions a week should I do?", "frequency"),
+])
+def test_a_yes_no_question_about_an_outcome_is_about_the_outcome(assistant, question, qtype):
+    assert assistant.understand(question).parts[0].qtype == qtype
