@@ -49,7 +49,9 @@ _CHECKABLE = re.compile(
 _STATEMENT = re.compile(
     r"\b(is|are|was|were|will|won't|can|cannot|can't|should|must|need|needs|don't|doesn't|do|does|makes?|improv\w*|"
     r"increas\w*|reduc\w*|prevent\w*|keeps?|builds?|trains?|produces?|costs?|comes?|traces?|shows?|found|helps?|"
-    r"gets?|lowers?|raises?|cuts?|buys?|compounds?|want|leads?|causes?|gives?|protects?|matters?)\b", re.I)
+    r"gets?|lowers?|raises?|cuts?|buys?|compounds?|want|leads?|causes?|gives?|protects?|matters?|"
+    r"you're|they're|we're|it's|that's|there's|i'm|stops?|switch\w*|skip\w*|avoid\w*|drops?|adds?|works?|"
+    r"slows?|hurts?|beats?|ruins?|kills?|wastes?)\b", re.I)
 _NOT_A_CLAIM = re.compile(r"(\?\s*$|^[“\"]|\b(click|sign up|subscribe|build a free plan|we'?ll set|try it)\b)", re.I)
 
 

@@ -162,6 +162,13 @@ def test_overall_verdict():
     assert overall_verdict(["no-evidence"]) == "no-evidence"
 
 
+def test_extract_claims_reads_statements_whose_verbs_are_plain():
+    text = ("Club notes\nOnce you're over 50, heavy squats stop working for runners, so switch to machines. "
+            "Skip the gym in race week. Who wants to join the Sunday group?")
+    assert extract_claims(text) == ["Once you're over 50, heavy squats stop working for runners, so switch to machines.",
+                                    "Skip the gym in race week."]
+
+
 def test_extract_claims_skips_headings_questions_and_calls_to_action():
     text = ("How should you do it?\nKeep it heavy\nTwo sessions a week is plenty. "
             "Want your paces set? Build a free plan and we'll set every pace for you.")
