@@ -5,8 +5,8 @@ A claim is split into atomic parts (``decompose.py``); each part is judged
 * against the curated ledger (``claims.py``) when a ledger claim on the same outcome matches closely,
   with polarity read from the part as written (negation, opposite words);
 * against the evidence's figures (``figures.py``, ``data/figures.yaml``) when the part states a number;
-* otherwise from the retrieved evidence: the direction of the findings (front matter ``re_result``
-  and the sentences' own wording) for the part's outcome.
+* otherwise from the retrieved evidence (``findings.py``): the direction of the findings (front matter
+  ``re_result`` and the sentences' own wording) for the part's outcome.
 
 "Evidence for" and "Evidence against" are always relative to the claim as written (``check_render.py``).
 Every quoted line is a verbatim sentence of its source with ``[n]``; every other sentence is marked as the
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 
 import numpy as np
 
@@ -25,13 +25,11 @@ from . import caveats as caveat_rules
 from .check_render import ClaimResult, Part, overall_verdict, render
 from .citing import strip_citation
 from .claims import EVALUATIVE, antonym_flips, is_negated
-from .claimtext import (_COMPARE, _DOMAIN_WORD, _EFFECT, _FIRST_PERSON, _HARM, _NULL, _ONLY, _OUTCOME_RX,
-                        _QUALIFIED, ABSOLUTE, FIGURE, compares_populations, negated, normalise_polarity, outcomes,
-                        populations)
-from .compose import Candidate
-from .corpus import ARTICLE_ID
+from .claimtext import (_COMPARE, _DOMAIN_WORD, _FIRST_PERSON, _ONLY, _QUALIFIED, ABSOLUTE, FIGURE,
+                        compares_populations, negated, normalise_polarity, outcomes, populations)
 from .decompose import _first_verb, _segments, _words, decompose, split_figure_phrase
 from .figures import compare_figure, figures
+from .findings import Findings, Judged
 from .passage import MAX_PASSAGE_CLAIMS, PassageResult, extract_claims, format_passage
 from .scope import analyse
 from .text import STOPWORDS, terms
@@ -40,25 +38,7 @@ __all__ = ["ClaimChecker", "ClaimResult", "Part", "PassageResult", "decompose", 
            "overall_verdict", "to_dict"]
 
 
-# "Some trials found ...", "a few studies showed ...": a claim that such a finding exists
-_EXISTENTIAL = re.compile(r"^(some|a few|several|a couple of|at least one|one or two)\s+(\w+\s+){0,3}?(trials?|studies|study|"
-                          r"experiments?|papers?|reviews?)\s+(have\s+)?(found|showed|shown|reported|saw|observed)\b", re.I)
-
-
 # -- the checker ---------------------------------------------------------------------------------------------
-@dataclass
-class _Judged:
-    part: str
-    verdict: str
-    reason: str
-    for_sources: tuple = ()
-    against_sources: tuple = ()
-    pro: list = field(default_factory=list)     # Candidates for the claim as written
-    con: list = field(default_factory=list)     # Candidates against it
-    nearest: list = field(default_factory=list)  # Candidates on the nearest question (no-evidence)
-    figure_note: str | None = None
-    article_claim: str | None = None
-    how: str = "ledger"
 
 
 class ClaimChecker:
@@ -71,7 +51,7 @@ class ClaimChecker:
     def __init__(self, assistant):
         self.a = assistant
         self._meta: dict[str, dict] | None = None
-        self._corpus_words: set[str] | None = None
+        self.findings = Findings(assistant, lambda: self.meta)
 
     # -- data about the corpus ------------------------------------------------------------------------------
     @property
@@ -166,7 +146,7 @@ class ClaimChecker:
         return strip_citation(text, self.meta)
 
     # -- judging one part ----------------------------------------------------------------------------------
-    def judge(self, part: str, whole: str = "") -> _Judged:
+    def judge(self, part: str, whole: str = "") -> Judged:
         a = self.a
         vec = a.encoder(part)
         if whole and whole != part and not outcomes(part) and not _DOMAIN_WORD.search(part):
@@ -183,18 +163,18 @@ class ClaimChecker:
         # a dose figure ("twice a week") in a claim about an outcome is a detail: it is compared, not what decides
         dose_detail = bool(fig_hit and fig_hit[0].quantity in ("sessions", "weeks") and part_out - {"strength"})
         match = self.match_ledger(part, vec, part_out)
-        j: _Judged | None = None
-        if self._unknown_agent(part):
-            return self._untested(part, vec, "The claim rests on something no study in my sources tested, so it can't be "
+        j: Judged | None = None
+        if self.findings.unknown_agent(part):
+            return self.findings.untested(part, vec, "The claim rests on something no study in my sources tested, so it can't be "
                                             "judged here; the nearest evidence is quoted below.")
         if match:
-            j = _Judged(part, match.verdict, match.claim.reason, match.evidence_for, match.evidence_against,
+            j = Judged(part, match.verdict, match.claim.reason, match.evidence_for, match.evidence_against,
                         article_claim=match.claim.article_claim, how="ledger")
             if j.verdict == "mixed" and ABSOLUTE.search(part):
                 j.verdict = "not-supported"  # "wipes out completely": mixed evidence can't carry an absolute
                 j.reason = (f"{j.reason.rstrip('.')}; the claim's absolute wording goes beyond that mixed evidence.")
         if populations(part) and (j is None or j.verdict == "mixed") and not fig_hit:
-            pj = self._from_population(part, vec, part_out)
+            pj = self.findings.from_population(part, vec, part_out)
             if pj is not None:
                 j = pj
         if fig_hit:
@@ -202,9 +182,9 @@ class ClaimChecker:
             if fig.verdict in ("supported", "not-supported") and negated(part):
                 fv = "supported" if fv == "not-supported" else "not-supported"  # "doesn't lower body fat"
             if j is None and dose_detail:
-                j = self._from_evidence(part, vec, part_out)
+                j = self.findings.from_evidence(part, vec, part_out)
             if j is None:
-                j = _Judged(part, fv, note, how="figure")
+                j = Judged(part, fv, note, how="figure")
             if dose_detail:
                 pass
             elif fv in ("not-supported", "mixed") or j.how == "figure" or (fv == "supported" and j.verdict == "mixed") \
@@ -216,42 +196,29 @@ class ClaimChecker:
                 j.for_sources = tuple(dict.fromkeys((*j.for_sources, *fs)))
                 j.against_sources = tuple(dict.fromkeys((*j.against_sources, *fa)))
             elif j.verdict == "no-evidence":
-                j.nearest = self._best(vec, fig.query, fs, 3)
+                j.nearest = self.findings.best(vec, fig.query, fs, 3)
             else:
                 j.against_sources = tuple(dict.fromkeys((*fa, *fs, *j.against_sources)))
             if j.how == "figure":
                 j.reason = note
         if j is None:
-            j = self._from_evidence(part, vec, part_out)
+            j = self.findings.from_evidence(part, vec, part_out)
         if j.how != "evidence" and j.verdict != "no-evidence":
             qv = vec
-            keep = self._sides_filter(part, part_out)
+            keep = self.findings.sides_filter(part, part_out)
             if not j.pro:
-                j.pro = self._best(qv, part, j.for_sources, 2)
+                j.pro = self.findings.best(qv, part, j.for_sources, 2)
             if not j.con:
-                j.con = self._best(qv, part, j.against_sources, 2)
+                j.con = self.findings.best(qv, part, j.against_sources, 2)
             if fig_hit and j.verdict != "no-evidence":
                 fq = a.encoder(fig_hit[0].query)
-                extra = self._best(fq, fig_hit[0].query, fig_hit[0].against if j.verdict == "supported"
+                extra = self.findings.best(fq, fig_hit[0].query, fig_hit[0].against if j.verdict == "supported"
                                    else fig_hit[0].against + fig_hit[0].sources, 2)
                 j.con = _merge(j.con, extra, 3) if j.verdict != "supported" or fig_hit[0].against else j.con
                 if j.verdict == "supported":
-                    j.pro = _merge(j.pro, self._best(fq, fig_hit[0].query, fig_hit[0].sources, 1), 3)
+                    j.pro = _merge(j.pro, self.findings.best(fq, fig_hit[0].query, fig_hit[0].sources, 1), 3)
             j.pro, j.con = [c for c in j.pro if keep(c, True)], [c for c in j.con if keep(c, False)]
         return j
-
-    def _sides_filter(self, part: str, part_out: set[str]):
-        """A ledger source sits on one side of its claim, but one of its sentences can point the other way
-        ("ran 2.5% faster" from a study listed against a speed claim): for a claim about an outcome, a sentence
-        whose own wording points the claim's way is never listed against it, nor one pointing the other way for it."""
-        if not (part_out - {"taper"}) or "taper" in part_out:
-            return lambda c, for_side: True
-        want = "null" if negated(part) else "harm" if _HARM.search(part) else "effect"
-
-        def keep(c, for_side: bool) -> bool:
-            d = self._direction(c)
-            return d is None or (d == want) == for_side
-        return keep
 
     def match_ledger(self, part: str, vec: np.ndarray, part_out: set[str] | None = None):
         """The closest ledger text on the same question: same outcome, a comparison only for a comparison,
@@ -307,123 +274,6 @@ class ClaimChecker:
         sims = [float(self.a.encoder(x) @ pv) for x in segs]
         return sims[0] - min(sims[1:]) > self.EXTRA_CLAUSE_GAP
 
-    def _best(self, qv: np.ndarray, text: str, source_ids, limit: int, need: set[str] | None = None) -> list[Candidate]:
-        """Per source, its sentence closest to the part, preferring findings over commentary; best ``limit``
-        (with ``need``, only sentences on one of those outcomes)."""
-        snap = self.a.composer.snapshot
-        keep = (lambda i: bool(outcomes(snap.sent_texts[i]) & need)) if need else None
-        return self.a.composer.best_from_sources(qv, text, [s for s in source_ids if s != ARTICLE_ID], limit,
-                                                 keep=keep, penalise_commentary=True)
-
-    def _from_evidence(self, part: str, vec: np.ndarray, part_out: set[str]) -> _Judged:
-        """No ledger claim fits: judge by the direction of the retrieved findings on the part's outcome."""
-        a = self.a
-        query = part if outcomes(part) or not part_out else f"{part} ({' '.join(sorted(part_out))})"  # its sentence's outcome
-        if _EXISTENTIAL.match(part):
-            query = normalise_polarity(part)
-        docs = a.retriever.invoke(query)
-        cands = [c for c in a.composer.candidates(query, docs) if c.meta["source_id"] != ARTICLE_ID
-                 and c.meta.get("type") != "article"]
-        on_topic = [c for c in cands if c.semantic >= 0.42 and (not part_out or outcomes(c.text) & part_out)]
-        claim_dir = "null" if (negated(part) or _ONLY.search(part)) else "harm" if _HARM.search(part) else "effect"
-        pro, con, seen = [], [], set()
-        w_for = w_against = 0.0
-        for c in on_topic[:12]:
-            sid = c.meta["source_id"]
-            if sid in seen:
-                continue
-            d = self._direction(c)
-            if d is None:
-                continue
-            seen.add(sid)
-            w = {"meta-analysis": 2.0, "systematic-review": 2.0, "rct": 1.5}.get(c.meta.get("design_class"), 1.0)
-            agrees = (d == claim_dir) if claim_dir != "harm" else (d == "harm")
-            if agrees:
-                w_for += w
-                pro.append(c)
-            else:
-                w_against += w
-                con.append(c)
-        total = w_for + w_against
-        if pro and _EXISTENTIAL.match(part):  # "some trials found no change": one such finding is the claim
-            return _Judged(part, "supported", "At least one study here found what the claim says some found.",
-                           pro=pro[:2], con=con[:2], how="evidence")
-        if not part_out or total < 1.5 or _COMPARE.search(part):  # a comparison needs a trial that compared
-            near = [c for c in cands if c.semantic >= 0.35][:3]
-            near = _dedupe_sources(near, 2)
-            return _Judged(part, "no-evidence", "No study here tested this directly; the nearest evidence is quoted below.",
-                           nearest=near, how="nearest")
-        if w_for >= 2 * w_against:
-            v = "supported"
-        elif w_against >= 2 * w_for:
-            v = "not-supported"
-        else:
-            v = "mixed"
-        reason = (f"No curated claim matches this wording, so it was judged from the closest findings: "
-                  f"{len(pro)} point the claim's way and {len(con)} do not.")
-        return _Judged(part, v, reason, pro=pro[:2], con=con[:2], how="evidence")
-
-    def _unknown_agent(self, part: str) -> bool:
-        """The part's subject names something the corpus never mentions ("creatine loading boosts ...")."""
-        ws = _words(part)
-        v = _first_verb(ws)
-        subject = " ".join(ws[:v]) if v else ""
-        if not subject or _DOMAIN_WORD.search(subject):
-            return False
-        if self._corpus_words is None:
-            snap = self.a.composer.snapshot
-            self._corpus_words = {w.lower() for t in snap.sent_texts for w in re.findall(r"[A-Za-z]{3,}", t)}
-        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", subject)
-                 if not populations(w)} - STOPWORDS - EVALUATIVE  # "teenage" names who, not what
-        return any(w not in self._corpus_words and w.rstrip("s") not in self._corpus_words for w in words)
-
-    def _untested(self, part: str, vec: np.ndarray, reason: str) -> _Judged:
-        cands = [c for c in self.a.composer.candidates(part, self.a.retriever.invoke(part))
-                 if c.meta["source_id"] != ARTICLE_ID and c.meta.get("type") != "article" and c.semantic >= 0.35]
-        return _Judged(part, "no-evidence", reason, nearest=_dedupe_sources(cands, 2), how="nearest")
-
-    def _from_population(self, part: str, vec: np.ndarray, part_out: set[str]) -> _Judged | None:
-        """A claim about a population (teenagers, masters runners, older women) judged on the studies of that
-        population: the direction of their findings on the claim's outcome."""
-        want = populations(part)
-        sids = [sid for sid, m in self.meta.items() if m.get("type") == "study"
-                and want <= populations(f"{m.get('population', '')} {m.get('title', '')}", study=True)]
-        if not sids:
-            return None
-        best = self._best(vec, part, sids, 4, need=part_out)
-        best = [c for c in best if c.semantic >= 0.45]
-        claim_dir = "null" if (negated(part) or _ONLY.search(part)) else "harm" if _HARM.search(part) else "effect"
-        pro, con = [], []
-        for c in best:
-            re_result = self.meta.get(c.meta["source_id"], {}).get("re_result")
-            d = ({"improved": "effect", "no-change": "null"}.get(re_result) if part_out == {"economy"} else None) \
-                or self._direction(c)  # on economy, the study's own result decides
-            if d is None:
-                continue
-            (pro if (d == claim_dir) else con).append(c)
-        if not pro and not con:
-            return None
-        v = "supported" if pro and not con else "not-supported" if con and not pro else "mixed"
-        names = ", ".join(dict.fromkeys(_short(c.meta["source_id"]) for c in pro + con))
-        reason = (f"The claim is about a particular group, so it was judged on the studies of that group ({names}): "
-                  f"{len(pro)} finding(s) point the claim's way and {len(con)} do not; these are small studies.")
-        return _Judged(part, v, reason, pro=pro[:2], con=con[:2], how="evidence")
-
-    def _direction(self, c: Candidate) -> str | None:
-        text = c.text
-        meta = self.meta.get(c.meta["source_id"], {})
-        if _OUTCOME_RX["economy"].search(text) and meta.get("re_result") in ("improved", "no-change"):
-            own = "null" if _NULL.search(text) else "effect" if _EFFECT.search(text) else None
-            if own is not None:
-                return own
-            return "effect" if meta["re_result"] == "improved" else "null"
-        if _NULL.search(text):
-            return "null"
-        if _HARM.search(text):
-            return "harm"
-        if _EFFECT.search(text):
-            return "effect"
-        return None
     @staticmethod
     def _general_parts(body: str) -> list[str]:
         """An anecdote with a general conclusion ("I did X and Y happened, so runners should ...") is judged on its
@@ -432,31 +282,13 @@ class ClaimChecker:
         general = [p for p in parts if not _FIRST_PERSON.search(p)]
         return general if general and len(general) < len(parts) else [body]
 
-    def _render(self, claim: str, judged: list[_Judged], notices: list[str], anecdote: bool) -> ClaimResult:
+    def _render(self, claim: str, judged: list[Judged], notices: list[str], anecdote: bool) -> ClaimResult:
         return render(claim, judged, notices, anecdote)
-
-
-def _short(sid: str) -> str:
-    m = re.match(r"([a-z-]+?)-(\d{4})", sid)
-    return " ".join(w.capitalize() for w in m.group(1).split("-")) + " " + m.group(2) if m else sid
 
 
 def _merge(a: list, b: list, limit: int) -> list:
     seen = {c.idx for c in a}
     return (a + [c for c in b if c.idx not in seen])[:limit]
-
-
-def _dedupe_sources(cands: list, per: int) -> list:
-    out, n = [], {}
-    for c in cands:
-        sid = c.meta["source_id"]
-        if n.get(sid, 0) < 1:
-            out.append(c)
-            n[sid] = n.get(sid, 0) + 1
-        if len(out) >= per:
-            break
-    return out
-
 
 
 def to_dict(obj) -> dict:

@@ -294,7 +294,7 @@ def test_a_sentence_pointing_the_claims_way_is_never_listed_against_it(assistant
     by_n = {c.n: c for c in r.citations}
     for n in map(int, re.findall(r"\[(\d+)\]", against)):
         c = Candidate(0, by_n[n].quote, {"source_id": by_n[n].source_id}, 0.0, 0.0)
-        assert assistant.checker._direction(c) != "effect", by_n[n].quote
+        assert assistant.checker.findings.direction(c) != "effect", by_n[n].quote
     assert_grounded(r)
 
 

@@ -1,0 +1,208 @@
+"""Judging a claim's part from the findings themselves, when no curated ledger claim fits it.
+
+The direction of each finding (an effect, no change, harm — from a study's front matter ``re_result`` and the
+sentence's own wording) is compared with the direction the claim points, on the claim's outcome; a claim about a
+population is judged on that population's studies; a claim whose subject the corpus never mentions gets the nearest
+evidence.  ``checker.py`` calls this after the ledger and the figures.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .claims import EVALUATIVE
+from .claimtext import (_COMPARE, _DOMAIN_WORD, _EFFECT, _HARM, _NULL, _ONLY, _OUTCOME_RX, negated, normalise_polarity,
+                        outcomes, populations)
+from .compose import Candidate
+from .corpus import ARTICLE_ID
+from .decompose import _first_verb, _words
+from .text import STOPWORDS
+
+# "Some trials found ...", "a few studies showed ...": a claim that such a finding exists
+_EXISTENTIAL = re.compile(r"^(some|a few|several|a couple of|at least one|one or two)\s+(\w+\s+){0,3}?(trials?|studies|study|"
+                          r"experiments?|papers?|reviews?)\s+(have\s+)?(found|showed|shown|reported|saw|observed)\b", re.I)
+
+
+@dataclass
+class Judged:
+    """One part of a claim with its verdict, the reason, and the evidence for, against and nearest to it."""
+    part: str
+    verdict: str
+    reason: str
+    for_sources: tuple = ()
+    against_sources: tuple = ()
+    pro: list = field(default_factory=list)     # Candidates for the claim as written
+    con: list = field(default_factory=list)     # Candidates against it
+    nearest: list = field(default_factory=list)  # Candidates on the nearest question (no-evidence)
+    figure_note: str | None = None
+    article_claim: str | None = None
+    how: str = "ledger"
+
+
+def claim_direction(part: str, only: bool = True) -> str:
+    """Which way a claim points: "null" (no effect — negated, or "only X benefit"), "harm" or "effect"."""
+    if negated(part) or (only and _ONLY.search(part)):
+        return "null"
+    return "harm" if _HARM.search(part) else "effect"
+
+
+class Findings:
+    """Reads findings for and against a claim's part with an Assistant's retriever and composer."""
+
+    def __init__(self, assistant, meta):
+        self.a = assistant
+        self._meta_of = meta  # callable: the corpus notes' front matter by id, read once by the checker
+        self._corpus_words: set[str] | None = None
+
+    @property
+    def meta(self) -> dict[str, dict]:
+        return self._meta_of()
+
+    def best(self, qv: np.ndarray, text: str, source_ids, limit: int, need: set[str] | None = None) -> list[Candidate]:
+        """Per source, its sentence closest to the part, preferring findings over commentary; best ``limit``
+        (with ``need``, only sentences on one of those outcomes)."""
+        snap = self.a.composer.snapshot
+        keep = (lambda i: bool(outcomes(snap.sent_texts[i]) & need)) if need else None
+        return self.a.composer.best_from_sources(qv, text, [s for s in source_ids if s != ARTICLE_ID], limit,
+                                                 keep=keep, penalise_commentary=True)
+
+    def direction(self, c: Candidate) -> str | None:
+        text = c.text
+        meta = self.meta.get(c.meta["source_id"], {})
+        if _OUTCOME_RX["economy"].search(text) and meta.get("re_result") in ("improved", "no-change"):
+            own = "null" if _NULL.search(text) else "effect" if _EFFECT.search(text) else None
+            if own is not None:
+                return own
+            return "effect" if meta["re_result"] == "improved" else "null"
+        if _NULL.search(text):
+            return "null"
+        if _HARM.search(text):
+            return "harm"
+        if _EFFECT.search(text):
+            return "effect"
+        return None
+    def sides_filter(self, part: str, part_out: set[str]):
+        """A ledger source sits on one side of its claim, but one of its sentences can point the other way
+        ("ran 2.5% faster" from a study listed against a speed claim): for a claim about an outcome, a sentence
+        whose own wording points the claim's way is never listed against it, nor one pointing the other way for it."""
+        if not (part_out - {"taper"}) or "taper" in part_out:
+            return lambda c, for_side: True
+        want = claim_direction(part, only=False)
+
+        def keep(c, for_side: bool) -> bool:
+            d = self.direction(c)
+            return d is None or (d == want) == for_side
+        return keep
+
+    def from_evidence(self, part: str, vec: np.ndarray, part_out: set[str]) -> Judged:
+        """No ledger claim fits: judge by the direction of the retrieved findings on the part's outcome."""
+        a = self.a
+        query = part if outcomes(part) or not part_out else f"{part} ({' '.join(sorted(part_out))})"  # its sentence's outcome
+        if _EXISTENTIAL.match(part):
+            query = normalise_polarity(part)
+        docs = a.retriever.invoke(query)
+        cands = [c for c in a.composer.candidates(query, docs) if c.meta["source_id"] != ARTICLE_ID
+                 and c.meta.get("type") != "article"]
+        on_topic = [c for c in cands if c.semantic >= 0.42 and (not part_out or outcomes(c.text) & part_out)]
+        claim_dir = claim_direction(part)
+        pro, con, seen = [], [], set()
+        w_for = w_against = 0.0
+        for c in on_topic[:12]:
+            sid = c.meta["source_id"]
+            if sid in seen:
+                continue
+            d = self.direction(c)
+            if d is None:
+                continue
+            seen.add(sid)
+            w = {"meta-analysis": 2.0, "systematic-review": 2.0, "rct": 1.5}.get(c.meta.get("design_class"), 1.0)
+            agrees = (d == claim_dir) if claim_dir != "harm" else (d == "harm")
+            if agrees:
+                w_for += w
+                pro.append(c)
+            else:
+                w_against += w
+                con.append(c)
+        total = w_for + w_against
+        if pro and _EXISTENTIAL.match(part):  # "some trials found no change": one such finding is the claim
+            return Judged(part, "supported", "At least one study here found what the claim says some found.",
+                           pro=pro[:2], con=con[:2], how="evidence")
+        if not part_out or total < 1.5 or _COMPARE.search(part):  # a comparison needs a trial that compared
+            near = [c for c in cands if c.semantic >= 0.35][:3]
+            near = _dedupe_sources(near, 2)
+            return Judged(part, "no-evidence", "No study here tested this directly; the nearest evidence is quoted below.",
+                           nearest=near, how="nearest")
+        if w_for >= 2 * w_against:
+            v = "supported"
+        elif w_against >= 2 * w_for:
+            v = "not-supported"
+        else:
+            v = "mixed"
+        reason = (f"No curated claim matches this wording, so it was judged from the closest findings: "
+                  f"{len(pro)} point the claim's way and {len(con)} do not.")
+        return Judged(part, v, reason, pro=pro[:2], con=con[:2], how="evidence")
+
+    def from_population(self, part: str, vec: np.ndarray, part_out: set[str]) -> Judged | None:
+        """A claim about a population (teenagers, masters runners, older women) judged on the studies of that
+        population: the direction of their findings on the claim's outcome."""
+        want = populations(part)
+        sids = [sid for sid, m in self.meta.items() if m.get("type") == "study"
+                and want <= populations(f"{m.get('population', '')} {m.get('title', '')}", study=True)]
+        if not sids:
+            return None
+        best = self.best(vec, part, sids, 4, need=part_out)
+        best = [c for c in best if c.semantic >= 0.45]
+        claim_dir = claim_direction(part)
+        pro, con = [], []
+        for c in best:
+            re_result = self.meta.get(c.meta["source_id"], {}).get("re_result")
+            d = ({"improved": "effect", "no-change": "null"}.get(re_result) if part_out == {"economy"} else None) \
+                or self.direction(c)  # on economy, the study's own result decides
+            if d is None:
+                continue
+            (pro if (d == claim_dir) else con).append(c)
+        if not pro and not con:
+            return None
+        v = "supported" if pro and not con else "not-supported" if con and not pro else "mixed"
+        names = ", ".join(dict.fromkeys(_short(c.meta["source_id"]) for c in pro + con))
+        reason = (f"The claim is about a particular group, so it was judged on the studies of that group ({names}): "
+                  f"{len(pro)} finding(s) point the claim's way and {len(con)} do not; these are small studies.")
+        return Judged(part, v, reason, pro=pro[:2], con=con[:2], how="evidence")
+
+    def untested(self, part: str, vec: np.ndarray, reason: str) -> Judged:
+        cands = [c for c in self.a.composer.candidates(part, self.a.retriever.invoke(part))
+                 if c.meta["source_id"] != ARTICLE_ID and c.meta.get("type") != "article" and c.semantic >= 0.35]
+        return Judged(part, "no-evidence", reason, nearest=_dedupe_sources(cands, 2), how="nearest")
+
+    def unknown_agent(self, part: str) -> bool:
+        """The part's subject names something the corpus never mentions ("creatine loading boosts ...")."""
+        ws = _words(part)
+        v = _first_verb(ws)
+        subject = " ".join(ws[:v]) if v else ""
+        if not subject or _DOMAIN_WORD.search(subject):
+            return False
+        if self._corpus_words is None:
+            snap = self.a.composer.snapshot
+            self._corpus_words = {w.lower() for t in snap.sent_texts for w in re.findall(r"[A-Za-z]{3,}", t)}
+        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", subject)
+                 if not populations(w)} - STOPWORDS - EVALUATIVE  # "teenage" names who, not what
+        return any(w not in self._corpus_words and w.rstrip("s") not in self._corpus_words for w in words)
+
+
+
+def _short(sid: str) -> str:
+    m = re.match(r"([a-z-]+?)-(\d{4})", sid)
+    return " ".join(w.capitalize() for w in m.group(1).split("-")) + " " + m.group(2) if m else sid
+
+def _dedupe_sources(cands: list, per: int) -> list:
+    out, n = [], {}
+    for c in cands:
+        sid = c.meta["source_id"]
+        if n.get(sid, 0) < 1:
+            out.append(c)
+            n[sid] = n.get(sid, 0) + 1
+        if len(out) >= per:
+            break
+    return out
