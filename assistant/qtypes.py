@@ -17,6 +17,9 @@ DATA = Path(__file__).parent / "data" / "question_types.yaml"
 POPULATION_TYPES = {"older-women-bone", "beginners"}  # who is asking, rather than what about
 OUTCOME_TYPES = {"running-economy", "race-performance", "injury", "muscle-mass", "soreness-interference"}
 DOSE_TYPES = {"frequency", "reps-sets", "load-intensity", "rest"}  # how much, how often: details of an outcome question
+_COMPARES = re.compile(r"\b(than|vs\.?|versus|instead of|compared)\b", re.I)  # "a 3rd session ... than 2": about the dose
+# "my worry isn't bulking", "not bothered about muscle size": a subject the runner sets aside
+_DENIED = re.compile(r"\b(isn'?t|is not|not|no|never|nothing to do with|don'?t care about)\s+(\w+\s+){0,2}$", re.I)
 _YES_NO = re.compile(r"^\W*(will|would|does|do|did|can|could|is|are|should|might|may)\b", re.I)
 
 
@@ -95,10 +98,11 @@ class TypeClassifier:
         sims = self.vectors @ qv
         best = np.full(len(self.types), -1.0, dtype=np.float32)
         np.maximum.at(best, self.owners, sims)
-        hits = [len({m.group(0).lower() for m in t.cues.finditer(f"{context} {text}" if t.id in POPULATION_TYPES
-                                                                 else text)}) for t in self.types]
+        hits = [len({m.group(0).lower() for m in t.cues.finditer(f"{context} {text}" if t.id in POPULATION_TYPES else text)
+                     if not _DENIED.search(m.string[max(0, m.start() - 16):m.start()])}) for t in self.types]
         cued = [h > 0 for h in hits]
-        if _YES_NO.match(text) and any(c and t.id in OUTCOME_TYPES for c, t in zip(cued, self.types)):
+        if _YES_NO.match(text) and not _COMPARES.search(text) \
+                and any(c and t.id in OUTCOME_TYPES for c, t in zip(cued, self.types)):
             # "will two sessions a week put weight on me?" asks about the outcome; the dose is a detail of it
             hits = [0 if t.id in DOSE_TYPES else h for h, t in zip(hits, self.types)]
         # each distinct cue counts, up to two: "the whole block… a maintenance thing" outweighs one "heavy"

@@ -33,7 +33,10 @@ _LOAD_WORDS = re.compile(r"\b(how (heavy|much weight|much should i (lift|squat|d
 _ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+(that|this|it|they|those|these|there|she|he)\b|"
                         r"(what'?s|whats|what is|where'?s|is)\s+(that|this|it)\b|.*\b(do|does|help|work|worth)\s+(it|that|this)\W*$|"
                         r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
-                        r"(what|how)\s+(should|would|do|does|about)\s+(that|this|it|they|those|these|the rest|wks?|weeks?)\b)", re.I)
+                        r"(what|how)\s+(should|would|do|does|about)\s+(that|this|it|they|those|these|the rest|wks?|weeks?)\b|"
+                        # "Anyone seen actual evidence for that?", "Has anyone measured this?"
+                        r".*\b((evidence|research|proof|studies|data|science) (for|on|behind|about|of|to back) (that|this|it)|"
+                        r"(measured|tested|studied|looked at|researched|shown|proven|proved|checked) (this|that|it))\b)", re.I)
 _ARTICLE = re.compile(r"\b(article|blog( post)?|the (piece|post|author|writer)|that (piece|post)|this (piece|post)|"
                       r"(it|they) (says?|claims?)|the claim that)\b", re.I)
 @dataclass
@@ -83,6 +86,10 @@ def question_texts(message: str) -> list[tuple[str, str]]:
     questions: list[tuple[str, str]] = []
     for i, s in enumerate(sents):
         before = sents[i - 1] if i else (title or "")
+        if questions and _is_question(s) and len(re.findall(r"[A-Za-z]{2,}", s.split("?")[0])) < 2 \
+                and questions[-1][0].endswith(before):
+            questions[-1] = (f"{questions[-1][0]} {s}", questions[-1][1])  # "…lift at?? 60? 75? 90?"
+            continue
         if questions and _is_question(s) and len(s.split("?")[0].split()) <= 10 and re.match(r"\W*(or|and)\b", s, re.I) \
                 and questions[-1][0].endswith(before):
             questions[-1] = (f"{questions[-1][0]} {s}", questions[-1][1])  # "…race faster? or is it something else?"

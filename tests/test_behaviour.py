@@ -175,3 +175,17 @@ def test_a_question_of_a_type_carries_that_types_caveat_whatever_words_it_uses(a
 ])
 def test_a_yes_no_question_about_an_outcome_is_about_the_outcome(assistant, question, qtype):
     assert assistant.understand(question).parts[0].qtype == qtype
+
+
+def test_questions_that_lean_on_the_sentence_before_are_read_with_it(assistant):
+    u = assistant.understand("What load should I squat at?? 70? 80? 85%? no idea")
+    assert len(u.parts) == 1  # bare numbers are options of the question, not questions
+    u = assistant.understand("My training partner says four short gym sessions beat two long ones. "
+                             "Is there any evidence for that?")
+    assert len(u.parts) == 1 and "four short gym sessions" in u.parts[0].text and u.parts[0].qtype == "frequency"
+
+
+def test_a_cue_the_runner_denies_does_not_pick_the_type(assistant):
+    u = assistant.understand("My worry isn't bulking, it's that lifting will eat into my aerobic fitness - will my "
+                             "VO2max drop if my legs are tired from squats?")
+    assert u.parts[-1].qtype != "muscle-mass"
