@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .messages import FOLLOW_ON
-from .qtypes import POPULATION_TYPES, TypeClassifier, question_type
+from .qtypes import POPULATION_TYPES, TypeClassifier, question_type, question_types
 from .runner import RunnerContext, pain_now, runner_context
 from .scope import Intent, analyse, lexicons
 from .text import CASUAL_SENTENCE_END
@@ -30,7 +30,7 @@ _LOAD_WORDS = re.compile(r"\b(how (heavy|much weight|much should i (lift|squat|d
                          r"too (heavy|light)|go (heavier|lighter)|1 ?rm|one[- ]rep max|max\b|aim(ing)? for|target|"
                          r"working (weight|load)|percent|%|what should i (lift|use|squat|deadlift|bench|be lifting)|"
                          r"what next|next (step|week|month|session)|progress\w*|go up|add (weight|kg|lbs?))", re.I)
-_ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+(that|this|it|they|those|these|there|she|he)\b|"
+_ANAPHORIC = re.compile(r"^\W*((ok|okay|so|but|and|right|hmm|yeah|honestly|seriously)\W+)*((is|are|was|were|does|do|did|would|will|can|could|should)\s+(that|this|it|they|those|these|there|she|he)\b|"
                         r"(what'?s|whats|what is|where'?s|is)\s+(that|this|it)\b|.*\b(do|does|help|work|worth)\s+(it|that|this)\W*$|"
                         r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
                         r"(what|how)\s+(should|would|do|does|about)\s+(that|this|it|they|those|these|the rest|wks?|weeks?)\b|"
@@ -140,7 +140,9 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         text = intent.text
         # an elliptical part ("and on run days?") borrows the words of the part before it; a short question
         # the sentence before it ("My marathon PB is 3:15. Will squats get me under 3 hours?")
-        probe = text if len(text.split()) >= 5 or i == 0 else f"{parts[-1].text} {text}"
+        bare_part = not intent.topics and not intent.domain and not any(t.cues.search(text) for t in question_types())
+        # "…what does the running-specific research say?": a part naming no subject of its own is about the one before
+        probe = text if (len(text.split()) >= 5 and not bare_part) or i == 0 else f"{parts[-1].text} {text}"
         if before and i == 0 and (len(text.split()) < 8 or _ANAPHORIC.search(q)):
             probe = f"{before} {probe}"  # only a short or back-referring question borrows its backstory
         if previous and (len(text.split()) < 8 or not intent.domain or FOLLOW_ON.match(text)):

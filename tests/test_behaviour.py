@@ -189,3 +189,9 @@ def test_a_cue_the_runner_denies_does_not_pick_the_type(assistant):
     u = assistant.understand("My worry isn't bulking, it's that lifting will eat into my aerobic fitness - will my "
                              "VO2max drop if my legs are tired from squats?")
     assert u.parts[-1].qtype != "muscle-mass"
+
+
+def test_a_question_naming_no_subject_is_about_the_one_before_it(assistant):
+    u = assistant.understand('A coach online says "lifting cuts sports injuries by two thirds". ok but is that '
+                             'figure from runners? and what does the research on runners actually say')
+    assert {p.qtype for p in u.answerable} == {"injury"}
