@@ -195,3 +195,17 @@ def test_a_question_naming_no_subject_is_about_the_one_before_it(assistant):
     u = assistant.understand('A coach online says "lifting cuts sports injuries by two thirds". ok but is that '
                              'figure from runners? and what does the research on runners actually say')
     assert {p.qtype for p in u.answerable} == {"injury"}
+
+
+def test_heart_rate_and_fasted_lifting_are_declined_beside_the_strength_question(assistant):
+    ans = assistant.ask("Two things: 1) my HR drifts above my Z2 cap on lifting days, how do I set zones? "
+                        "2) is lifting on the same day as a run hurting my strength gains?")
+    assert "outside what my sources cover" in ans.answer and "see-clinician" not in {c.id for c in ans.caveats}
+    u = assistant.understand("Is it ok to lift fasted at 6am or should I eat first? And how heavy should my squats be?")
+    assert [p.in_scope for p in u.parts if p.off_terms] and u.parts[-1].qtype == "load-intensity"
+
+
+def test_stretching_or_strength_is_answered_by_the_comparison(assistant):
+    first = assistant.ask("With 15 minutes after a run, should I stretch or do strength work to avoid injuries?")\
+        .answer.split("\n")[0]
+    assert "stretching gave no benefit" in first and "Lauersen 2014" in first
