@@ -127,9 +127,15 @@ def overall_reason(judged: list, overall: str, claim: str) -> str:
         return r if r.endswith(".") else r + "."
     good = [j.part for j in judged if j.verdict == "supported"]
     bad = [j.part for j in judged if j.verdict in ("not-supported", "mixed")]
+    untested = [j.part for j in judged if j.verdict == "no-evidence"]
+    gap = f"; no study here tested “{_short(untested[0])}”" if untested else ""
     if good and bad:
         return (f"The claim bundles {len(judged)} statements and the evidence splits: it backs “{_short(good[0])}” "
-                f"but not “{_short(bad[0])}” as stated.")
+                f"but not “{_short(bad[0])}” as stated{gap}.")
+    if good:
+        return f"The evidence backs “{_short(good[0])}”{gap}."
+    if bad:
+        return f"The evidence does not back “{_short(bad[0])}” as stated{gap}."
     return f"The claim bundles {len(judged)} statements and the evidence does not back them all as stated."
 
 

@@ -130,8 +130,7 @@ class ClaimChecker:
         ws = _words(body)
         v = _first_verb(ws)
         subject = " ".join(ws[:v]) if v else ""
-        if subject and self.unknown_subject(subject) and not re.search(r"\b(strength|lift\w*|weights?|training|squat\w*|"
-                                                                       r"plyometric\w*|resistance)\b", body, re.I):
+        if subject and self.unknown_subject(subject) and not intent.domain and not re.search(r"\btraining\b", body, re.I):
             m = self.a.matcher.match(body, self.a.encoder(body))
             return not (m and m.similarity >= self.a.settings.claim_similarity_unknown)
         return False
@@ -162,9 +161,10 @@ class ClaimChecker:
                 break
         # a dose figure ("twice a week") in a claim about an outcome is a detail: it is compared, not what decides
         dose_detail = bool(fig_hit and fig_hit[0].quantity in ("sessions", "weeks") and part_out - {"strength"})
-        match = self.match_ledger(part, vec, part_out)
+        # a rest interval is judged by the guidance on rest alone; no ledger claim is about rest
+        match = None if fig_hit and fig_hit[0].quantity == "rest" else self.match_ledger(part, vec, part_out)
         j: Judged | None = None
-        if self.findings.unknown_agent(part):
+        if not fig_hit and self.findings.unknown_agent(part):  # a figure we can compare is not an untested subject
             return self.findings.untested(part, vec, "The claim rests on something no study in my sources tested, so it can't be "
                                             "judged here; the nearest evidence is quoted below.")
         if match:

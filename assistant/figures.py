@@ -57,6 +57,24 @@ def strip_intensities(text: str) -> str:
     return _INTENSITY.sub(" ", text)
 
 
+_REST = re.compile(rf"{_NUM}\s*(?:(?:-|–|to)\s*{_NUM}\s*)?(min\w*|mins?|s\b|secs?|seconds?)", re.I)
+_SECONDS_WORDS = {"ninety": 90, "sixty": 60, "thirty": 30, "forty-five": 45}
+
+
+def claimed_rest_minutes(text: str) -> tuple[float, float] | None:
+    """A rest interval a claim states ("3 to 5 minutes", "90 s", "sixty seconds"), in minutes."""
+    low = text.lower()
+    for word, secs in _SECONDS_WORDS.items():
+        low = re.sub(rf"\b{word}\s+seconds?\b", f"{secs} seconds", low)
+    m = _REST.search(low)
+    if not m:
+        return None
+    a = _num(m.group(1))
+    b = _num(m.group(2)) if m.group(2) else a
+    per_minute = 1.0 if m.group(3).startswith("m") else 1 / 60
+    return a * per_minute, b * per_minute
+
+
 def claimed_percent(text: str) -> tuple[float, float, str] | None:
     """(low, high, qualifier) of a percentage in the claim: "3–8%", "up to 8%", "by half"; loads and intensities
     given as a percentage of a maximum are not claimed effects."""
@@ -104,6 +122,17 @@ def compare_figure(fig: Figure, part: str) -> tuple[str, str] | None:
         return fig.verdict or "no-evidence", f"No study here matches the figure: {fig.says}."
     if fig.quantity == "untested":
         return fig.verdict or "no-evidence", f"{fig.says[0].upper()}{fig.says[1:]}."
+    if fig.quantity == "rest":
+        span = claimed_rest_minutes(part)
+        if span is None:
+            return None
+        lo, hi = fig.range
+        shown = f"{span[0]:g}–{span[1]:g} minutes" if span[0] != span[1] else f"{span[0]:g} minute{'s' * (span[0] != 1)}"
+        if span[0] >= lo and span[1] <= hi:
+            return "supported", f"The claim's {shown} is what the guidance gives: {fig.says}."
+        if span[1] < lo:
+            return "not-supported", f"The claim's {shown} is shorter than the guidance: {fig.says}."
+        return "mixed", f"The claim's {shown} only partly matches the guidance: {fig.says}."
     if fig.quantity == "sessions":
         m = re.search(rf"{_NUM}\s*(?:sessions?|times|days|workouts?)?\s*(?:a|per|each)\s+week", part.lower()) or \
             re.search(r"\b(once|twice)\b", part.lower())

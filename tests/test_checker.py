@@ -202,6 +202,17 @@ def test_compound_claim_gets_part_verdicts(assistant):
     assert all(p["citations"] for p in d["parts"])
 
 
+@pytest.mark.parametrize("claim,verdict", [
+    ("Heavy sets of squats need a good 3 to 5 minutes of rest between them.", "supported"),
+    ("Sixty seconds of rest between heavy sets is all anyone needs.", "not-supported"),
+])
+def test_rest_between_sets_is_compared_with_the_guidance(assistant, claim, verdict):
+    r = assistant.check(claim)
+    assert r.verdict == verdict, r.answer
+    assert "3–5 minutes" in r.answer and "acsm-2009" in {c.source_id for c in r.citations}
+    assert_grounded(r)
+
+
 @pytest.mark.parametrize("claim,verdict,pattern", [
     ("Heavy squats will improve your running economy by 15%.", "not-supported", r"2–8%"),
     ("Heavy strength training improves running economy by up to 8%.", "supported", r"about 4%"),
