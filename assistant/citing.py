@@ -10,7 +10,7 @@ _CITED = re.compile(
     r"^\s*(?:(?:a|an|one|the|this|these|new|newer|newest|recent|more|latest|landmark|famous|large|larger|big|small|"
     r"several|many|some|most|multiple|numerous|other|two|three|few|\d{1,4})\s+){0,3}"
     r"(?:(?P<adj>[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){0,3})\s+)?"
-    r"(?:study|studies|trials?|papers?|reviews?|meta-analys[ie]s|research|researchers|scientists|experiments?|data|"
+    r"(?P<noun>study|studies|trials?|papers?|reviews?|meta-analys[ie]s|research|researchers|scientists|experiments?|data|"
     r"guidelines?|guidance|position stand|recommendations)\b"
     r"(?P<rest>[^.]*?)\b(?:found|finds|showed|shows|show|proved|proves|reported|reports|concluded|concludes|"
     r"confirmed|confirms|demonstrated|demonstrates|says|suggests|suggested)\b(?:\s+(?:back\s+)?in\s+\d{4})?"
@@ -30,6 +30,10 @@ def strip_citation(text: str, meta: dict[str, dict]) -> tuple[str, str | None]:
     if len(terms(body)) < 2:
         return text, None
     head = text[:m.end()]
+    who = re.search(r"\b(in|of|on|with|among)\s+((\w+[- ])?(\w+\s+)?(runners|marathoners|athletes|novices|beginners|women|men|"
+                    r"teenagers|adolescents|masters runners|triathletes|cyclists))\b", m.groupdict().get("rest") or "")
+    if who:  # "trials in runners found X": who was studied stays part of the claim
+        body = f"{body.rstrip('.')} (in {m.group('noun')} {who.group(0)})"
     v = _VENUE.search(head)
     named = (v.group("venue") or v.group("authors")) if v else (m.groupdict().get("adj") or m.groupdict().get("src"))
     body = body[0].upper() + body[1:]

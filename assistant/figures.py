@@ -24,6 +24,7 @@ class Figure:
     typical: float | None
     none_found: bool
     verdict: str | None
+    runner_verdict: str | None
     says: str
     query: str
     sources: tuple
@@ -35,7 +36,7 @@ def figures() -> tuple[Figure, ...]:
     raw = yaml.safe_load((DATA / "figures.yaml").read_text(encoding="utf-8"))
     return tuple(Figure(f["id"], re.compile(f["cue"], re.I), re.compile(f.get("needs") or ".", re.I), f["quantity"],
                         tuple(f["range"]) if f.get("range") else None, f.get("typical"), bool(f.get("none_found")),
-                        f.get("verdict"), " ".join(f["says"].split()), f.get("query") or f["says"],
+                        f.get("verdict"), f.get("runner_verdict"), " ".join(f["says"].split()), f.get("query") or f["says"],
                         tuple(f.get("sources") or ()), tuple(f.get("against") or ())) for f in raw)
 
 
@@ -59,6 +60,11 @@ def strip_intensities(text: str) -> str:
 
 _REST = re.compile(rf"{_NUM}\s*(?:(?:-|–|to)\s*{_NUM}\s*)?(min\w*|mins?|s\b|secs?|seconds?)", re.I)
 _SECONDS_WORDS = {"ninety": 90, "sixty": 60, "thirty": 30, "forty-five": 45}
+
+
+# A claim that says its figure comes from runners alone, not from athletes in general
+_RUNNERS_ONLY = re.compile(r"\b(runner[- ]specific|runner[- ]only|runners[- ]only|only runners|running[- ]specific|"
+                           r"(trials?|studies|research|meta-analys[ie]s) (in|of|on) runners|runner (trials|studies))\b", re.I)
 
 
 def claimed_rest_minutes(text: str) -> tuple[float, float] | None:
@@ -159,7 +165,8 @@ def compare_figure(fig: Figure, part: str) -> tuple[str, str] | None:
     shown = ("" if pc is None else f"{lo_c:g}–{hi_c:g}%" if lo_c != hi_c else f"{hi_c:g}%")
     if fig.verdict:
         lead = f"The claim's {shown}: " if shown else ""
-        return fig.verdict, f"{lead}{fig.says[0].upper() + fig.says[1:] if not lead else fig.says}."
+        verdict = fig.runner_verdict if fig.runner_verdict and _RUNNERS_ONLY.search(part) else fig.verdict
+        return verdict, f"{lead}{fig.says[0].upper() + fig.says[1:] if not lead else fig.says}."
     lo, hi = fig.range
     typical = fig.typical if fig.typical is not None else (lo + hi) / 2
     if hi_c > hi and qual not in ("at least",) or (qual in ("at least", "more than", "over") and lo_c > hi):
