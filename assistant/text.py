@@ -61,14 +61,9 @@ def stem(word: str) -> str:
     return word
 
 
-# Counts written as words are the same terms as digits: "one session a week" matches "1 session a week"
-_NUMBER_WORDS = {"one": "1", "once": "1", "two": "2", "twice": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-                 "seven": "7", "eight": "8", "nine": "9", "ten": "10", "twelve": "12"}
-
-
 def terms(text: str) -> list[str]:
-    """Content terms of ``text``: lower-cased, counts as digits, stop words dropped, stemmed."""
-    words = [_NUMBER_WORDS.get(w, w) for w in _WORD.findall(normalise(text).lower().replace("–", " "))]
+    """Content terms of ``text``: lower-cased, stop words dropped, stemmed."""
+    words = _WORD.findall(normalise(text).lower().replace("–", " "))
     return [stem(w) for w in words if w not in STOPWORDS and len(w) > 1 or w.isdigit()]
 
 

@@ -113,10 +113,3 @@ def test_a_question_about_one_facet_of_a_short_answer_is_led_by_that_sentence(as
     assert "every second week" in first and "Rønnestad" in first
     first = assistant.ask("How many times a week should I lift?").answer.split("\n")[0]
     assert first.startswith("Two sessions a week")  # the opening still leads the plain question
-
-
-def test_counts_written_as_words_are_the_same_terms_as_digits():
-    from assistant.text import terms
-
-    assert "1" in terms("Is one session a week enough?") and "2" in terms("I lift twice a week")
-    assert set(terms("three sets of four")) == set(terms("3 sets of 4"))
