@@ -30,7 +30,7 @@ _LOAD_WORDS = re.compile(r"\b(how (heavy|much weight|much should i (lift|squat|d
                          r"too (heavy|light)|go (heavier|lighter)|1 ?rm|one[- ]rep max|max\b|aim(ing)? for|target|"
                          r"working (weight|load)|percent|%|what should i (lift|use|squat|deadlift|bench|be lifting)|"
                          r"what next|next (step|week|month|session)|progress\w*|go up|add (weight|kg|lbs?))", re.I)
-_ANAPHORIC = re.compile(r"^\W*((ok|okay|so|but|and|right|hmm|yeah|honestly|seriously)\W+)*((is|are|was|were|does|do|did|would|will|can|could|should)\s+(that|this|it|they|those|these|there|she|he)\b|"
+_ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+(that|this|it|they|those|these|there|she|he)\b|"
                         r"(what'?s|whats|what is|where'?s|is)\s+(that|this|it)\b|.*\b(do|does|help|work|worth)\s+(it|that|this)\W*$|"
                         r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
                         r"(what|how)\s+(should|would|do|does|about)\s+(that|this|it|they|those|these|the rest|wks?|weeks?)\b|"

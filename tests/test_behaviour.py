@@ -192,8 +192,7 @@ def test_a_cue_the_runner_denies_does_not_pick_the_type(assistant):
 
 
 def test_a_question_naming_no_subject_is_about_the_one_before_it(assistant):
-    u = assistant.understand('A coach online says "lifting cuts sports injuries by two thirds". ok but is that '
-                             'figure from runners? and what does the research on runners actually say')
+    u = assistant.understand("Will squats stop me getting injured? What does the research actually say?")
     assert {p.qtype for p in u.answerable} == {"injury"}
 
 
