@@ -161,8 +161,8 @@ class ClaimChecker:
                 break
         # a dose figure ("twice a week") in a claim about an outcome is a detail: it is compared, not what decides
         dose_detail = bool(fig_hit and fig_hit[0].quantity in ("sessions", "weeks") and part_out - {"strength"})
-        # a rest interval is judged by the guidance on rest alone; no ledger claim is about rest
-        match = None if fig_hit and fig_hit[0].quantity == "rest" else self.match_ledger(part, vec, part_out)
+        # a figure that decides alone (rest between sets): no ledger claim is about it
+        match = None if fig_hit and fig_hit[0].decides else self.match_ledger(part, vec, part_out)
         j: Judged | None = None
         if not fig_hit and self.findings.unknown_agent(part):  # a figure we can compare is not an untested subject
             return self.findings.untested(part, vec, "The claim rests on something no study in my sources tested, so it can't be "

@@ -25,6 +25,7 @@ class Figure:
     none_found: bool
     verdict: str | None
     runner_verdict: str | None
+    decides: bool
     says: str
     query: str
     sources: tuple
@@ -36,7 +37,8 @@ def figures() -> tuple[Figure, ...]:
     raw = yaml.safe_load((DATA / "figures.yaml").read_text(encoding="utf-8"))
     return tuple(Figure(f["id"], re.compile(f["cue"], re.I), re.compile(f.get("needs") or ".", re.I), f["quantity"],
                         tuple(f["range"]) if f.get("range") else None, f.get("typical"), bool(f.get("none_found")),
-                        f.get("verdict"), f.get("runner_verdict"), " ".join(f["says"].split()), f.get("query") or f["says"],
+                        f.get("verdict"), f.get("runner_verdict"), bool(f.get("decides")), " ".join(f["says"].split()),
+                        f.get("query") or f["says"],
                         tuple(f.get("sources") or ()), tuple(f.get("against") or ())) for f in raw)
 
 
