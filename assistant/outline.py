@@ -192,5 +192,7 @@ def caveat_intent(u: Understanding, type_confidence: float) -> Intent:
         topics |= u.intent.topics & {"marathon", "injury", "muscle"}
     intent = copy.copy(u.intent)
     intent.topics = topics
-    intent.medical = intent.medical or u.context.pain  # "plantar fasciitis for 6 months": a clinician caveat too
+    # pain as the runner reader reads it ("stiff but not painful" is not pain; "fasciitis for 6 months" is), or a
+    # condition named: the clinician caveat
+    intent.medical = u.context.pain or intent.condition
     return intent

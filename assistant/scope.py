@@ -27,6 +27,7 @@ def lexicons() -> dict:
         "running": comp(raw["running"]),
         "off_topic": comp(raw["off_topic"]),
         "medical": comp(raw["medical"]),
+        "condition": comp(raw["medical"][1:]),  # the medical lexicon without its first line, the pain words
         "injection": comp(raw["injection"]),
         "topics": {k: re.compile(v, re.I) for k, v in raw["topics"].items()},
         "words": _lexicon_words(raw),
@@ -48,6 +49,7 @@ class Intent:
     running: bool = False
     off_topic: bool = False
     medical: bool = False
+    condition: bool = False        # a medical condition or injury named (medical, without plain pain words)
     injection: bool = False
     topics: set[str] = field(default_factory=set)
     corrections: dict[str, str] = field(default_factory=dict)
@@ -64,6 +66,7 @@ def analyse(question: str, fixer: SpellFixer | None = None) -> Intent:
         running=hit(lx["running"]),
         off_topic=hit(lx["off_topic"]),
         medical=hit(lx["medical"]),
+        condition=hit(lx["condition"]),
         injection=any(p.search(question) for p in lx["injection"]),
         topics={name for name, p in lx["topics"].items() if p.search(text)},
         corrections=fixes,

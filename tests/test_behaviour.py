@@ -208,3 +208,10 @@ def test_stretching_or_strength_is_answered_by_the_comparison(assistant):
     first = assistant.ask("With 15 minutes after a run, should I stretch or do strength work to avoid injuries?")\
         .answer.split("\n")[0]
     assert "stretching gave no benefit" in first and "Lauersen 2014" in first
+
+
+def test_pain_denied_in_the_message_adds_no_clinician_caveat(assistant):
+    ans = assistant.ask("How heavy should I squat? My achilles is a bit stiff in the mornings but it's not painful.")
+    assert "see-clinician" not in {c.id for c in ans.caveats}
+    ans = assistant.ask("How heavy should I squat? I was diagnosed with osteopenia last year.")
+    assert "see-clinician" in {c.id for c in ans.caveats}
