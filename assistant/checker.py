@@ -91,10 +91,15 @@ class ClaimChecker:
         else:
             parts = []
             for p in self._general_parts(body) if anecdote else decompose(body):
+                p, cited = self._strip_citation(p)  # "…, and a 2019 study in Sports Medicine showed X": X
+                if cited and cited not in notices:
+                    notices.append(cited)
                 parts += split_figure_phrase(p)
             judged = [self.judge(p, whole=body if len(parts) > 1 else "") for p in parts]
             res = self._render(c, judged, notices, anecdote)
             claim_ids = {j.article_claim for j in judged if j.article_claim}
+            # the claim's own words, not the names of the journals it cites ("Sports Medicine"), say if it is medical
+            intent.medical = analyse(" ".join(parts), self.a.fixer).medical
             res.caveats = caveat_rules.select(intent, res.citations, claim_ids)
         res.retrieved = [d.metadata["source_id"] for d in docs]
         res.contexts = [d.page_content for d in docs]
@@ -205,7 +210,8 @@ class ClaimChecker:
             j = self.findings.from_evidence(part, vec, part_out)
         if j.how != "evidence" and j.verdict != "no-evidence":
             qv = vec
-            keep = self.findings.sides_filter(part, part_out)
+            # which side a sentence is on is about its direction; a figure compares sizes, so it keeps its lists
+            keep = self.findings.sides_filter(part, part_out) if not fig_hit else (lambda c, for_side: True)
             if not j.pro:
                 j.pro = self.findings.best(qv, part, j.for_sources, 2)
             if not j.con:

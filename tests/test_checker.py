@@ -254,6 +254,16 @@ def test_studies_cited_without_a_name_are_not_taken_for_a_named_source(assistant
     assert r.verdict == "not-supported"
 
 
+def test_a_study_cited_mid_claim_is_taken_off_its_part_and_its_journal_is_not_a_medical_word(assistant):
+    r = assistant.check("Lifting leaves VO2max alone, and a 2019 study in Sports Medicine showed an 8% gain in "
+                        "running economy.")
+    assert "Sports Medicine" in r.answer and not any(p.claim.startswith("A 2019 study") for p in r.parts)
+    assert "see-clinician" not in {c.id for c in r.caveats}
+    figure_part = next(p for p in r.parts if "8%" in p.claim)
+    assert figure_part.citations  # a figure's part keeps the evidence it was compared with
+    assert_grounded(r)
+
+
 def test_journal_the_corpus_holds_is_not_called_unknown(assistant):
     r = assistant.check("A study in the Journal of Strength and Conditioning Research found that heavy squats "
                         "improve running economy.")
