@@ -255,7 +255,7 @@ def test_studies_cited_without_a_name_are_not_taken_for_a_named_source(assistant
 
 
 def test_a_study_cited_mid_claim_is_taken_off_its_part_and_its_journal_is_not_a_medical_word(assistant):
-    r = assistant.check("Lifting leaves VO2max alone, and a 2019 study in Sports Medicine showed an 8% gain in "
+    r = assistant.check("Lifting leaves VO2max alone — a 2019 study in Sports Medicine showed an 8% gain in "
                         "running economy.")
     assert "Sports Medicine" in r.answer and not any(p.claim.startswith("A 2019 study") for p in r.parts)
     assert "see-clinician" not in {c.id for c in r.caveats}
