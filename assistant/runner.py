@@ -12,8 +12,10 @@ from .text import CASUAL_SENTENCE_END
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY = r"(mon|tue|wed|thu|fri|sat|sun)(?:day|s|\.|sday|nesday|rsday|urday|n)?s?"
 _DAY_RX = re.compile(rf"\b{_DAY}\b", re.I)
-_PAIN_NOW = re.compile(r"\b(pain|painful|(it|that|this|my \w+) hurts|hurting(?! (my |your |the |their )?(strength|gains|progress|performance|"
-                       r"running|race|times?|economy|recovery|speed|results|fitness|training))|aches?|aching|achy|(i'?m|i am|currently|got) injured|tweak\w*|"
+_NOT_A_BODY = (r"(?! (my |your |the |their )?(strength|gains|progress|performance|running|race|times?|economy|recovery|"
+               r"speed|results|fitness|training))")  # "lifting hurts my performance" is not pain
+_PAIN_NOW = re.compile(r"\b(pain|painful|hurts" + _NOT_A_BODY + r"|hurting" + _NOT_A_BODY + r"|aches?|aching|achy|"
+                       r"(i'?m|i am|currently|got|just) injured|injured (my|his|her|their)|tweak\w*|"
                        r"pregnan\w*|postpartum|swollen|swelling|numb|numbness|tingl\w*|twinge|niggle|"
                        r"tear|torn|strained|sprained|ruptured?|spasms?|pinch\w*|stress fracture|fractured?|rehab\w*|sciatica|"
                        r"fasciitis|fasciopathy|tendin\w*pathy|tendin?itis|tendonitis|bursitis|arthritis|twinge\w*|niggl\w*)\b", re.I)

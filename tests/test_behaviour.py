@@ -101,6 +101,9 @@ def test_calculator(assistant, case):
     ("my athlete has had pain on the outside of her knee for a month", True),     # who a coach asks about counts
     ("I lost two months to Achilles tendinopathy last season, fully recovered now.", False),  # over, not now
     ("My hip has been aching since last week.", True),
+    ("Knee hurts when I squat deep.", True),                   # any body part that hurts, with or without "my"
+    ("I injured my calf on Sunday's long run.", True),
+    ("Does heavy lifting hurt running performance? My coach says it hurts times.", False),  # harm, not pain
 ])
 def test_pain_now_is_read_with_its_negations(text, pain):
     from assistant.runner import pain_now
