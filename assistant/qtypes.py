@@ -68,9 +68,6 @@ class TypeClassifier:
         self.vectors = self._vectors(embedder, texts, cache_dir)
         self.owners = np.asarray(owners)
         self.config = config or ClassifierConfig()
-        self.cue_bonus = self.config.cue_bonus
-        self.population_margin = self.config.population_margin
-        self.follow_up_bonus = self.config.follow_up_bonus
 
     @staticmethod
     def _vectors(embedder, texts: list[str], cache_dir: Path | None) -> np.ndarray:
@@ -106,16 +103,17 @@ class TypeClassifier:
             # "will two sessions a week put weight on me?" asks about the outcome; the dose is a detail of it
             hits = [0 if t.id in DOSE_TYPES else h for h, t in zip(hits, self.types)]
         # each distinct cue counts, up to two: "the whole block… a maintenance thing" outweighs one "heavy"
-        scores = best + np.array([self.cue_bonus * min(h, 2) for h in hits])
+        scores = best + np.array([self.config.cue_bonus * min(h, 2) for h in hits])
+        prior_hits = sum(h for h, t in zip(hits, self.types) if t.id == prior)
         other_hits = max((h for h, t in zip(hits, self.types) if t.id != prior), default=0)
-        if prior and (other_hits == 0 or other_hits < hits[[t.id for t in self.types].index(prior)]):
+        if prior and (other_hits == 0 or other_hits < prior_hits):
             # a follow-up continues the conversation's topic unless its own words name another as clearly
             # ("and rest between sets?" after a question about sets and reps)
-            scores = scores + np.array([self.follow_up_bonus if t.id == prior else 0.0 for t in self.types])
+            scores = scores + np.array([self.config.follow_up_bonus if t.id == prior else 0.0 for t in self.types])
         i = int(scores.argmax())
         if self.types[i].id in POPULATION_TYPES:  # "does lifting improve economy for women?" asks about economy
             others = [j for j, t in enumerate(self.types) if cued[j] and t.id in OUTCOME_TYPES
-                      and scores[j] >= scores[i] - self.population_margin]
+                      and scores[j] >= scores[i] - self.config.population_margin]
             if others:
                 i = max(others, key=lambda j: scores[j])
         return self.types[i].id, float(scores[i])
