@@ -24,7 +24,7 @@ import numpy as np
 from . import caveats as caveat_rules
 from .check_render import ClaimResult, Part, overall_verdict, render
 from .citing import strip_citation
-from .claims import EVALUATIVE, antonym_flips, is_negated
+from .claims import EVALUATIVE, antonym_flips
 from .claimtext import (_COMPARE, _DOMAIN_WORD, _FIRST_PERSON, _ONLY, _QUALIFIED, ABSOLUTE, FIGURE,
                         compares_populations, negated, normalise_polarity, outcomes, populations)
 from .decompose import _first_verb, _segments, _words, decompose, split_figure_phrase
@@ -165,16 +165,24 @@ class ClaimChecker:
                 fig_hit = (fig, r)
                 break
         # a dose figure ("twice a week") in a claim about an outcome is a detail: it is compared, not what decides
-        dose_detail = bool(fig_hit and fig_hit[0].quantity in ("sessions", "weeks") and part_out - {"strength"})
+        # ...unless the dose itself is what the claim gets wrong ("you need a minimum of three a week")
+        dose_detail = bool(fig_hit and fig_hit[0].quantity in ("sessions", "weeks") and part_out - {"strength"}
+                           and fig_hit[1][0] != "not-supported")
         # a figure that decides alone (rest between sets): no ledger claim is about it
         match = None if fig_hit and fig_hit[0].decides else self.match_ledger(part, vec, part_out)
         j: Judged | None = None
+        outside = self.findings.outside_subject(part)
+        if outside:  # "creatine doubles your gains", "lift fasted": a subject no source here covers
+            return self.findings.untested(part, vec, f"No study in my sources looked at {outside}, so this can't be "
+                                                     "judged here; the nearest evidence is quoted below.")
         if not fig_hit and self.findings.unknown_agent(part):  # a figure we can compare is not an untested subject
             return self.findings.untested(part, vec, "The claim rests on something no study in my sources tested, so it can't be "
                                             "judged here; the nearest evidence is quoted below.")
         if match:
             j = Judged(part, match.verdict, match.claim.reason, match.evidence_for, match.evidence_against,
                         article_claim=match.claim.article_claim, how="ledger")
+            if j.verdict == "no-evidence":  # a curated "no study tested this": show what the nearest studies found
+                j.nearest = self.findings.best(vec, part, (*match.claim.supporting, *match.claim.opposing), 3)
             if j.verdict == "mixed" and ABSOLUTE.search(part):
                 j.verdict = "not-supported"  # "wipes out completely": mixed evidence can't carry an absolute
                 j.reason = (f"{j.reason.rstrip('.')}; the claim's absolute wording goes beyond that mixed evidence.")
@@ -265,7 +273,7 @@ class ClaimChecker:
             led_pop = populations(" ".join(claim.texts))
             if bool(part_pop) != bool(led_pop) or (part_pop and not (part_pop <= led_pop or led_pop <= part_pop)):
                 continue  # a claim about teenagers is not judged by a claim about masters runners
-            flips = lambda r: ((negated(part) != is_negated(r)) + antonym_flips(part, r)) % 2  # noqa: E731
+            flips = lambda r: ((negated(part) != negated(r)) + antonym_flips(part, r)) % 2  # noqa: E731
             near = [j for j, (c2, _) in enumerate(m.keys) if c2 == cid and float(sims[j]) >= sim - self.PARAPHRASE_MARGIN]
             readings = [flips(claim.texts[m.keys[j][1]]) for j in near]
             return Match(claim, sim, flips(ref) == 1 and 0 not in readings)

@@ -21,7 +21,8 @@ from .errors import CorpusError
 VERDICTS = ("supported", "mixed", "not-supported", "no-evidence")
 VERDICT_LABEL = {"supported": "supported", "mixed": "mixed evidence", "not-supported": "not supported",
                  "no-evidence": "no evidence in my sources"}
-FLIP = {"supported": "not-supported", "not-supported": "supported", "mixed": "mixed"}
+FLIP = {"supported": "not-supported", "not-supported": "supported", "mixed": "mixed",
+        "no-evidence": "no-evidence"}  # a claim no study tested: its opposite is untested too
 _NEGATION = re.compile(
     r"\b(no|not|never|none|nothing|nobody|neither|nor|without|cannot|hardly|barely|myth|false|untrue|"
     r"\w+n['’]t|cant|wont|dont|doesnt|isnt|arent|wasnt|werent|shouldnt|wouldnt|couldnt|didnt|"
@@ -64,7 +65,7 @@ def load_ledger(corpus_dir: Path, known_sources: set[str] | None = None) -> list
     for i, c in enumerate(raw):
         where = f"{path}: claim {i + 1} ({c.get('id', '?') if isinstance(c, dict) else '?'})"
         if not isinstance(c, dict) or not c.get("id") or not c.get("statement") or c.get("verdict") not in FLIP:
-            raise CorpusError(f"{where}: needs id, statement and verdict (supported / mixed / not-supported)")
+            raise CorpusError(f"{where}: needs id, statement and verdict (supported / mixed / not-supported / no-evidence)")
         if c["id"] in seen:
             raise CorpusError(f"{where}: duplicate claim id")
         seen.add(c["id"])

@@ -120,13 +120,25 @@ def normalise_polarity(text: str) -> str:
 _NEG_CONTRAST = re.compile(r",\s*(and\s+)?not\s+[^,.;]*", re.I)   # "from force, not from endless reps"
 
 
+# A claim that something does not change says what a negated one says ("leaves VO2max unchanged" = "doesn't raise
+# VO2max"); "neither X nor Y" is one negation, not two
+_NULL_CLAIM = re.compile(r"\b(unchanged|unaffected|(stays?|stayed|remains?|remained|holds?) (the same|put|flat|steady|unchanged)|"
+                         r"no (real |meaningful )?change)\b", re.I)
+_NEITHER_NOR = re.compile(r"\bneither\b([^.;]*?)\bnor\b", re.I)
+
+
 def negated(text: str) -> bool:
     """The claim's main clause is negated (negations in relative clauses and contrasts don't count) — or it
     denies strength training in a contrast: "economy comes from running more, not from the weight room"."""
+    text = _NEITHER_NOR.sub(r"not\1or", text)
     main = _NEG_CONTRAST.sub("", _NEG_RELATIVE.sub("", text))
     if main != text and _DOMAIN_WORD.search(text) and not _DOMAIN_WORD.search(main):
-        return not is_negated(main)
-    return is_negated(main)
+        return not _negated_main(main)
+    return _negated_main(main)
+
+
+def _negated_main(main: str) -> bool:
+    return is_negated(main) != bool(_NULL_CLAIM.search(main))
 
 
 def outcomes(text: str) -> set[str]:

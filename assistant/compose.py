@@ -19,7 +19,7 @@ from .corpus import (ARTICLE_ID, ARTICLE_SECTION, GAPS, GUIDE_SECTIONS, KEY_FIND
 from .schema import Answer, Citation
 from .settings import ComposerConfig
 from .snapshot import Snapshot
-from .text import named_sources, source_names, stem, strip_names, terms
+from .text import named_sources, source_names, stem, strip_names, terms, weekly_counts
 
 
 @dataclass
@@ -253,6 +253,13 @@ class GroundedComposer:
         if facet is not None and facet.semantic > opening.semantic + cfg.facet_margin and named(facet) > named(opening):
             opening = facet
         gaps = [c for c in mine if c.meta.get("section") == GAPS]
+        # a question about a dose the opening doesn't name ("is one session a week worth it?"): the short-answer or
+        # "not covered" sentence that names that dose answers it
+        asked_dose = weekly_counts(question)
+        if asked_dose and not asked_dose & weekly_counts(opening.text):
+            dosed = [c for c in short + gaps if asked_dose & weekly_counts(c.text) and named_sources(c.text, self.names)]
+            if dosed:
+                return max(dosed, key=lambda c: c.semantic)
         if not gaps:
             return opening
         # a "not covered" sentence leads when it names what was asked — a distinctive word of the question that the

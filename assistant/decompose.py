@@ -95,6 +95,9 @@ def _finite_clause(ws: list[str]) -> bool:
     return False
 
 
+_CONDITION = re.compile(r"^(if|when|once|unless|as long as|whenever)\b[^,;:]{3,80},\s*", re.I)
+
+
 def _subject_prefix(clause: str, fragment_first: str) -> str | None:
     """The shared subject (and modal) of ``clause`` to put before a verb-phrase fragment."""
     ws = _words(clause)
@@ -182,6 +185,11 @@ def decompose(claim: str) -> list[str]:
     pieces: list[str] = []
     for sent in split_sentences(" ".join(claim.split())):
         sent = drop_asides(sent.strip().rstrip(".!"))
+        # "If injury prevention is the goal, X is … and does …": the condition is not the subject of the parts;
+        # each part keeps it ("Once you're past 40, heavy weights stop working" is about masters runners)
+        cond = _CONDITION.match(sent)
+        cond = cond.group(0) if cond and _first_verb(_words(sent[cond.end():]), 0) is not None else ""
+        sent, first = sent[len(cond):], len(pieces)
         segs = _segments(sent)
         subject = None
         referent = None
@@ -212,6 +220,8 @@ def decompose(claim: str) -> list[str]:
                 p = _clean(p)
                 if p:
                     pieces.append(p)
+        if cond:
+            pieces[first:] = [f"{cond}{p[0].lower() + p[1:] if p[:2] != p[:2].upper() else p}" for p in pieces[first:]]
     pieces = _drop_prefaces(pieces, claim)
     pieces = [q for p in pieces for q in _sufficiency(p)]
     out, seen = [], set()

@@ -142,12 +142,17 @@ def compare_figure(fig: Figure, part: str) -> tuple[str, str] | None:
             return "not-supported", f"The claim's {shown} is shorter than the guidance: {fig.says}."
         return "mixed", f"The claim's {shown} only partly matches the guidance: {fig.says}."
     if fig.quantity == "sessions":
-        m = re.search(rf"{_NUM}\s*(?:sessions?|times|days|workouts?)?\s*(?:a|per|each)\s+week", part.lower()) or \
-            re.search(r"\b(once|twice)\b", part.lower())
+        low = part.lower()
+        m = re.search(rf"{_NUM}\s*(?:(?:lifting |strength |heavy |gym )?(?:sessions?|times|days|workouts?))?\s*(?:a|per|each|every)\s+week",
+                      low) or re.search(r"\b(once|twice)\b", low)
         if not m:
             return None
         n = _num(m.group(1))
         lo, hi = fig.range
+        if n > (fig.typical or lo) and re.search(rf"\b(minimum of|at least|no fewer than|need|needs|must do)\s+(?:\w+\s+)?{_NUM}\b", low):
+            # "you need a minimum of three sessions a week": fewer worked, so the minimum is not shown
+            return "not-supported", (f"The claim's minimum of {n:g} a week is more than the evidence needed: "
+                                     f"{fig.says}.")
         if lo <= n <= hi:
             return "supported", f"The claim's {n:g} a week is within what the evidence used: {fig.says}."
         return "no-evidence", f"No trial here tested {n:g} sessions a week: {fig.says}."

@@ -176,6 +176,24 @@ class Findings:
                  if c.meta["source_id"] != ARTICLE_ID and c.meta.get("type") != "article" and c.semantic >= 0.35]
         return Judged(part, "no-evidence", reason, nearest=_dedupe_sources(cands, 2), how="nearest")
 
+    def outside_subject(self, part: str) -> str | None:
+        """An out-of-scope subject the part names (a supplement, fasting, sleep) that no corpus sentence mentions."""
+        from .scope import lexicons
+
+        words = self._words_of_corpus()
+        for rx in lexicons()["off_topic"]:
+            for m in rx.finditer(part):
+                w = m.group(0).lower()
+                if not all(x in words or x.rstrip("s") in words for x in re.findall(r"[a-z]{3,}", w)):
+                    return w
+        return None
+
+    def _words_of_corpus(self) -> set[str]:
+        if self._corpus_words is None:
+            snap = self.a.composer.snapshot
+            self._corpus_words = {w.lower() for t in snap.sent_texts for w in re.findall(r"[A-Za-z]{3,}", t)}
+        return self._corpus_words
+
     def unknown_agent(self, part: str) -> bool:
         """The part's subject names something the corpus never mentions ("creatine loading boosts ...")."""
         ws = _words(part)
@@ -183,12 +201,10 @@ class Findings:
         subject = " ".join(ws[:v]) if v else ""
         if not subject or _DOMAIN_WORD.search(subject):
             return False
-        if self._corpus_words is None:
-            snap = self.a.composer.snapshot
-            self._corpus_words = {w.lower() for t in snap.sent_texts for w in re.findall(r"[A-Za-z]{3,}", t)}
+        corpus_words = self._words_of_corpus()
         words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", subject)
                  if not populations(w)} - STOPWORDS - EVALUATIVE  # "teenage" names who, not what
-        return any(w not in self._corpus_words and w.rstrip("s") not in self._corpus_words for w in words)
+        return any(w not in corpus_words and w.rstrip("s") not in corpus_words for w in words)
 
 
 

@@ -22,12 +22,16 @@ CONVENTION = "convention — not tested in these sources"
 DAY_NAMES = dict(zip(DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")))
 LOAD_TYPES = {"load-intensity", "reps-sets", "beginners"}
 PERFORMANCE_TYPES = {"race-performance", "running-economy", "mechanisms", "plyometrics"}
+NOT_RACE_TYPES = {"injury", "muscle-mass", "older-women-bone"}  # outcomes other than racing
 HOW_TO_TYPES = {"scheduling", "frequency", "taper-race-week", "phases", "rest", "reps-sets", "load-intensity",
                 "exercise-choice", "beginners"}
 LONG_RACES = {"marathon", "ultra", "half"}
 _MARK = re.compile(r"\[(\d+)\]")
 _ASKS_NUMBER = re.compile(r"\b(1 ?rm|one[- ]rep(etition)? max|max(imum)?|working (weight|load|sets?)|what weight|how much weight|"
                           r"what load|\d+ ?%|percent|aim(ing)? for|target)\b", re.I)
+# "which two days should the lifting go on?": the placement for the runner's week is the answer, so it leads
+_ASKS_DAYS = re.compile(r"\b(which|what) (\w+ )?(days?|nights?)\b|\bwhen (should|do|can|would) (i|we|you)\b|\bwhere (should|do|would|can) "
+                        r"(i|we) (put|fit|slot|place)\b", re.I)
 _RACE_GAIN = re.compile(r"\b(faster|quicker|pb|pr|personal best|minutes? off|seconds? off|race times?|finish(ing)? time|"
                         r"under \d|sub[- ]?\d|improve (my |your )?(time|race|marathon)|help (my |your |me )?(race|marathon|run)|"
                         r"(race|running|\d+ ?m|mile|5k|10k) performance|performance (in|at|over)|time to exhaustion|"
@@ -81,11 +85,18 @@ def schedule_note(ctx: RunnerContext) -> str | None:
         parts.append(f"your long run is on {DAY_NAMES[ctx.long_run_day]}")
     if ctx.hard_days:
         parts.append("your hard sessions are on " + " and ".join(DAY_NAMES[d] for d in ctx.hard_days))
-    where = " and ".join(DAY_NAMES[d] for d in picks)
     on_runs = [d for d in picks if d in ctx.run_days]
     extra = " (after the easy run, or hours apart from it)" if on_runs else ""
-    return (f"For your week ({'; '.join(parts)}), lifting on {where}{extra} keeps heavy sessions off your key runs "
-            f"and the days before them — that placement is {CONVENTION}.")
+    if len(picks) < 2 and ctx.hard_days:
+        # one clear day only: the other session goes on a hard day, after the hard run ("hard days hard")
+        hard = [d for d in ctx.hard_days if abs(DAYS.index(d) - DAYS.index(picks[0])) % 7 not in (0, 1, 6)] \
+            or list(ctx.hard_days)
+        picks = sorted([*picks, hard[0]], key=DAYS.index)
+        extra = (f" (on {DAY_NAMES[hard[0]]}, after the hard session — at least 3 hours after it where you can — "
+                 f"so the easy days stay easy)")
+    where = " and ".join(DAY_NAMES[d] for d in picks)
+    return (f"Lift on {where}{extra}: for your week ({'; '.join(parts)}), that keeps heavy sessions off your key runs "
+            f"and the days before them — the placement is {CONVENTION}.")
 
 
 def _spaced(days: list[str]) -> list[str]:
@@ -115,7 +126,7 @@ def assemble(question: str, u: Understanding, answered: list[tuple[Part, Answer]
         ans = copy.copy(answered[0][1])
         body = ans.answer
         if sched:
-            body = _after_lead(body, sched)
+            body = _sched_into(body, sched, answered[0][0])
         if notes and not numbers_first:
             body = _after_lead(body, " ".join(notes))
         ans.answer = "\n\n".join([*notes, body]) if numbers_first else body
@@ -124,7 +135,7 @@ def assemble(question: str, u: Understanding, answered: list[tuple[Part, Answer]
         for part, a in answered:
             text, cites = _renumber(a, len(citations))
             if sched and part.qtype == "scheduling":
-                text = _after_lead(text, sched)
+                text = _sched_into(text, sched, part)
             if notes and not numbers_first and part.qtype in LOAD_TYPES:
                 text = _after_lead(text, " ".join(notes))  # load_notes only gives notes when such a part exists
             blocks.append(f"**{title_of(part)}**\n{text}")
@@ -164,6 +175,11 @@ def with_safety_first(ans: Answer, sentence, lead: bool = True) -> Answer:
     return out
 
 
+def _sched_into(body: str, sched: str, part: Part) -> str:
+    """The placement for the runner's week leads when the part asks which days; otherwise it follows the lead."""
+    return f"{sched}\n\n{body}" if _ASKS_DAYS.search(part.text) else _after_lead(body, sched)
+
+
 def _after_lead(body: str, sentence: str) -> str:
     """Put a sentence right after the lead paragraph (the direct answer stays first)."""
     head, sep, rest = body.partition("\n\n")
@@ -178,8 +194,9 @@ def caveat_intent(u: Understanding, type_confidence: float) -> Intent:
         t = set(p.topics)
         if p.type_score >= type_confidence and (kind := question_type(p.qtype)):
             t |= kind.caveat_topics  # "will squats put weight on me?" is a muscle question, whatever words it uses
-        if "marathon" in t and p.qtype in HOW_TO_TYPES and not _RACE_GAIN.search(p.text):
-            t.discard("marathon")  # "how many days before my marathon" is not a race-performance question
+        if "marathon" in t and p.qtype in HOW_TO_TYPES | NOT_RACE_TYPES and not _RACE_GAIN.search(p.text):
+            t.discard("marathon")  # "how many days before my marathon" is not a race-performance question,
+            # nor is "does foot work prevent injuries? (marathon in May)"
         if _RACE_GAIN.search(p.text):
             t.add("marathon")      # "will this take minutes off my time?", "does it improve mile performance?"
         topics |= t

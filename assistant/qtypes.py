@@ -12,6 +12,7 @@ import numpy as np
 import yaml
 
 from .settings import ClassifierConfig
+from .text import CASUAL_SENTENCE_END
 
 DATA = Path(__file__).parent / "data" / "question_types.yaml"
 POPULATION_TYPES = {"older-women-bone", "beginners"}  # who is asking, rather than what about
@@ -95,6 +96,11 @@ class TypeClassifier:
         sims = self.vectors @ qv
         best = np.full(len(self.types), -1.0, dtype=np.float32)
         np.maximum.at(best, self.owners, sims)
+        # cue words count in the question sentence itself; the sentence it points back to ("Is that all nervous
+        # system?" after "…4 weeks into a block…") counts only when the question names no cue of its own
+        own = " ".join(x for x in CASUAL_SENTENCE_END.split(text) if "?" in x)
+        if own and own != text and any(t.cues.search(own) for t in self.types):
+            text = own
         hits = [len({m.group(0).lower() for m in t.cues.finditer(f"{context} {text}" if t.id in POPULATION_TYPES else text)
                      if not _DENIED.search(m.string[max(0, m.start() - 16):m.start()])}) for t in self.types]
         cued = [h > 0 for h in hits]

@@ -30,7 +30,8 @@ _PAST = re.compile(r"\b(last (year|season|summer|winter|spring|autumn|fall)|\d+ 
                    r"used to|(fully )?recovered|fine now|all good now|healed|cleared up|gone now|back to (full|normal))\b", re.I)
 _THIRD_PARTY = re.compile(r"\b(?:my|his|her|our|a) (?:\w+ )?(mate|friend|club ?mate|training partner|buddy|colleague|"
                           r"workmate)s?\b", re.I)
-_RACE_SOON = re.compile(rf"\b(race|marathon|half|10k|5k|parkrun|ultra)\W+(?:is\W+)?(?:this\W+|on\W+|next\W+)?({_DAY}|tomorrow|weekend)\b|"
+# (a distance in a range, "tempo 8-10k", is a run, not a race; the day must be on the same line)
+_RACE_SOON = re.compile(rf"(?<![\d][-–])\b(race|marathon|half|10k|5k|parkrun|ultra)[^\w\n]+(?:is[^\w\n]+)?(?:this[^\w\n]+|on[^\w\n]+|next[^\w\n]+)?({_DAY}|tomorrow|weekend)\b|"
                         r"\b(race|marathon|half)\W+(?:day\W+)?(?:is\W+)?in\W+\d\s*days?\b|\brace week\b|\b(days?|\d+ days) (before|out from) (the|my) (race|marathon)\b|"
                         # "Marathon a week on Sunday (so 11 days)", "12 days to go": two weeks or less, said in days
                         r"\b(race|marathon|half|10k|5k|ultra)\b[^.?!]{0,40}?\b([1-9]|1[0-4]) days\b|\b([1-9]|1[0-4]) days (to go|out|away|left|until|till)\b|"
@@ -45,7 +46,7 @@ _WEEKS = re.compile(r"\b(\d{1,2})\s*(?:weeks?|wks?)\s*(?:out|away|to go|until|ti
 _RUNS_PER_WEEK = re.compile(r"\b(\d)\s*(?:x|times|runs?|days?|sessions?)\s*(?:a|per|/)\s*(?:week|wk)\b.{0,20}?|\brun(?:ning)?\s*(\d)\s*(?:days|times)", re.I)
 _LONG_RUN = re.compile(rf"long (?:run|runs)\W+(?:is |are |on |usually |every )*{_DAY}|{_DAY}\W+(?:is )?(?:my |the |a )?long\b", re.I)
 _HARD = re.compile(rf"(?:intervals?|tempo|track|workouts?|speed ?work|hills?|hard (?:session|run|day)s?|quality (?:session|day)s?)\W+"
-                   rf"(?:are |is |on |every )*{_DAY}|{_DAY}\W+(?:is |are )?(?:my |the )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality)", re.I)
+                   rf"(?:are |is |on |every )*{_DAY}|{_DAY}\W+(?:is |are )?(?:my |the )?(?:club |group |hill |long )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality)", re.I)
 _NEW_LIFTER = re.compile(r"\b(never (really |properly |actually |ever )?(lifted|done|been|touched|used|tried|set foot)\b[^.?!]{0,30}"
                          r"\b(gym|weights?|lifting|strength|barbells?)|new to (lifting|the gym|weights|strength)|"
                          r"beginner|novice|(just|only) (started|starting) (lifting|the gym|strength)|first time (lifting|in the gym)|"
@@ -98,17 +99,21 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
     if m:
         ctx.weeks_to_race = int(m.group(1) or m.group(2))
     ctx.race_soon = bool(_RACE_SOON.search(text)) or (ctx.weeks_to_race is not None and ctx.weeks_to_race <= 1)
-    m = _RUNS_PER_WEEK.search(text)
-    if m and ("run" in m.group(0).lower() or "week" in m.group(0).lower()):
-        ctx.runs_per_week = int(m.group(1) or m.group(2))
+    for m in _RUNS_PER_WEEK.finditer(text):
+        # "planning 2 sessions a week: back squat, RDL…" counts lifting sessions, not runs
+        if not re.search(r"\b(lift\w*|gym|weights?|strength|squats?|deadlifts?)\b", _sentence_at(text, m.start()), re.I) \
+                or re.search(r"\bruns?\b", m.group(0), re.I):
+            ctx.runs_per_week = int(m.group(1) or m.group(2))
+            break
     m = _LONG_RUN.search(text)
     if m:
         ctx.long_run_day = _day(next(g for g in m.groups() if g))
     ctx.hard_days = sorted({_day(next(g for g in h.groups() if g)) for h in _HARD.finditer(text)}, key=DAYS.index)
     runish = re.compile(r"\b(run|runs|running|ran|long|easy|tempo|intervals?|track|workout|recovery|miles?|km|parkrun|race)\b", re.I)
     days = set()
-    for sent in CASUAL_SENTENCE_END.split(text):
-        if runish.search(sent) and not re.search(r"\b(lift|gym|weights|strength)\b", sent, re.I):
+    for sent in (s for line in text.split("\n") for s in CASUAL_SENTENCE_END.split(line)):  # a schedule: a line a day
+        # "Mon, Wed, Fri are rest days" names days without a run
+        if runish.search(sent) and not re.search(r"\b(lift\w*|gym|weights|strength|rest days?|days? off|off days?)\b", sent, re.I):
             days.update(_day(d) for d in _DAY_RX.findall(sent))
     days |= {d for d in [ctx.long_run_day, *ctx.hard_days] if d}
     ctx.run_days = sorted(days, key=DAYS.index)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .messages import FOLLOW_ON
-from .qtypes import POPULATION_TYPES, TypeClassifier, question_type, question_types
+from .qtypes import OUTCOME_TYPES, POPULATION_TYPES, TypeClassifier, question_type, question_types
 from .runner import RunnerContext, pain_now, runner_context
 from .scope import Intent, analyse, lexicons
 from .text import CASUAL_SENTENCE_END
@@ -161,15 +161,24 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
             if own != qtype and kind and own not in POPULATION_TYPES and kind.cues.search(_asked(text)) \
                     and not _POINTS_BACK.search(_asked(text)) and own_score >= score - classifier.config.own_words_margin:
                 qtype, score = own, own_score
-        off = intent.off_topic and not intent.domain and not intent.medical
         asked_text = _asked(text)  # what the question sentence itself names, without remarks around it
         asked = intent if asked_text == text else analyse(asked_text, fixer)
+        off_terms = off_topic_terms(asked_text)
+        # "should I have breakfast before the gym?": the lifting is only the setting when the question
+        # names an outside subject and nothing any question type is about
+        setting_only = bool(off_terms) and not any(t.cues.search(asked_text) for t in question_types())
+        off = intent.off_topic and (not intent.domain or setting_only) and not intent.medical
+        if bare_part and i and parts[-1].off_topic:
+            off = True  # "…caffeine before lifting? how many mg?": a part naming nothing continues the one before
         parts.append(Part(text, qtype, score, not off, off, set(intent.topics), asked.domain or asked.medical,
-                          off_topic_terms(asked_text), before, _off_topic_first(asked.text)))
+                          off_terms, before, _off_topic_first(asked.text)))
     if context.experience == "none":  # a new lifter asking how heavy, how many reps — or just "where do I start?"
         for p in parts:
-            if p.qtype in {"load-intensity", "reps-sets", "exercise-choice", "frequency", "rest"} or p.type_score < 0.5 \
-                    or re.search(r"\b(start|begin)\w*", p.text, re.I):
+            if p.qtype in OUTCOME_TYPES:
+                continue  # "does a hip routine reduce injuries for beginners?" asks about injuries
+            # (how often is answered by the frequency guide, with the progression caveat the context adds)
+            if p.qtype in {"load-intensity", "reps-sets", "exercise-choice", "rest"} or p.type_score < 0.5 \
+                    or re.search(r"\b(start|starting|begin|beginning)\b", p.text, re.I):
                 p.qtype, p.type_score = "beginners", max(p.type_score, 0.5)
     if context.race_soon:  # lifting questions in the days before a race are race-week questions
         for p in parts:

@@ -1,0 +1,108 @@
+"""Reading a runner's week, the subject of a question, and the polarity and scope of a claim's parts."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.claimtext import negated
+from assistant.decompose import decompose
+from assistant.outline import schedule_note
+from assistant.runner import runner_context
+from assistant.scope import analyse
+from assistant.text import weekly_counts
+
+WEEK = ("Half in 9 weeks. My week:\nTue - club intervals\nThu - tempo 8-10k\nSat - easy 6k\nSun - long run\n"
+        "Mon, Wed, Fri are rest days. I'm planning 2 sessions a week of squats and RDLs.")
+
+
+def _ctx(text: str):
+    return runner_context(text, analyse(text, None))
+
+
+def test_a_schedule_written_a_line_a_day_is_read_as_one():
+    ctx = _ctx(WEEK)
+    assert ctx.run_days == ["tue", "thu", "sat", "sun"]  # the rest days are not run days
+    assert ctx.hard_days == ["tue", "thu"] and ctx.long_run_day == "sun"
+    assert not ctx.race_soon  # "tempo 8-10k" then "Sat" on the next line is not a 10k on Saturday
+    assert ctx.runs_per_week is None  # two lifting sessions a week are not two runs
+
+
+def test_a_race_on_a_named_day_is_still_soon():
+    assert _ctx("My 10k is on Saturday, should I lift this week?").race_soon
+
+
+def test_with_one_clear_day_the_second_session_goes_after_a_hard_run():
+    note = schedule_note(_ctx(WEEK))
+    assert note.startswith("Lift on Tue and Fri") or note.startswith("Lift on Thu and Fri") or \
+        note.startswith("Lift on Tue and Thu")
+    assert "after the hard session" in note and "convention" in note
+
+
+def test_the_placement_leads_when_the_runner_asks_which_days(assistant):
+    ans = assistant.ask(WEEK + " Which two days should the lifting go on?")
+    assert ans.answer.startswith("Lift on"), ans.answer[:200]
+    other = assistant.ask(WEEK + " Should the squats be heavy?")
+    assert not other.answer.startswith("Lift on")
+
+
+def test_a_clinician_named_as_the_source_of_advice_is_not_a_condition(assistant):
+    ans = assistant.ask("My physio has been on at me to start lifting. How many sessions a week should I do?")
+    assert "see-clinician" not in {c.id for c in ans.caveats}
+    hurt = assistant.ask("My knee hurts after runs. How many sessions a week should I lift?")
+    assert "see-clinician" in {c.id for c in hurt.caveats}
+
+
+@pytest.mark.parametrize("text, counts", [
+    ("is one session a week worth it", {1.0}), ("2x/wk", {2.0}), ("twice weekly", {2.0}),
+    ("every other week", {0.5}), ("4 runs a week", set()),
+])
+def test_weekly_counts(text, counts):
+    assert weekly_counts(text) == counts
+
+
+def test_a_question_about_a_dose_the_guide_opening_does_not_name_gets_the_sentence_that_does(assistant):
+    ans = assistant.ask("I've never done any strength work. Is one session a week going to do anything for my running?")
+    first = ans.answer.split("\n")[0]
+    assert "1 session a week" in first or "once a week" in first, first
+
+
+def test_a_question_about_eating_around_lifting_is_declined_with_its_follow_on(assistant):
+    u = assistant.understand("1) can I lift on an empty stomach or should I have breakfast first? how many grams? "
+                             "2) my squat is 80kg x 8, should I do fewer reps with more weight?")
+    scope = [p.in_scope for p in u.parts]
+    assert scope[-1] and not any(scope[:-1]), [(p.text, p.in_scope) for p in u.parts]
+
+
+def test_a_new_lifter_asking_about_injuries_gets_an_injury_answer(assistant):
+    u = assistant.understand("Never lifted before. Does a hip and core routine reduce injuries for beginners?")
+    assert u.parts[0].qtype == "injury"
+
+
+@pytest.mark.parametrize("text, neg", [
+    ("Lifting leaves VO2max more or less unchanged", True),
+    ("It neither builds nor costs you aerobic capacity", True),
+    ("Lifting raises VO2max", False),
+    ("Body weight doesn't stay the same", False),
+])
+def test_a_claim_that_nothing_changes_reads_as_negated(text, neg):
+    assert negated(text) is neg
+
+
+def test_a_leading_condition_is_kept_with_each_part_not_taken_as_the_subject():
+    parts = decompose("If speed is the goal, heavy squats are the best tool and do far more than circuits.")
+    assert parts == ["If speed is the goal, heavy squats are the best tool",
+                     "If speed is the goal, heavy squats do far more than circuits"]
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    ("Adding heavy lifting leaves a trained runner's VO2max more or less unchanged.", "supported"),
+    ("If you want your economy to move at all, you need a minimum of three lifting sessions every week.", "not-supported"),
+    ("Taking creatine every morning doubles the strength gains runners get from lifting.", "no-evidence"),
+])
+def test_claim_verdicts_on_null_minimum_and_outside_subjects(assistant, claim, verdict):
+    assert assistant.check(claim).verdict == verdict
+
+
+def test_a_curated_untested_claim_shows_the_nearest_evidence(assistant):
+    res = assistant.check("Heavy lifting will take minutes off your marathon finishing time.")
+    assert res.verdict == "no-evidence"
+    assert res.citations and "nearest" in res.answer.lower()
