@@ -27,7 +27,7 @@ from .citing import strip_citation
 from .claims import EVALUATIVE, antonym_flips
 from .claimtext import (_COMPARE, _DOMAIN_WORD, _FIRST_PERSON, _ONLY, _QUALIFIED, ABSOLUTE, FIGURE,
                         compares_populations, negated, normalise_polarity, outcomes, populations)
-from .decompose import _first_verb, _segments, _words, decompose, split_figure_phrase
+from .decompose import _first_verb, _segments, _words, decompose, decompose_marked, split_figure_phrase
 from .figures import compare_figure, figures
 from .findings import Findings, Judged
 from .passage import MAX_PASSAGE_CLAIMS, PassageResult, extract_claims, format_passage
@@ -89,13 +89,18 @@ class ClaimChecker:
             res = ClaimResult(question=c, answer=NO_EVIDENCE, verdict="no-evidence")
             res.parts = [Part(c, "no-evidence")]
         else:
-            parts = []
-            for p in self._general_parts(body) if anecdote else decompose(body):
+            parts, concl = [], []
+            for p, is_concl in [(x, False) for x in self._general_parts(body)] if anecdote else decompose_marked(body):
                 p, cited = self._strip_citation(p)  # "…, and a 2019 study in Sports Medicine showed X": X
                 if cited and cited not in notices:
                     notices.append(cited)
-                parts += split_figure_phrase(p)
+                pieces = split_figure_phrase(p)
+                parts += pieces
+                concl += [is_concl] * len(pieces)
             judged = [self.judge(p, whole=body if len(parts) > 1 else "") for p in parts]
+            for k in range(1, len(judged)):
+                if concl[k]:
+                    _rests_on(judged[k], judged[k - 1])
             res = self._render(c, judged, notices, anecdote)
             claim_ids = {j.article_claim for j in judged if j.article_claim}
             # the claim's own words, not the names of the journals it cites ("Sports Medicine"), say if it is medical
@@ -217,7 +222,8 @@ class ClaimChecker:
         if j is None:
             j = self.findings.from_evidence(part, vec, part_out)
         if j.how != "evidence" and j.verdict != "no-evidence":
-            qv = vec
+            # a figure judged alone is quoted with the sentences about that figure, not those nearest the wording
+            qv = a.encoder(fig_hit[0].query) if fig_hit and j.how == "figure" else vec
             # which side a sentence is on is about its direction; a figure compares sizes, so it keeps its lists
             keep = self.findings.sides_filter(part, part_out) if not fig_hit else (lambda c, for_side: True)
             if not j.pro:
@@ -298,6 +304,17 @@ class ClaimChecker:
 
     def _render(self, claim: str, judged: list[Judged], notices: list[str], anecdote: bool) -> ClaimResult:
         return render(claim, judged, notices, anecdote)
+
+
+def _rests_on(j: Judged, premise: Judged) -> None:
+    """A conclusion ("…, so every runner should take it") is no better supported than the statement it is drawn from."""
+    if premise.verdict not in ("no-evidence", "not-supported") or j.verdict == premise.verdict:
+        return
+    j.verdict = premise.verdict
+    j.reason = ("It is drawn from the statement before it, which "
+                + ("no study here tested." if premise.verdict == "no-evidence" else "the evidence here does not back."))
+    # its own quotes would read as evidence for or against it; it stands or falls with its premise
+    j.pro, j.con, j.nearest = [], [], []
 
 
 def _merge(a: list, b: list, limit: int) -> list:

@@ -19,6 +19,7 @@ from .corpus import (ARTICLE_ID, ARTICLE_SECTION, GAPS, GUIDE_SECTIONS, KEY_FIND
 from .schema import Answer, Citation
 from .settings import ComposerConfig
 from .snapshot import Snapshot
+from .claimtext import populations
 from .text import named_sources, source_names, stem, strip_names, terms, weekly_counts
 
 
@@ -31,6 +32,7 @@ class Candidate:
     semantic: float
 
 
+POPULATION_GUIDE_TYPES = ("older-women-bone",)  # guides written about a group of runners rather than a topic
 _GENERIC = set(terms("find found show showed do did does say said conclude concluded result results finding findings "
                      "study studies trial trials paper review meta-analysis meta analysis about tell summary summarise "
                      "summarize key main overall conclusion outcome outcomes look looked research author authors"))
@@ -252,6 +254,14 @@ class GroundedComposer:
                     key=lambda c: c.semantic, default=None)  # a lead names its studies
         if facet is not None and facet.semantic > opening.semantic + cfg.facet_margin and named(facet) > named(opening):
             opening = facet
+        # "does it work for women too?": a short answer written about that group answers it, if it fits about as well
+        pop = populations(question) - {"beginners", "elite", "sprinters", "other-sport"}
+        if pop and not pop & populations(opening.text):
+            groups = [c for c in cands if c.meta.get("section") == SHORT_ANSWER and pop & populations(c.text)
+                      and named_sources(c.text, self.names) and any(c.meta["source_id"] in self.guides.get(t, ())
+                                                                    for t in POPULATION_GUIDE_TYPES)]
+            if groups and (best := max(groups, key=lambda c: c.semantic)).semantic >= opening.semantic - cfg.gap_tolerance:
+                return best
         gaps = [c for c in mine if c.meta.get("section") == GAPS]
         # a question about a dose the opening doesn't name ("is one session a week worth it?"): the short-answer or
         # "not covered" sentence that names that dose answers it

@@ -182,7 +182,14 @@ def _split_and(clause: str) -> list[str]:
 
 def decompose(claim: str) -> list[str]:
     """Atomic claims of a (possibly compound) claim, each a readable sentence with its subject."""
+    return [p for p, _ in decompose_marked(claim)]
+
+
+def decompose_marked(claim: str) -> list[tuple[str, bool]]:
+    """The atomic claims, each with whether it is a conclusion drawn from the part before it ("…, so every runner
+    should take it", "which is why …")."""
     pieces: list[str] = []
+    conclusions: set[str] = set()
     for sent in split_sentences(" ".join(claim.split())):
         sent = drop_asides(sent.strip().rstrip(".!"))
         # "If injury prevention is the goal, X is … and does …": the condition is not the subject of the parts;
@@ -190,7 +197,8 @@ def decompose(claim: str) -> list[str]:
         cond = _CONDITION.match(sent)
         cond = cond.group(0) if cond and _first_verb(_words(sent[cond.end():]), 0) is not None else ""
         sent, first = sent[len(cond):], len(pieces)
-        segs = _segments(sent)
+        flags: list[bool] = []
+        segs = _segments(sent, flags)
         subject = None
         referent = None
         for k, seg in enumerate(segs):
@@ -220,8 +228,12 @@ def decompose(claim: str) -> list[str]:
                 p = _clean(p)
                 if p:
                     pieces.append(p)
+                    if flags[k]:
+                        conclusions.add(p)
         if cond:
-            pieces[first:] = [f"{cond}{p[0].lower() + p[1:] if p[:2] != p[:2].upper() else p}" for p in pieces[first:]]
+            done = [f"{cond}{p[0].lower() + p[1:] if p[:2] != p[:2].upper() else p}" for p in pieces[first:]]
+            conclusions |= {d for p, d in zip(pieces[first:], done) if p in conclusions}
+            pieces[first:] = done
     pieces = _drop_prefaces(pieces, claim)
     pieces = [q for p in pieces for q in _sufficiency(p)]
     out, seen = [], set()
@@ -229,9 +241,8 @@ def decompose(claim: str) -> list[str]:
         key = p.lower()
         if key not in seen and len(terms(p)) >= 2:
             seen.add(key)
-            out.append(p[0].upper() + p[1:])
-    out = out[:MAX_PARTS] or [" ".join(claim.split())]
-    return out
+            out.append((p[0].upper() + p[1:], p in conclusions or bool(CONCLUSION.match(p))))
+    return out[:MAX_PARTS] or [(" ".join(claim.split()), False)]
 
 
 _PLENTY = re.compile(r"^(?P<x>.{6,80}?)\s+(?:is|are)\s+(?:plenty|all (?:you|runners|a runner) needs?|more than enough)$", re.I)
@@ -259,22 +270,39 @@ def _resolve_pronouns(seg: str, referent: str) -> str:
 _COMPARISON_ARM = re.compile(r"\s*(the |their |a )?(control|placebo|comparison|running[- ]only)( group| groups| runners)?s?\b", re.I)
 
 
-def _segments(sent: str) -> list[str]:
-    """Split at strong clause boundaries (";", ", so", "which means", "while", "because", ": "...)."""
-    out, pos = [], 0
+_SO = re.compile(r",?\s*so( that)?\s+|,?\s+which means( that)?\s+", re.I)
+_PRESCRIPTION = re.compile(r"^[^.;]*?\b(should|must|need to|needs to|have to|has to|ought to|might as well|"
+                           r"don'?t|do not|stop|skip|switch|drop)\b", re.I)
+# A conclusion drawn from the statement before it ("…, so every runner should take it", "which is why…")
+# or a remark on it ("That's just the price of getting stronger")
+CONCLUSION = re.compile(r"^(so|this is why|that'?s why|that is why|which is why|therefore|hence|"
+                        r"(that'?s|that is|this is) (just |simply |only |all )?(the|a|what|why|how|part of))\b", re.I)
+
+
+def _segments(sent: str, flags: list[bool] | None = None) -> list[str]:
+    """Split at strong clause boundaries (";", ", so", "which means", "while", "because", ": "...); ``flags`` gets,
+    per segment, whether it is a conclusion ("…, so you should …")."""
+    out, pos, so, concl = [], 0, False, []
     for m in _STRONG.finditer(sent):
         if _in_brackets(sent, m.start()):
             continue
         out.append(sent[pos:m.start()])
+        concl.append(so)
+        so = bool(_SO.fullmatch(m.group(0)))
         pos = m.end()
+        if so and not _PRESCRIPTION.search(sent[pos:]):
+            so = False  # "…, so you run faster" is a claim of its own; "…, so you should …" is a conclusion
     out.append(sent[pos:])
+    concl.append(so)
     segs: list[str] = []
-    for seg in (s for s in out if s.strip()):
+    for seg, c in ((s, c) for s, c in zip(out, concl) if s.strip()):
         if segs and ((_first_verb(seg.split(), 0) is None and not _gerund_base(seg.split()[0])) or _COMPARISON_ARM.match(seg)):
             # "...powerlifting: heavy, low reps" stays one statement; so does "..., while the control group didn't change"
             segs[-1] = f"{segs[-1]}, {seg.strip()}"
         else:
             segs.append(seg)
+            if flags is not None:
+                flags.append(c)
     return segs
 
 

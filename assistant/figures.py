@@ -128,6 +128,8 @@ def compare_figure(fig: Figure, part: str) -> tuple[str, str] | None:
         return None  # the only number is a load ("at 90% of 1RM"), not a claimed effect
     if fig.quantity == "multiple":
         return fig.verdict or "no-evidence", f"No study here matches the figure: {fig.says}."
+    if fig.quantity == "kilograms":  # a body-weight change in kg ("budget for 3 to 5 kg")
+        return fig.verdict or "no-evidence", f"No runner trial here reported such a change: {fig.says}."
     if fig.quantity == "untested":
         return fig.verdict or "no-evidence", f"{fig.says[0].upper()}{fig.says[1:]}."
     if fig.quantity == "rest":

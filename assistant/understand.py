@@ -90,7 +90,8 @@ def question_texts(message: str) -> list[tuple[str, str]]:
                 and questions[-1][0].endswith(before):
             questions[-1] = (f"{questions[-1][0]} {s}", questions[-1][1])  # "…lift at?? 60? 75? 90?"
             continue
-        if questions and _is_question(s) and len(s.split("?")[0].split()) <= 10 and re.match(r"\W*(or|and)\b", s, re.I) \
+        joiner = re.match(r"\W*(or|and)\b", s, re.I)  # "…? or is it something else?" — but "and should X …?" asks anew
+        if questions and _is_question(s) and joiner and len(s.split("?")[0].split()) <= (10 if joiner.group(1).lower() == "or" else 6) \
                 and questions[-1][0].endswith(before):
             questions[-1] = (f"{questions[-1][0]} {s}", questions[-1][1])  # "…race faster? or is it something else?"
             continue
@@ -167,6 +168,11 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         # "should I have breakfast before the gym?": the lifting is only the setting when the question
         # names an outside subject and nothing any question type is about
         setting_only = bool(off_terms) and not any(t.cues.search(asked_text) for t in question_types())
+        own_q = " ".join(x for x in CASUAL_SENTENCE_END.split(text) if "?" in x)
+        if own_q and own_q != text and _POINTS_BACK.search(own_q) and not off_topic_terms(own_q) \
+                and off_topic_terms(text):
+            # "…magnesium and an ice bath. Do those work for soreness?": it asks about what it points back to
+            off_terms, setting_only = off_topic_terms(text), True
         off = intent.off_topic and (not intent.domain or setting_only) and not intent.medical
         if bare_part and i and parts[-1].off_topic:
             off = True  # "…caffeine before lifting? how many mg?": a part naming nothing continues the one before

@@ -106,3 +106,36 @@ def test_a_curated_untested_claim_shows_the_nearest_evidence(assistant):
     res = assistant.check("Heavy lifting will take minutes off your marathon finishing time.")
     assert res.verdict == "no-evidence"
     assert res.citations and "nearest" in res.answer.lower()
+
+
+def test_a_question_about_a_group_leads_with_what_that_groups_studies_found(assistant):
+    ans = assistant.ask("Does lifting improve running economy in women too, or only in men?")
+    first = ans.answer.split("\n")[0]
+    assert "female" in first.lower() or "women" in first.lower(), first
+
+
+def test_a_question_pointing_back_at_outside_subjects_is_declined_beside_the_strength_part(assistant):
+    u = assistant.understand("My friend swears by magnesium at night and a cold plunge after the gym. Do those help "
+                             "soreness? And should leg day move further from my track session?")
+    assert [p.in_scope for p in u.parts][-1] and u.parts[-1].qtype == "scheduling"
+    ans = assistant.ask("My friend swears by magnesium at night and a cold plunge after the gym. Do those help "
+                        "soreness? And should leg day move further from my track session?")
+    assert not ans.refused
+
+
+def test_a_conclusion_drawn_from_an_untested_statement_is_untested_too():
+    from assistant.decompose import decompose_marked
+
+    parts = decompose_marked("Beetroot juice doubles strength gains, so every runner who lifts should drink it.")
+    assert [c for _, c in parts] == [False, True]
+    assert decompose_marked("Lifting makes you stronger, so you run faster.")[1][1] is False  # a claim of its own
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    ("A 2020 paper found beetroot juice doubles strength gains, so every runner who lifts should drink it.", "no-evidence"),
+    ("Expect to put on 3 to 5 kg of body weight in your first months of heavy lifting.", "not-supported"),
+    ("Heavy lifting won't put 3 kg of body weight on a runner.", "supported"),
+])
+def test_conclusions_and_body_weight_figures(assistant, claim, verdict):
+    res = assistant.check(claim)
+    assert res.verdict == verdict, res.answer
