@@ -268,8 +268,8 @@ class GroundedComposer:
         asked_dose = weekly_counts(question)
         if asked_dose and not asked_dose & weekly_counts(opening.text):
             dosed = [c for c in short + gaps if asked_dose & weekly_counts(c.text) and named_sources(c.text, self.names)]
-            if dosed:
-                return max(dosed, key=lambda c: c.semantic)
+            if dosed:  # the sentence naming most of the doses asked about ("every 2 weeks, or once a week?")
+                return max(dosed, key=lambda c: (len(asked_dose & weekly_counts(c.text)), c.semantic))
         if not gaps:
             return opening
         # a "not covered" sentence leads when it names what was asked — a distinctive word of the question that the

@@ -114,14 +114,14 @@ def strip_names(question: str, names: dict[str, set[str]]) -> str:
 _COUNT = {"one": 1, "once": 1, "a single": 1, "two": 2, "twice": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _PER_WEEK = re.compile(r"\b(\d|one|two|three|four|five|six|once|twice|a single)\s*(?:x|×|times?|(?:heavy |strength |lifting |gym |weekly )?"
                        r"(?:sessions?|days?|workouts?|lifts?))?\s*(?:(?:a|per|/|each|every)\s*(?:week|wk)\b|weekly\b)|"
-                       r"\b(?:every|each) (second|other|2nd) (?:week|wk)\b", re.I)
+                       r"\b(?:every|each|once every|once each) (second|other|2nd|two|2) (?:weeks?|wks?)\b|\b(a|per|each|every) (fortnight)\b", re.I)
 
 
 def weekly_counts(text: str) -> set[float]:
     """How many sessions a week a text names ("once a week", "2x/wk", "every other week" -> 0.5)."""
     out = set()
     for m in _PER_WEEK.finditer(text):
-        if m.group(2):
+        if m.group(2) or m.group(4):
             out.add(0.5)
         else:
             w = m.group(1).lower()

@@ -53,7 +53,8 @@ def test_a_clinician_named_as_the_source_of_advice_is_not_a_condition(assistant)
 
 @pytest.mark.parametrize("text, counts", [
     ("is one session a week worth it", {1.0}), ("2x/wk", {2.0}), ("twice weekly", {2.0}),
-    ("every other week", {0.5}), ("4 runs a week", set()),
+    ("every other week", {0.5}), ("4 runs a week", set()), ("one session a fortnight", {0.5}),
+    ("once every 2 weeks, or once a week?", {0.5, 1.0}),
 ])
 def test_weekly_counts(text, counts):
     assert weekly_counts(text) == counts
@@ -139,3 +140,15 @@ def test_a_conclusion_drawn_from_an_untested_statement_is_untested_too():
 def test_conclusions_and_body_weight_figures(assistant, claim, verdict):
     res = assistant.check(claim)
     assert res.verdict == verdict, res.answer
+
+
+def test_a_lifter_asking_about_every_other_week_gets_the_maintenance_finding_not_the_starting_gap(assistant):
+    ans = assistant.ask("I've lifted twice a week since January. Over the summer I can only get to the gym once every "
+                        "2 weeks. Will that hold my strength, or do I need once a week?")
+    first = ans.answer.split("\n")[0]
+    assert "every second week" in first or "every other week" in first, first
+
+
+def test_half_the_club_is_not_a_half_marathon():
+    assert _ctx("Half the club is 50+ and nervous about barbells.").race is None
+    assert _ctx("My half is in May, should I lift?").race == "half"
