@@ -137,8 +137,13 @@ def negated(text: str) -> bool:
     return _negated_main(main)
 
 
+# "anyone promising you X is overselling it": the claim denies X
+_DENIAL = re.compile(r"\b(anyone|anybody|people|those|coaches|whoever|the (idea|notion|claim|belief) that)\b[^.;]{0,100}?"
+                     r"\b(is|are)\s+(just\s+|simply\s+)?(overselling|overstating|exaggerating|wrong|mistaken|kidding)\b", re.I)
+
+
 def _negated_main(main: str) -> bool:
-    return is_negated(main) != bool(_NULL_CLAIM.search(main))
+    return (is_negated(main) != bool(_NULL_CLAIM.search(main))) != bool(_DENIAL.search(main))
 
 
 def outcomes(text: str) -> set[str]:

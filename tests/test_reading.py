@@ -152,3 +152,8 @@ def test_a_lifter_asking_about_every_other_week_gets_the_maintenance_finding_not
 def test_half_the_club_is_not_a_half_marathon():
     assert _ctx("Half the club is 50+ and nervous about barbells.").race is None
     assert _ctx("My half is in May, should I lift?").race == "half"
+
+
+def test_a_claim_that_promising_something_is_overselling_denies_it(assistant):
+    res = assistant.check("Anyone promising you a guaranteed marathon improvement from squats is overselling it.")
+    assert res.verdict == "supported", res.answer
