@@ -160,7 +160,9 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
             kind = question_type(own)
             # ...but "for women too?" and "does that change it?" ask about the earlier topic
             if own != qtype and kind and own not in POPULATION_TYPES and kind.cues.search(_asked(text)) \
-                    and not _POINTS_BACK.search(_asked(text)) and own_score >= score - classifier.config.own_words_margin:
+                    and not _STILL_HOLDS.search(_asked(text)) \
+                    and not (_POINTS_BACK.search(_asked(text)) and len(_asked(text).split()) <= 8) \
+                    and own_score >= score - classifier.config.own_words_margin:
                 qtype, score = own, own_score
         asked_text = _asked(text)  # what the question sentence itself names, without remarks around it
         asked = intent if asked_text == text else analyse(asked_text, fixer)
@@ -202,6 +204,9 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
 
 
 _POINTS_BACK = re.compile(r"\b(it|that|this|those|them)\b", re.I)
+# "…3 sessions instead of 2, does that change it?": whether the earlier answer still holds, so its topic stays
+_STILL_HOLDS = re.compile(r"\b(does|would|will|do|could) (that|this|it) (still )?(change|apply|hold|matter|differ)|"
+                          r"\bstill (apply|applies|hold|holds|work|true)\b|\bchange (the|your) answer\b", re.I)
 
 
 def _asked(text: str) -> str:

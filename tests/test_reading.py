@@ -157,3 +157,23 @@ def test_half_the_club_is_not_a_half_marathon():
 def test_a_claim_that_promising_something_is_overselling_denies_it(assistant):
     res = assistant.check("Anyone promising you a guaranteed marathon improvement from squats is overselling it.")
     assert res.verdict == "supported", res.answer
+
+
+def test_a_race_on_the_weekday_is_soon():
+    assert _ctx("3 weeks out from the marathon I have a 30k tune-up race on the Sunday.").race_soon
+
+
+def test_a_follow_up_with_its_own_schedule_takes_its_own_type_but_does_that_change_it_keeps_the_topic(assistant):
+    first = [{"role": "user", "content": "I've never lifted. How heavy should I start?"},
+             {"role": "assistant", "content": "Start moderate, with loads you can lift 8-12 times."}]
+    u = assistant.understand("ok but i can only lift right after my tempo runs on tuesdays, does that mess it up", first)
+    assert u.parts[0].qtype == "scheduling"
+    bulk = [{"role": "user", "content": "Will heavy squats make my legs bulky? I lift twice a week."},
+            {"role": "assistant", "content": "Unlikely to be visible: body weight usually stayed the same."}]
+    u = assistant.understand("ok but what if i do 3 sessions a week instead of 2, does that change it?", bulk)
+    assert u.parts[0].qtype == "muscle-mass"
+
+
+def test_every_beginners_answer_carries_the_progression_caveat(assistant):
+    ans = assistant.ask("Where should I start with lifting, and how fast should I add weight?")
+    assert "beginner-progression" in {c.id for c in ans.caveats}
