@@ -85,12 +85,15 @@ _PAST = set("found showed saw got made took gave ran led kept held lost fell ros
 
 def _finite_clause(ws: list[str]) -> bool:
     """A full clause: a finite verb ("is", "keeps", "found") after a short subject, with no relative pronoun before it."""
-    for i, w in enumerate(ws[:6]):
+    for i, w in enumerate(ws[:8]):
         b = _bare(w)
-        if b in {"that", "which", "who", "whose", "whom"}:
-            return False
+        if b in {"that", "which", "who", "whose", "whom"} or (i > 0 and ws[i - 1].endswith(",")):
+            return False  # a relative clause, or a subject that runs past a comma, is not a short subject
         if i > 0 and (b in _AUX - {"not", "never", "be"} or b in _PAST or
-                      (b.endswith(("s", "ed")) and _is_verb(w, ws[i - 1]) and not b.endswith("ss"))):
+                      (b.endswith(("s", "ed")) and _is_verb(w, ws[i - 1]) and not b.endswith("ss")) or
+                      # a plural subject and its verb: "the runner-only trials show …"
+                      (i > 1 and b in _VERBS and _bare(ws[i - 1]).endswith("s") and not _bare(ws[i - 1]).endswith("ss")
+                       and _bare(ws[i - 1]) not in _VERBS)):
             return True
     return False
 

@@ -25,6 +25,7 @@ class Figure:
     none_found: bool
     verdict: str | None
     runner_verdict: str | None
+    sports_verdict: str | None
     decides: bool
     says: str
     query: str
@@ -37,7 +38,7 @@ def figures() -> tuple[Figure, ...]:
     raw = yaml.safe_load((DATA / "figures.yaml").read_text(encoding="utf-8"))
     return tuple(Figure(f["id"], re.compile(f["cue"], re.I), re.compile(f.get("needs") or ".", re.I), f["quantity"],
                         tuple(f["range"]) if f.get("range") else None, f.get("typical"), bool(f.get("none_found")),
-                        f.get("verdict"), f.get("runner_verdict"), bool(f.get("decides")), " ".join(f["says"].split()),
+                        f.get("verdict"), f.get("runner_verdict"), f.get("sports_verdict"), bool(f.get("decides")), " ".join(f["says"].split()),
                         f.get("query") or f["says"],
                         tuple(f.get("sources") or ()), tuple(f.get("against") or ())) for f in raw)
 
@@ -67,6 +68,11 @@ _SECONDS_WORDS = {"ninety": 90, "sixty": 60, "thirty": 30, "forty-five": 45}
 # A claim that says its figure comes from runners alone, not from athletes in general
 _RUNNERS_ONLY = re.compile(r"\b(runner[- ]specific|runner[- ]only|runners[- ]only|only runners|running[- ]specific|"
                            r"(trials?|studies|research|meta-analys[ie]s) (in|of|on) runners|runner (trials|studies))\b", re.I)
+
+
+# A claim that says its figure is about sport in general ("sports injuries", "across athletes"), as the trials were
+_SPORTS_GENERAL = re.compile(r"\b(sports? injur\w*|mixed[- ]sports?|(across|in|among) (\w+ )?(athletes|sports)|athletes in general|"
+                             r"all sports)\b", re.I)
 
 
 def claimed_rest_minutes(text: str) -> tuple[float, float] | None:
@@ -174,7 +180,9 @@ def compare_figure(fig: Figure, part: str) -> tuple[str, str] | None:
     shown = ("" if pc is None else f"{lo_c:g}–{hi_c:g}%" if lo_c != hi_c else f"{hi_c:g}%")
     if fig.verdict:
         lead = f"The claim's {shown}: " if shown else ""
-        verdict = fig.runner_verdict if fig.runner_verdict and _RUNNERS_ONLY.search(part) else fig.verdict
+        verdict = fig.runner_verdict if fig.runner_verdict and _RUNNERS_ONLY.search(part) else \
+            fig.sports_verdict if fig.sports_verdict and _SPORTS_GENERAL.search(part) and not _RUNNERS_ONLY.search(part) \
+            and not re.search(r"\brunn(er|ers|ing)\b", part, re.I) else fig.verdict
         return verdict, f"{lead}{fig.says[0].upper() + fig.says[1:] if not lead else fig.says}."
     lo, hi = fig.range
     typical = fig.typical if fig.typical is not None else (lo + hi) / 2

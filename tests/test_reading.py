@@ -177,3 +177,17 @@ def test_a_follow_up_with_its_own_schedule_takes_its_own_type_but_does_that_chan
 def test_every_beginners_answer_carries_the_progression_caveat(assistant):
     ans = assistant.ask("Where should I start with lifting, and how fast should I add weight?")
     assert "beginner-progression" in {c.id for c in ans.caveats}
+
+
+def test_a_second_clause_with_a_plural_subject_is_its_own_part_but_not_past_a_comma():
+    assert decompose("Lifting cuts sports injuries to a third, and the runner-only trials show the same drop.") == [
+        "Lifting cuts sports injuries to a third", "The runner-only trials show the same drop"]
+    assert len(decompose("Lifters kept better economy and strength at week 20, while the controls didn't change.")) == 1
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    ("Meta-analyses show strength training cuts sports injuries to about a third.", "supported"),
+    ("In trials of runners alone, strength training cut running injuries to about a third.", "not-supported"),
+])
+def test_an_injury_figure_is_judged_for_the_population_it_names(assistant, claim, verdict):
+    assert assistant.check(claim).verdict == verdict
