@@ -21,6 +21,12 @@ _VENUE = re.compile(r"\b(?:in|published in|from|by|at|out of)\s+(?:the\s+)?(?P<v
 
 
 
+# Words that describe a kind of study or who was in it, rather than name a journal or an institution
+_DESCRIPTIVE = re.compile(r"^(runner|runners|running|athlete|athletes|women|female|male|men|novice|elite|masters?|controlled|"
+                          r"randomi[sz]ed|clinical|observational|small|large|recent|new|newer|older|long[- ]term|short[- ]term|"
+                          r"human|lab|laboratory|sports?)\b", re.I)
+
+
 def strip_citation(text: str, meta: dict[str, dict]) -> tuple[str, str | None]:
     """Remove "A study in <journal> found that ..." and say whether the corpus holds such a study."""
     m = _CITED.match(text) or _ACCORDING.match(text)
@@ -35,7 +41,11 @@ def strip_citation(text: str, meta: dict[str, dict]) -> tuple[str, str | None]:
     if who:  # "trials in runners found X": who was studied stays part of the claim
         body = f"{body.rstrip('.')} (in {m.group('noun')} {who.group(0)})"
     v = _VENUE.search(head)
-    named = (v.group("venue") or v.group("authors")) if v else (m.groupdict().get("adj") or m.groupdict().get("src"))
+    adj = m.groupdict().get("adj")
+    if adj and _DESCRIPTIVE.match(adj):  # "Runner-specific trials show X": a kind of study, not a named one
+        body = f"{body.rstrip('.')} (in {adj.lower()} {m.group('noun')})"
+        adj = None
+    named = (v.group("venue") or v.group("authors")) if v else (adj or m.groupdict().get("src"))
     body = body[0].upper() + body[1:]
     if not named or len(terms(named)) == 0 or named.lower() in {"the", "a", "research"}:
         return body, ("The claim cites a study without naming it, so it cannot be looked up; the verdict rests on "

@@ -191,3 +191,9 @@ def test_a_second_clause_with_a_plural_subject_is_its_own_part_but_not_past_a_co
 ])
 def test_an_injury_figure_is_judged_for_the_population_it_names(assistant, claim, verdict):
     assert assistant.check(claim).verdict == verdict
+
+
+def test_a_kind_of_study_is_not_taken_for_a_named_source(assistant):
+    res = assistant.check("Runner-specific trials show strength training cuts running injuries to about a third.")
+    assert res.verdict == "not-supported"
+    assert "Runner-specific" not in res.answer.split("\n\n")[1]  # no "my sources don't include “Runner-specific”"
