@@ -175,6 +175,8 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
                 and off_topic_terms(text):
             # "…magnesium and an ice bath. Do those work for soreness?": it asks about what it points back to
             off_terms, setting_only = off_topic_terms(text), True
+        if qtype in _OUTCOME_OR_LOAD and _weighs_plyos_against_lifting(f"{before} {asked_text}" if i == 0 else asked_text):
+            qtype = "plyometrics"  # "box jumps or heavy squats — which does more for economy?" compares the two
         off = intent.off_topic and (not intent.domain or setting_only) and not intent.medical
         if bare_part and i and parts[-1].off_topic:
             off = True  # "…caffeine before lifting? how many mg?": a part naming nothing continues the one before
@@ -201,6 +203,19 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
     parts = _merge_same_type(_merge_unsure_followers(parts))[:MAX_PARTS]
     about = bool(_ARTICLE.search(message))
     return Understanding(message, whole, parts, context, about, previous)
+
+
+_OUTCOME_OR_LOAD = {"running-economy", "race-performance", "load-intensity"}
+_COMPARING = re.compile(r"\b(which|or|better|more|versus|vs\.?|instead|rather|compared?)\b", re.I)
+_LIFT_WORDS = re.compile(r"\b(heavy|squats?|deadlifts?|barbell|weights?|lifting|lift)\b", re.I)
+
+
+def _weighs_plyos_against_lifting(asked: str) -> bool:
+    """The question compares jumps with lifting: plyometric and lifting words, and a comparison in the question."""
+    plyo = question_type("plyometrics")
+    own = " ".join(x for x in CASUAL_SENTENCE_END.split(asked) if "?" in x) or asked
+    return bool(plyo and plyo.cues.search(asked) and _LIFT_WORDS.search(asked) and _COMPARING.search(own)
+                and re.search(r"\b(which|or|versus|vs\.?|instead|rather)\b", asked, re.I))
 
 
 _POINTS_BACK = re.compile(r"\b(it|that|this|those|them)\b", re.I)

@@ -197,3 +197,11 @@ def test_a_kind_of_study_is_not_taken_for_a_named_source(assistant):
     res = assistant.check("Runner-specific trials show strength training cuts running injuries to about a third.")
     assert res.verdict == "not-supported"
     assert "Runner-specific" not in res.answer.split("\n\n")[1]  # no "my sources don't include “Runner-specific”"
+
+
+def test_a_jump_in_a_lift_is_not_plyometrics_but_jumps_against_squats_are(assistant):
+    u = assistant.understand("My squat went from 70 to 85kg in 4 weeks. Is that jump all nervous system?")
+    assert u.parts[0].qtype != "plyometrics"
+    u = assistant.understand("I have 30 minutes twice a week: box jumps and bounding, or heavy squats. "
+                             "Which does more for running economy?")
+    assert u.parts[0].qtype == "plyometrics"
