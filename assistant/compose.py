@@ -19,7 +19,7 @@ from .corpus import (ARTICLE_ID, ARTICLE_SECTION, GAPS, GUIDE_SECTIONS, KEY_FIND
 from .schema import Answer, Citation
 from .settings import ComposerConfig
 from .snapshot import Snapshot
-from .claimtext import populations
+from .claimtext import outcomes, populations
 from .text import named_sources, source_names, stem, strip_names, terms, weekly_counts
 
 
@@ -32,7 +32,8 @@ class Candidate:
     semantic: float
 
 
-POPULATION_GUIDE_TYPES = ("older-women-bone",)  # guides written about a group of runners rather than a topic
+POPULATION_GUIDE_TYPES = ("older-women-bone",)
+SPECIFIC_MEASURES = {"vo2max", "bone", "fat"}  # measures a question can name that a topic's opening may not  # guides written about a group of runners rather than a topic
 _GENERIC = set(terms("find found show showed do did does say said conclude concluded result results finding findings "
                      "study studies trial trials paper review meta-analysis meta analysis about tell summary summarise "
                      "summarize key main overall conclusion outcome outcomes look looked research author authors"))
@@ -261,6 +262,13 @@ class GroundedComposer:
                       and named_sources(c.text, self.names) and any(c.meta["source_id"] in self.guides.get(t, ())
                                                                     for t in POPULATION_GUIDE_TYPES)]
             if groups and (best := max(groups, key=lambda c: c.semantic)).semantic >= opening.semantic - cfg.gap_tolerance:
+                return best
+        # "will my VO2max drop?": a specific measure the opening doesn't name is answered by a short answer that does
+        measure = outcomes(question) & SPECIFIC_MEASURES
+        if measure and not measure & outcomes(opening.text):
+            named_it = [c for c in cands if c.meta.get("section") == SHORT_ANSWER and c.meta.get("type") == "guide"
+                        and measure & outcomes(c.text) and named_sources(c.text, self.names)]
+            if named_it and (best := max(named_it, key=lambda c: c.semantic)).semantic >= opening.semantic - cfg.gap_tolerance:
                 return best
         gaps = [c for c in mine if c.meta.get("section") == GAPS]
         # a question about a dose the opening doesn't name ("is one session a week worth it?"): the short-answer or

@@ -205,3 +205,9 @@ def test_a_jump_in_a_lift_is_not_plyometrics_but_jumps_against_squats_are(assist
     u = assistant.understand("I have 30 minutes twice a week: box jumps and bounding, or heavy squats. "
                              "Which does more for running economy?")
     assert u.parts[0].qtype == "plyometrics"
+
+
+def test_a_question_about_vo2max_gets_the_sentence_that_names_it_and_eat_into_is_not_eating(assistant):
+    ans = assistant.ask("Will lifting eat into my aerobic fitness? Will my VO2max drop because my legs are tired from squats?")
+    assert "VO2max" in ans.answer.split("\n")[0]
+    assert "outside what my sources cover" not in ans.answer
