@@ -19,8 +19,8 @@ from .corpus import (ARTICLE_ID, ARTICLE_SECTION, GAPS, GUIDE_SECTIONS, KEY_FIND
 from .schema import Answer, Citation
 from .settings import ComposerConfig
 from .snapshot import Snapshot
-from .claimtext import outcomes, populations
-from .text import named_sources, source_names, stem, strip_names, terms, weekly_counts
+from .lead import GENERIC, gap_subjects, type_lead
+from .text import named_sources, source_names, strip_names, terms
 
 
 @dataclass
@@ -30,26 +30,6 @@ class Candidate:
     meta: dict
     score: float
     semantic: float
-
-
-POPULATION_GUIDE_TYPES = ("older-women-bone",)
-SPECIFIC_MEASURES = {"vo2max", "bone", "fat"}  # measures a question can name that a topic's opening may not  # guides written about a group of runners rather than a topic
-_GENERIC = set(terms("find found show showed do did does say said conclude concluded result results finding findings "
-                     "study studies trial trials paper review meta-analysis meta analysis about tell summary summarise "
-                     "summarize key main overall conclusion outcome outcomes look looked research author authors"))
-
-
-# Words every question here shares: they say nothing about which gap in the evidence a question is about.
-_DOMAIN_WORDS = set(terms("run runs runner runners running lift lifts lifting lifter strength training train gym weight "
-                          "weights exercise exercises session sessions week weeks should would could need want help "
-                          "race races racing marathon marathons half 5k 10k ultra km mile miles time times"))
-
-
-def _gap_subjects(text: str) -> set[str]:
-    """Untested subjects a text names (data/intents.yaml ``gap_subjects``), as normalised stems."""
-    from .scope import lexicons
-
-    return {stem(w) for p in lexicons()["gap_subjects"] for m in p.finditer(text) for w in m.group(0).lower().split()}
 
 
 def _answer_types() -> list[tuple[re.Pattern, re.Pattern]]:
@@ -113,7 +93,7 @@ class GroundedComposer:
         snap, cfg = self.snapshot, self.config
         named = named_sources(question, self.names)
         # "What did Støren find?": a named study and nothing more specific -> its own summary answers best.
-        overview = bool(named) and not (set(terms(strip_names(question, self.names))) - _GENERIC)
+        overview = bool(named) and not (set(terms(strip_names(question, self.names))) - GENERIC)
         qv = self.encoder(question)
         if context:
             qv = qv + self.encoder(context)
@@ -131,7 +111,7 @@ class GroundedComposer:
             if extra:
                 groups.append((0.0, extra))
                 seen_chunks |= {snap.sent_metas[i]["chunk_id"] for i in extra}
-        if qtype and _gap_subjects(question):  # "does core work help?": every guide's gap that names core work
+        if qtype and gap_subjects(question):  # "does core work help?": every guide's gap that names core work
             gaps = [i for i in self.gap_sentences if snap.sent_metas[i]["chunk_id"] not in seen_chunks]
             if gaps:
                 groups.append((0.0, gaps))
@@ -238,63 +218,8 @@ class GroundedComposer:
                                       sections=(KEY_FINDINGS, SUMMARY, WHAT_WAS_FOUND))
 
     def type_lead(self, cands: list[Candidate], qtype: str, question: str = "") -> Candidate | None:
-        """The direct answer for a question of a known type: the opening of its guide's short answer, unless
-        one of the guide's "what the evidence doesn't cover" sentences fits the question clearly better —
-        then the lead says plainly that no study tested it, and names the closest evidence."""
-        mine = [c for c in cands if c.meta["source_id"] in self.guides.get(qtype, ())]
-        short = [c for c in mine if c.meta.get("section") == SHORT_ANSWER]
-        if not short:
-            return None
-        opening = min(short, key=lambda c: (c.meta.get("position", 0), c.meta.get("sentence", 0)))
-        # what was asked, without examples in brackets ("plyos (box jumps, bounding)") or the runner's race
-        asked = set(terms(re.sub(r"\([^)]*\)", " ", question))) - _GENERIC - _DOMAIN_WORDS
-        snap, cfg = self.snapshot, self.config
-        named = lambda c: len(asked & snap.sent_terms[c.idx])  # noqa: E731
-        # another sentence of the short answer leads when the question is about its facet ("every other week?")
-        facet = max((c for c in short if c is not opening and named_sources(c.text, self.names)),
-                    key=lambda c: c.semantic, default=None)  # a lead names its studies
-        if facet is not None and facet.semantic > opening.semantic + cfg.facet_margin and named(facet) > named(opening):
-            opening = facet
-        # "does it work for women too?": a short answer written about that group answers it, if it fits about as well
-        pop = populations(question) - {"beginners", "elite", "sprinters", "other-sport"}
-        if pop and not pop & populations(opening.text):
-            groups = [c for c in cands if c.meta.get("section") == SHORT_ANSWER and pop & populations(c.text)
-                      and named_sources(c.text, self.names) and any(c.meta["source_id"] in self.guides.get(t, ())
-                                                                    for t in POPULATION_GUIDE_TYPES)]
-            if groups and (best := max(groups, key=lambda c: c.semantic)).semantic >= opening.semantic - cfg.gap_tolerance:
-                return best
-        # "will my VO2max drop?": a specific measure the opening doesn't name is answered by a short answer that does
-        measure = outcomes(question) & SPECIFIC_MEASURES
-        if measure and not measure & outcomes(opening.text):
-            named_it = [c for c in cands if c.meta.get("section") == SHORT_ANSWER and c.meta.get("type") == "guide"
-                        and measure & outcomes(c.text) and named_sources(c.text, self.names)]
-            if named_it and (best := max(named_it, key=lambda c: c.semantic)).semantic >= opening.semantic - cfg.gap_tolerance:
-                return best
-        gaps = [c for c in mine if c.meta.get("section") == GAPS]
-        # a question about a dose the opening doesn't name ("is one session a week worth it?"): the short-answer or
-        # "not covered" sentence that names that dose answers it
-        asked_dose = weekly_counts(question)
-        if asked_dose and not asked_dose & weekly_counts(opening.text):
-            dosed = [c for c in short + gaps if asked_dose & weekly_counts(c.text) and named_sources(c.text, self.names)]
-            if dosed:  # the sentence naming most of the doses asked about ("every 2 weeks, or once a week?")
-                return max(dosed, key=lambda c: (len(asked_dose & weekly_counts(c.text)), c.semantic))
-        if not gaps:
-            return opening
-        # a "not covered" sentence leads when it names what was asked — a distinctive word of the question that the
-        # opening lacks — and fits about as well, or when it fits clearly better and names as much
-        best_gap = max(gaps, key=lambda c: (named(c), c.semantic))
-        if named(best_gap) >= named(opening) + 2 and best_gap.semantic >= opening.semantic - cfg.gap_tolerance:
-            return best_gap
-        best_gap = max(gaps, key=lambda c: c.semantic)
-        if best_gap.semantic > opening.semantic + cfg.gap_margin and named(best_gap) >= max(named(opening), 1):
-            return best_gap
-        # the question names an untested subject ("core work", "a smith machine") and some guide says so
-        subjects = _gap_subjects(question) - _gap_subjects(opening.text)
-        others = [c for c in cands if c.meta.get("section") == GAPS and subjects & _gap_subjects(c.text)
-                  and c.semantic >= opening.semantic - cfg.gap_wide_tolerance]
-        if others:
-            return max(others, key=lambda c: (len(subjects & _gap_subjects(c.text)), named(c), c.semantic))
-        return opening
+        """The direct answer for a question of a known type (``lead.py``)."""
+        return type_lead(self, cands, qtype, question)
 
     def _lead_first(self, chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
         """Put the best *statement* first: commentary and method sentences make poor direct answers."""

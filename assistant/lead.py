@@ -1,0 +1,105 @@
+"""Which sentence answers a question of a known type: the lead of the answer.
+
+The lead is the opening of the type's guide (``corpus/guide-*.md``, "The short answer"), unless the question is
+about something more particular that another sentence of a guide names and the opening does not, tried in order:
+
+1. a *facet* of the short answer ("every other week?" — a later short-answer sentence fits clearly better);
+2. a *group* of runners ("for women too?" — the short answer of the guide written about that group);
+3. a specific *measure* ("will my VO2max drop?" — a short answer that names it);
+4. a *dose* ("is one session a week worth it?" — the short-answer or gap sentence naming most of the doses asked);
+5. a *gap* ("what the evidence doesn't cover") that names what was asked, or fits clearly better — then the lead
+   says plainly that no study tested it and names the closest evidence; or any guide's gap naming an untested
+   subject the question names ("core work", "a smith machine").
+
+Every alternative must name its studies, as a lead does. Margins are ``ComposerConfig`` fields.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .claimtext import outcomes, populations
+from .corpus import GAPS, SHORT_ANSWER
+from .text import named_sources, stem, terms, weekly_counts
+
+if TYPE_CHECKING:
+    from .compose import Candidate, GroundedComposer
+
+POPULATION_GUIDE_TYPES = ("older-women-bone",)   # guides written about a group of runners rather than a topic
+SPECIFIC_MEASURES = {"vo2max", "bone", "fat"}     # measures a question can name that a topic's opening may not
+_NOT_A_GROUP = {"beginners", "elite", "sprinters", "other-sport"}  # answered by their own types, not the group guide
+
+# Words that ask for a summary rather than name a subject
+GENERIC = set(terms("find found show showed do did does say said conclude concluded result results finding findings "
+                    "study studies trial trials paper review meta-analysis meta analysis about tell summary summarise "
+                    "summarize key main overall conclusion outcome outcomes look looked research author authors"))
+# Words every question here shares: they say nothing about which gap in the evidence a question is about.
+_DOMAIN_WORDS = set(terms("run runs runner runners running lift lifts lifting lifter strength training train gym weight "
+                          "weights exercise exercises session sessions week weeks should would could need want help "
+                          "race races racing marathon marathons half 5k 10k ultra km mile miles time times"))
+
+
+def gap_subjects(text: str) -> set[str]:
+    """Untested subjects a text names (data/intents.yaml ``gap_subjects``), as normalised stems."""
+    from .scope import lexicons
+
+    return {stem(w) for p in lexicons()["gap_subjects"] for m in p.finditer(text) for w in m.group(0).lower().split()}
+
+
+def type_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, question: str = "") -> Candidate | None:
+    """The lead for a question of type ``qtype`` among the scored candidate sentences (None: the type's guide
+    was not retrieved)."""
+    mine = [c for c in cands if c.meta["source_id"] in composer.guides.get(qtype, ())]
+    short = [c for c in mine if c.meta.get("section") == SHORT_ANSWER]
+    if not short:
+        return None
+    cfg, names = composer.config, composer.names
+    opening = min(short, key=lambda c: (c.meta.get("position", 0), c.meta.get("sentence", 0)))
+    # what was asked, without examples in brackets ("plyos (box jumps, bounding)") or the runner's race
+    asked = set(terms(re.sub(r"\([^)]*\)", " ", question))) - GENERIC - _DOMAIN_WORDS
+    sent_terms = composer.snapshot.sent_terms
+    named = lambda c: len(asked & sent_terms[c.idx])  # noqa: E731
+    cites = lambda c: bool(named_sources(c.text, names))  # noqa: E731
+    about_as_good = lambda c: c.semantic >= opening.semantic - cfg.gap_tolerance  # noqa: E731
+    short_answers = [c for c in cands if c.meta.get("section") == SHORT_ANSWER and c.meta.get("type") == "guide" and cites(c)]
+
+    # 1. a facet of the short answer
+    facet = max((c for c in short if c is not opening and cites(c)), key=lambda c: c.semantic, default=None)
+    if facet is not None and facet.semantic > opening.semantic + cfg.facet_margin and named(facet) > named(opening):
+        opening = facet
+    # 2. a group of runners the opening doesn't speak of
+    pop = populations(question) - _NOT_A_GROUP
+    if pop and not pop & populations(opening.text):
+        groups = [c for c in short_answers if pop & populations(c.text)
+                  and any(c.meta["source_id"] in composer.guides.get(t, ()) for t in POPULATION_GUIDE_TYPES)]
+        if groups and about_as_good(best := max(groups, key=lambda c: c.semantic)):
+            return best
+    # 3. a specific measure the opening doesn't name
+    measure = outcomes(question) & SPECIFIC_MEASURES
+    if measure and not measure & outcomes(opening.text):
+        naming = [c for c in short_answers if measure & outcomes(c.text)]
+        if naming and about_as_good(best := max(naming, key=lambda c: c.semantic)):
+            return best
+    gaps = [c for c in mine if c.meta.get("section") == GAPS]
+    # 4. a dose the opening doesn't name
+    asked_dose = weekly_counts(question)
+    if asked_dose and not asked_dose & weekly_counts(opening.text):
+        dosed = [c for c in short + gaps if asked_dose & weekly_counts(c.text) and cites(c)]
+        if dosed:  # the sentence naming most of the doses asked about ("every 2 weeks, or once a week?")
+            return max(dosed, key=lambda c: (len(asked_dose & weekly_counts(c.text)), c.semantic))
+    # 5. what the evidence doesn't cover: a gap naming a distinctive word of the question that the opening lacks,
+    # fitting about as well — or fitting clearly better and naming as much
+    if gaps:
+        best_gap = max(gaps, key=lambda c: (named(c), c.semantic))
+        if named(best_gap) >= named(opening) + 2 and about_as_good(best_gap):
+            return best_gap
+        best_gap = max(gaps, key=lambda c: c.semantic)
+        if best_gap.semantic > opening.semantic + cfg.gap_margin and named(best_gap) >= max(named(opening), 1):
+            return best_gap
+        # the question names an untested subject ("core work", "a smith machine") and some guide says so
+        subjects = gap_subjects(question) - gap_subjects(opening.text)
+        others = [c for c in cands if c.meta.get("section") == GAPS and subjects & gap_subjects(c.text)
+                  and c.semantic >= opening.semantic - cfg.gap_wide_tolerance]
+        if others:
+            return max(others, key=lambda c: (len(subjects & gap_subjects(c.text)), named(c), c.semantic))
+    return opening
