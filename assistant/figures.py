@@ -134,6 +134,19 @@ def compare_figure(fig: Figure, part: str) -> tuple[str, str] | None:
         return None  # the only number is a load ("at 90% of 1RM"), not a claimed effect
     if fig.quantity == "multiple":
         return fig.verdict or "no-evidence", f"No study here matches the figure: {fig.says}."
+    if fig.quantity == "weeks":  # how long a programme must run, or how soon its gains stop
+        m = re.search(rf"{_NUM}[- ]?(?:weeks?|wks?)\b", part.lower())
+        if not m:
+            return None
+        n, (lo, hi) = _num(m.group(1)), fig.range
+        low = part.lower()
+        if re.search(r"\b(at least|minimum|before|until|till|shorter|less than|under|need|takes?)\b", low) and n > 8:
+            return "not-supported", f"The claim's minimum of {n:g} weeks is longer than the evidence needed: {fig.says}."
+        if re.search(r"\b(tops? out|plateaus?|stops? (working|improving)|levels? off|wasted?|anything longer)\b", low) and n < hi:
+            return "not-supported", f"The claim says gains stop by {n:g} weeks, but they kept coming: {fig.says}."
+        if lo <= n <= hi:
+            return "supported", f"The claim's {n:g} weeks is within the programmes that worked: {fig.says}."
+        return "no-evidence", f"No programme here ran {n:g} weeks: {fig.says}."
     if fig.quantity == "kilograms":  # a body-weight change in kg ("budget for 3 to 5 kg")
         return fig.verdict or "no-evidence", f"No runner trial here reported such a change: {fig.says}."
     if fig.quantity == "untested":

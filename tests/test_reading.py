@@ -213,3 +213,11 @@ def test_a_question_about_vo2max_gets_the_sentence_that_names_it_and_eat_into_is
     first = next(line for line in ans.answer.split("\n") if line.strip() and not line.startswith("**"))
     assert "VO2max" in first, ans.answer[:300]
     assert "outside what my sources cover" not in ans.answer
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    ("You need at least 16 weeks of lifting before running economy improves at all.", "not-supported"),
+    ("Eight weeks of heavy half-squats are enough to improve running economy.", "supported"),
+])
+def test_a_programme_length_is_compared_with_the_trials(assistant, claim, verdict):
+    assert assistant.check(claim).verdict == verdict
