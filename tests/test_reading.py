@@ -94,15 +94,6 @@ def test_a_leading_condition_is_kept_with_each_part_not_taken_as_the_subject():
                      "If speed is the goal, heavy squats do far more than circuits"]
 
 
-@pytest.mark.parametrize("claim, verdict", [
-    ("Adding heavy lifting leaves a trained runner's VO2max more or less unchanged.", "supported"),
-    ("If you want your economy to move at all, you need a minimum of three lifting sessions every week.", "not-supported"),
-    ("Taking creatine every morning doubles the strength gains runners get from lifting.", "no-evidence"),
-])
-def test_claim_verdicts_on_null_minimum_and_outside_subjects(assistant, claim, verdict):
-    assert assistant.check(claim).verdict == verdict
-
-
 def test_a_curated_untested_claim_shows_the_nearest_evidence(assistant):
     res = assistant.check("Heavy lifting will take minutes off your marathon finishing time.")
     assert res.verdict == "no-evidence"
@@ -132,16 +123,6 @@ def test_a_conclusion_drawn_from_an_untested_statement_is_untested_too():
     assert decompose_marked("Lifting makes you stronger, so you run faster.")[1][1] is False  # a claim of its own
 
 
-@pytest.mark.parametrize("claim, verdict", [
-    ("A 2020 paper found beetroot juice doubles strength gains, so every runner who lifts should drink it.", "no-evidence"),
-    ("Expect to put on 3 to 5 kg of body weight in your first months of heavy lifting.", "not-supported"),
-    ("Heavy lifting won't put 3 kg of body weight on a runner.", "supported"),
-])
-def test_conclusions_and_body_weight_figures(assistant, claim, verdict):
-    res = assistant.check(claim)
-    assert res.verdict == verdict, res.answer
-
-
 def test_a_lifter_asking_about_every_other_week_gets_the_maintenance_finding_not_the_starting_gap(assistant):
     ans = assistant.ask("I've lifted twice a week since January. Over the summer I can only get to the gym once every "
                         "2 weeks. Will that hold my strength, or do I need once a week?")
@@ -152,11 +133,6 @@ def test_a_lifter_asking_about_every_other_week_gets_the_maintenance_finding_not
 def test_half_the_club_is_not_a_half_marathon():
     assert _ctx("Half the club is 50+ and nervous about barbells.").race is None
     assert _ctx("My half is in May, should I lift?").race == "half"
-
-
-def test_a_claim_that_promising_something_is_overselling_denies_it(assistant):
-    res = assistant.check("Anyone promising you a guaranteed marathon improvement from squats is overselling it.")
-    assert res.verdict == "supported", res.answer
 
 
 def test_a_race_on_the_weekday_is_soon():
@@ -185,14 +161,6 @@ def test_a_second_clause_with_a_plural_subject_is_its_own_part_but_not_past_a_co
     assert len(decompose("Lifters kept better economy and strength at week 20, while the controls didn't change.")) == 1
 
 
-@pytest.mark.parametrize("claim, verdict", [
-    ("Meta-analyses show strength training cuts sports injuries to about a third.", "supported"),
-    ("In trials of runners alone, strength training cut running injuries to about a third.", "not-supported"),
-])
-def test_an_injury_figure_is_judged_for_the_population_it_names(assistant, claim, verdict):
-    assert assistant.check(claim).verdict == verdict
-
-
 def test_a_kind_of_study_is_not_taken_for_a_named_source(assistant):
     res = assistant.check("Runner-specific trials show strength training cuts running injuries to about a third.")
     assert res.verdict == "not-supported"
@@ -215,9 +183,29 @@ def test_a_question_about_vo2max_gets_the_sentence_that_names_it_and_eat_into_is
     assert "outside what my sources cover" not in ans.answer
 
 
-@pytest.mark.parametrize("claim, verdict", [
-    ("You need at least 16 weeks of lifting before running economy improves at all.", "not-supported"),
-    ("Eight weeks of heavy half-squats are enough to improve running economy.", "supported"),
-])
-def test_a_programme_length_is_compared_with_the_trials(assistant, claim, verdict):
-    assert assistant.check(claim).verdict == verdict
+CLAIMS = [  # (claim, verdict, what the reading gets right)
+    ("Adding heavy lifting leaves a trained runner's VO2max more or less unchanged.", "supported", "no-change wording"),
+    ("If you want your economy to move at all, you need a minimum of three lifting sessions every week.",
+     "not-supported", "a minimum dose"),
+    ("Taking creatine every morning doubles the strength gains runners get from lifting.", "no-evidence",
+     "a subject outside the sources"),
+    ("Meta-analyses show strength training cuts sports injuries to about a third.", "supported", "sport in general"),
+    ("In trials of runners alone, strength training cut running injuries to about a third.", "not-supported",
+     "runners alone"),
+    ("A 2020 paper found beetroot juice doubles strength gains, so every runner who lifts should drink it.",
+     "no-evidence", "a conclusion of an untested premise"),
+    ("Expect to put on 3 to 5 kg of body weight in your first months of heavy lifting.", "not-supported",
+     "kilograms of body weight"),
+    ("Heavy lifting won't put 3 kg of body weight on a runner.", "supported", "kilograms, negated"),
+    ("You need at least 16 weeks of lifting before running economy improves at all.", "not-supported",
+     "a programme-length minimum"),
+    ("Eight weeks of heavy half-squats are enough to improve running economy.", "supported", "a programme length"),
+    ("Anyone promising you a guaranteed marathon improvement from squats is overselling it.", "supported",
+     "a denial by 'overselling'"),
+]
+
+
+@pytest.mark.parametrize("claim, verdict, reading", CLAIMS, ids=[c[2] for c in CLAIMS])
+def test_claim_verdicts_read_as_written(assistant, claim, verdict, reading):
+    res = assistant.check(claim)
+    assert res.verdict == verdict, res.answer
