@@ -173,9 +173,6 @@ class ClaimChecker:
         # ...unless the dose itself is what the claim gets wrong ("you need a minimum of three a week")
         dose_detail = bool(fig_hit and fig_hit[0].quantity in ("sessions", "weeks") and part_out - {"strength"}
                            and fig_hit[1][0] != "not-supported")
-        # a figure that decides alone (rest between sets): no ledger claim is about it
-        match = None if fig_hit and fig_hit[0].decides else self.match_ledger(part, vec, part_out)
-        j: Judged | None = None
         outside = self.findings.outside_subject(part)
         if outside:  # "creatine doubles your gains", "lift fasted": a subject no source here covers
             return self.findings.untested(part, vec, f"No study in my sources looked at {outside}, so this can't be "
@@ -183,6 +180,9 @@ class ClaimChecker:
         if not fig_hit and self.findings.unknown_agent(part):  # a figure we can compare is not an untested subject
             return self.findings.untested(part, vec, "The claim rests on something no study in my sources tested, so it can't be "
                                             "judged here; the nearest evidence is quoted below.")
+        # a figure that decides alone (rest between sets): no ledger claim is about it
+        match = None if fig_hit and fig_hit[0].decides else self.match_ledger(part, vec, part_out)
+        j: Judged | None = None
         if match:
             j = Judged(part, match.verdict, match.claim.reason, match.evidence_for, match.evidence_against,
                         article_claim=match.claim.article_claim, how="ledger")

@@ -87,16 +87,16 @@ def schedule_note(ctx: RunnerContext) -> str | None:
         parts.append("your hard sessions are on " + " and ".join(DAY_NAMES[d] for d in ctx.hard_days))
     on_runs = [d for d in picks if d in ctx.run_days]
     extra = " (after the easy run, or hours apart from it)" if on_runs else ""
+    keeps = "keeps heavy sessions off your key runs and the days before them"
     if len(picks) < 2 and ctx.hard_days:
         # one clear day only: the other session goes on a hard day, after the hard run ("hard days hard")
         hard = [d for d in ctx.hard_days if abs(DAYS.index(d) - DAYS.index(picks[0])) % 7 not in (0, 1, 6)] \
             or list(ctx.hard_days)
         picks = sorted([*picks, hard[0]], key=DAYS.index)
-        extra = (f" (on {DAY_NAMES[hard[0]]}, after the hard session — at least 3 hours after it where you can — "
-                 f"so the easy days stay easy)")
+        extra = f" (on {DAY_NAMES[hard[0]]}, after the hard session — at least 3 hours after it where you can)"
+        keeps = "keeps heavy legs off the days before your key runs and keeps your easy days easy"
     where = " and ".join(DAY_NAMES[d] for d in picks)
-    return (f"Lift on {where}{extra}: for your week ({'; '.join(parts)}), that keeps heavy sessions off your key runs "
-            f"and the days before them — the placement is {CONVENTION}.")
+    return f"Lift on {where}{extra}: for your week ({'; '.join(parts)}), that {keeps} — the placement is {CONVENTION}."
 
 
 def _spaced(days: list[str]) -> list[str]:

@@ -12,7 +12,7 @@ import numpy as np
 import yaml
 
 from .settings import ClassifierConfig
-from .text import CASUAL_SENTENCE_END
+from .text import question_sentences
 
 DATA = Path(__file__).parent / "data" / "question_types.yaml"
 POPULATION_TYPES = {"older-women-bone", "beginners"}  # who is asking, rather than what about
@@ -98,7 +98,7 @@ class TypeClassifier:
         np.maximum.at(best, self.owners, sims)
         # cue words count in the question sentence itself; the sentence it points back to ("Is that all nervous
         # system?" after "…4 weeks into a block…") counts only when the question names no cue of its own
-        own = " ".join(x for x in CASUAL_SENTENCE_END.split(text) if "?" in x)
+        own = question_sentences(text)
         if own and own != text and any(t.cues.search(own) for t in self.types):
             text = own
         hits = [len({m.group(0).lower() for m in t.cues.finditer(f"{context} {text}" if t.id in POPULATION_TYPES else text)

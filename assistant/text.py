@@ -20,6 +20,11 @@ much many also may might must shall let us one two lot lots anything something t
 """.split())
 
 
+def question_sentences(text: str) -> str:
+    """The sentences of a text that ask (end in or hold a "?"), joined; "" when none does."""
+    return " ".join(x for x in CASUAL_SENTENCE_END.split(text) if "?" in x)
+
+
 def normalise(text: str) -> str:
     """NFKC, unify dashes and quotes, collapse whitespace: the form quotes are compared in."""
     text = unicodedata.normalize("NFKC", text)

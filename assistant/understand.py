@@ -15,7 +15,7 @@ from .messages import FOLLOW_ON
 from .qtypes import OUTCOME_TYPES, POPULATION_TYPES, TypeClassifier, question_type, question_types
 from .runner import RunnerContext, pain_now, runner_context
 from .scope import Intent, analyse, lexicons
-from .text import CASUAL_SENTENCE_END
+from .text import CASUAL_SENTENCE_END, question_sentences
 
 MAX_PARTS = 3
 _Q_START = re.compile(r"^\W*(?:(?:\d{1,2}|[a-c])[.)]\s*)?(?:(?:and|but|so|also|plus|or|then)\s+)?(how|what|whats|what's|which|when|why|where|who|should|shall|do|does|did|is|are|am|can|"
@@ -170,11 +170,10 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         # "should I have breakfast before the gym?": the lifting is only the setting when the question
         # names an outside subject and nothing any question type is about
         setting_only = bool(off_terms) and not any(t.cues.search(asked_text) for t in question_types())
-        own_q = " ".join(x for x in CASUAL_SENTENCE_END.split(text) if "?" in x)
-        if own_q and own_q != text and _POINTS_BACK.search(own_q) and not off_topic_terms(own_q) \
-                and off_topic_terms(text):
+        own_q, around = question_sentences(text), off_topic_terms(text)
+        if own_q and own_q != text and around and _POINTS_BACK.search(own_q) and not off_topic_terms(own_q):
             # "…magnesium and an ice bath. Do those work for soreness?": it asks about what it points back to
-            off_terms, setting_only = off_topic_terms(text), True
+            off_terms, setting_only = around, True
         if qtype in _OUTCOME_OR_LOAD and _weighs_plyos_against_lifting(f"{before} {asked_text}" if i == 0 else asked_text):
             qtype = "plyometrics"  # "box jumps or heavy squats — which does more for economy?" compares the two
         off = intent.off_topic and (not intent.domain or setting_only) and not intent.medical
@@ -207,15 +206,16 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
 
 _OUTCOME_OR_LOAD = {"running-economy", "race-performance", "load-intensity"}
 _COMPARING = re.compile(r"\b(which|or|better|more|versus|vs\.?|instead|rather|compared?)\b", re.I)
+_ALTERNATIVES = re.compile(r"\b(which|or|versus|vs\.?|instead|rather)\b", re.I)
 _LIFT_WORDS = re.compile(r"\b(heavy|squats?|deadlifts?|barbell|weights?|lifting|lift)\b", re.I)
 
 
 def _weighs_plyos_against_lifting(asked: str) -> bool:
-    """The question compares jumps with lifting: plyometric and lifting words, and a comparison in the question."""
+    """The question weighs jumps against lifting: plyometric and lifting words offered as alternatives, and the
+    question sentence compares them."""
     plyo = question_type("plyometrics")
-    own = " ".join(x for x in CASUAL_SENTENCE_END.split(asked) if "?" in x) or asked
-    return bool(plyo and plyo.cues.search(asked) and _LIFT_WORDS.search(asked) and _COMPARING.search(own)
-                and re.search(r"\b(which|or|versus|vs\.?|instead|rather)\b", asked, re.I))
+    return bool(plyo and plyo.cues.search(asked) and _LIFT_WORDS.search(asked) and _ALTERNATIVES.search(asked)
+                and _COMPARING.search(question_sentences(asked) or asked))
 
 
 _POINTS_BACK = re.compile(r"\b(it|that|this|those|them)\b", re.I)
