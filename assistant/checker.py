@@ -203,9 +203,9 @@ class ClaimChecker:
                 j = self.findings.from_evidence(part, vec, part_out)
             if j is None:
                 j = Judged(part, fv, note, how="figure")
-            if dose_detail:
-                pass
-            elif fv in ("not-supported", "mixed") or j.how == "figure" or (fv == "supported" and j.verdict == "mixed") \
+            if dose_detail and not (fv == "supported" and j.verdict == "no-evidence"):
+                pass  # (a dose the trials used does show the claim was tested)
+            elif fv in ("not-supported", "mixed") or j.how == "figure" or (fv == "supported" and j.verdict in ("mixed", "no-evidence")) \
                     or fig.verdict == "no-evidence":
                 j.verdict = fv
             j.figure_note = note

@@ -6,7 +6,8 @@ about something more particular that another sentence of a guide names and the o
 1. a *facet* of the short answer ("every other week?" — a later short-answer sentence fits clearly better);
 2. a *group* of runners ("for women too?" — the short answer of the guide written about that group);
 3. a specific *measure* ("will my VO2max drop?" — a short answer that names it);
-4. a *dose* ("is one session a week worth it?" — the short-answer or gap sentence naming most of the doses asked);
+4. a *dose* ("is one session a week worth it?" — the short-answer or gap sentence naming most of the doses asked),
+   or a *duration* ("is 8 weeks long enough?" — the short-answer sentence saying how many weeks it took);
 5. a *gap* ("what the evidence doesn't cover") that names what was asked, or fits clearly better — then the lead
    says plainly that no study tested it and names the closest evidence; or any guide's gap naming an untested
    subject the question names ("core work", "a smith machine").
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from .claimtext import outcomes, populations
 from .corpus import GAPS, SHORT_ANSWER
-from .text import named_sources, stem, terms, weekly_counts
+from .text import asks_duration, named_sources, names_weeks, stem, terms, weekly_counts
 
 if TYPE_CHECKING:
     from .compose import Candidate, GroundedComposer
@@ -87,6 +88,11 @@ def type_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, qu
         dosed = [c for c in short + gaps if asked_dose & weekly_counts(c.text) and cites(c)]
         if dosed:  # the sentence naming most of the doses asked about ("every 2 weeks, or once a week?")
             return max(dosed, key=lambda c: (len(asked_dose & weekly_counts(c.text)), c.semantic))
+    # ...or a duration ("is 8 weeks long enough?"): the short-answer sentence that says how many weeks it took
+    if asks_duration(question) and not names_weeks(opening.text):
+        timed = [c for c in short if names_weeks(c.text) and cites(c)]
+        if timed:
+            return max(timed, key=lambda c: c.semantic)
     # 5. what the evidence doesn't cover: a gap naming a distinctive word of the question that the opening lacks,
     # fitting about as well — or fitting clearly better and naming as much
     if gaps:

@@ -122,6 +122,24 @@ _PER_WEEK = re.compile(r"\b(\d|one|two|three|four|five|six|once|twice|a single)\
                        r"\b(?:every|each|once every|once each) (second|other|2nd|two|2) (?:weeks?|wks?)\b|\b(a|per|each|every) (fortnight)\b", re.I)
 
 
+_ASKS_DURATION = re.compile(r"\bhow (long|many weeks|soon|quickly)\b|\blong enough\b|\btoo late\b|\b(weeks?|wks?) (before|until|till) "
+                            r"(it|you|i|anything)\b", re.I)
+_WEEKS_SPAN = re.compile(r"\b\d+(?:\s*(?:[–-]|to)\s*\d+)?\s*(?:weeks?|wks?)\b", re.I)
+
+
+_LOSING = re.compile(r"\b(stop\w*|without|no lifting|time off|los[et]|lose|losing|disappear\w*|fade\w*|detrain\w*|break)\b", re.I)
+
+
+def asks_duration(text: str) -> bool:
+    """The text asks how long gains take to come ("is 8 weeks long enough?", "how soon will it show?") — not how
+    long they last without lifting."""
+    return bool(_ASKS_DURATION.search(text)) and not _LOSING.search(text)
+
+
+def names_weeks(text: str) -> bool:
+    return bool(_WEEKS_SPAN.search(text))
+
+
 def weekly_counts(text: str) -> set[float]:
     """How many sessions a week a text names ("once a week", "2x/wk", "every other week" -> 0.5)."""
     out = set()

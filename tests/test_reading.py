@@ -209,3 +209,13 @@ CLAIMS = [  # (claim, verdict, what the reading gets right)
 def test_claim_verdicts_read_as_written(assistant, claim, verdict, reading):
     res = assistant.check(claim)
     assert res.verdict == verdict, res.answer
+
+
+def test_a_how_long_question_gets_how_many_weeks_it_took_but_not_how_long_gains_last(assistant):
+    from assistant.text import asks_duration
+
+    assert asks_duration("is 8 weeks even long enough to get anything out of it for my economy?")
+    assert not asks_duration("how long can I go with no lifting before the economy benefit disappears?")
+    ans = assistant.ask("I have 8 weeks before my 10k. Is 8 weeks of lifting long enough to improve my running economy?")
+    first = next(line for line in ans.answer.split("\n") if line.strip() and not line.startswith("**"))
+    assert "weeks" in first, first
