@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from .claimtext import _NUM, _WORDNUM
+from .text import weekly_counts
 
 DATA = Path(__file__).parent / "data"
 
@@ -164,12 +165,17 @@ def compare_figure(fig: Figure, part: str) -> tuple[str, str] | None:
         return "mixed", f"The claim's {shown} only partly matches the guidance: {fig.says}."
     if fig.quantity == "sessions":
         low = part.lower()
-        m = re.search(rf"{_NUM}\s*(?:(?:lifting |strength |heavy |gym )?(?:sessions?|times|days|workouts?))?\s*(?:a|per|each|every)\s+week",
-                      low) or re.search(r"\b(once|twice)\b", low)
-        if not m:
+        counts = weekly_counts(low) or ({1.0} if re.search(r"\bonce\b", low) else {2.0} if re.search(r"\btwice\b", low)
+                                        else set())
+        if not counts:
             return None
-        n = _num(m.group(1))
+        n = min(counts)
         lo, hi = fig.range
+        if n < lo:  # "lift every other week": one session every second week lost the gains (Rønnestad 2011)
+            says_loss = re.search(r"\b(lose|loses|lost|losing|slips?|fades?|not enough|isn'?t enough|won'?t|doesn'?t|"
+                                  r"don'?t|can'?t)\b", low)
+            return ("supported" if says_loss else "not-supported"), (
+                f"One session every second week lost strength gains in soccer players (Rønnestad 2011): {fig.says}.")
         if n > (fig.typical or lo) and re.search(rf"\b(minimum of|at least|no fewer than|need|needs|must do)\s+(?:\w+\s+)?{_NUM}\b", low):
             # "you need a minimum of three sessions a week": fewer worked, so the minimum is not shown
             return "not-supported", (f"The claim's minimum of {n:g} a week is more than the evidence needed: "

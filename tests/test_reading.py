@@ -219,3 +219,8 @@ def test_a_how_long_question_gets_how_many_weeks_it_took_but_not_how_long_gains_
     ans = assistant.ask("I have 8 weeks before my 10k. Is 8 weeks of lifting long enough to improve my running economy?")
     first = next(line for line in ans.answer.split("\n") if line.strip() and not line.startswith("**"))
     assert "weeks" in first, first
+
+
+def test_lifting_every_other_week_is_compared_with_the_maintenance_trial(assistant):
+    res = assistant.check("You only need to lift every two weeks to keep your strength.")
+    assert res.verdict == "not-supported" and "every second week" in res.answer
