@@ -59,6 +59,18 @@ def article_framed(text: str, meta: dict) -> bool:
     return meta.get("section") == ARTICLE_SECTION or bool(_ARTICLE_FRAMED.search(text))
 
 
+_QUOTED = re.compile(r"[\"“]([^\"”]{3,80})[\"”]")
+
+
+def quotes_the_article(snapshot: Snapshot) -> list[bool]:
+    """Per sentence: it puts the article's own words in quotation marks (does not show two sessions are "plenty"),
+    so it is written about the article even without naming it."""
+    article = " ".join(snapshot.sent_texts[i] for i in snapshot.sents_by_source.get(ARTICLE_ID, [])).lower()
+    return [snapshot.sent_metas[i].get("source_id") != ARTICLE_ID and bool(article)
+            and any(q.lower().strip(" .,") in article for q in _QUOTED.findall(t))
+            for i, t in enumerate(snapshot.sent_texts)]
+
+
 class GroundedComposer:
     """Compose an answer from retrieved chunks without a language model."""
 
@@ -71,6 +83,8 @@ class GroundedComposer:
         self.refusal_text = refusal_text
         self.names = source_names(sorted(snapshot.sents_by_source))
         self.quotable = [_clean_candidate(t) for t in snapshot.sent_texts]  # once per index, not per question
+        self.framed = [article_framed(t, m) or q for t, m, q in
+                       zip(snapshot.sent_texts, snapshot.sent_metas, quotes_the_article(snapshot))]
         self.gap_sentences = [i for i, m in enumerate(snapshot.sent_metas) if m.get("section") == GAPS]
         self.guides: dict[str, list[str]] = {}   # question type -> the guides written for it
         for sid, idxs in snapshot.sents_by_source.items():
@@ -123,9 +137,9 @@ class GroundedComposer:
             for i, sim in zip(idxs, sims):
                 if not self.quotable[i]:
                     continue
-                text, meta = snap.sent_texts[i], snap.sent_metas[i]
-                if not about_article and article_framed(text, meta):
+                if not about_article and self.framed[i]:
                     continue
+                text, meta = snap.sent_texts[i], snap.sent_metas[i]
                 lex = sum(snap.idf.get(t, 1.0) for t in q_terms & snap.sent_terms[i]) / q_weight
                 score = cfg.w_semantic * float(sim) + cfg.w_lexical * lex + cfg.w_rank * rank + cfg.prior(snap.sent_metas[i])
                 heading = self._heading_terms(snap.sent_metas[i].get("section", ""))
@@ -238,7 +252,7 @@ class GroundedComposer:
         qv = self.encoder(message)
         snap = self.snapshot
         idxs = [i for i, t in enumerate(snap.sent_texts) if self.quotable[i] and _CLINICIAN.search(t)
-                and not article_framed(t, snap.sent_metas[i])]
+                and not self.framed[i]]
         if not idxs:
             return None
         sims = snap.sent_emb[idxs] @ qv
@@ -257,7 +271,7 @@ class GroundedComposer:
         best: list[Candidate] = []
         for sid in dict.fromkeys(source_ids):
             idxs = [i for i in snap.sents_by_source.get(sid, []) if self.quotable[i] and (keep is None or keep(i))
-                    and not (runner_facing and article_framed(snap.sent_texts[i], snap.sent_metas[i]))]
+                    and not (runner_facing and self.framed[i])]
             for section in sections:  # in order of preference: the first the source has
                 inside = [i for i in idxs if snap.sent_metas[i].get("section") == section]
                 if inside:

@@ -224,3 +224,18 @@ def test_a_how_long_question_gets_how_many_weeks_it_took_but_not_how_long_gains_
 def test_lifting_every_other_week_is_compared_with_the_maintenance_trial(assistant):
     res = assistant.check("You only need to lift every two weeks to keep your strength.")
     assert res.verdict == "not-supported" and "every second week" in res.answer
+
+
+@pytest.mark.parametrize("question", [
+    "I'm dropping to one lifting session a week for my peak marathon weeks. Is that enough to keep what I built?",
+    "Are light band exercises pointless for preventing running injuries?",
+    "Will lifting help me late in a marathon when I'm tired?",
+])
+def test_answers_to_ordinary_questions_never_quote_the_articles_words(assistant, question):
+    from assistant.compose import quotes_the_article
+
+    snap = assistant.composer.snapshot
+    quoting = {t for t, q in zip(snap.sent_texts, quotes_the_article(snap)) if q}
+    assert quoting  # the corpus has such sentences: "…does not show two sessions a week is "plenty"…"
+    ans = assistant.ask(question)
+    assert not [c.quote for c in ans.citations if c.quote in quoting]
