@@ -239,3 +239,10 @@ def test_answers_to_ordinary_questions_never_quote_the_articles_words(assistant,
     assert quoting  # the corpus has such sentences: "…does not show two sessions a week is "plenty"…"
     ans = assistant.ask(question)
     assert not [c.quote for c in ans.citations if c.quote in quoting]
+
+
+def test_the_guide_short_answer_goes_on_with_its_next_sentence_when_it_is_about_the_question(assistant):
+    ans = assistant.ask("Will heavy squats make my legs bulky?")
+    quotes = [c.quote for c in ans.citations]
+    assert quotes[0].startswith("Expect little change in body weight")
+    assert quotes[1].startswith("Some muscle gain is normal")  # the short answer's own qualification comes next
