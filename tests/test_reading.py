@@ -246,3 +246,9 @@ def test_the_guide_short_answer_goes_on_with_its_next_sentence_when_it_is_about_
     quotes = [c.quote for c in ans.citations]
     assert quotes[0].startswith("Expect little change in body weight")
     assert quotes[1].startswith("Some muscle gain is normal")  # the short answer's own qualification comes next
+
+
+def test_late_race_fatigue_is_a_race_question_and_taper_week_is_race_week(assistant):
+    u = assistant.understand("Does lifting help in the last 10k of a marathon when everything starts falling apart?")
+    assert u.parts[0].qtype == "race-performance"
+    assert _ctx("Taper week: do I keep the weights heavy but do fewer sets?").race_soon
