@@ -211,12 +211,14 @@ class GroundedComposer:
                 opening = self.type_lead([c for c in cands if c.meta.get("section") != GAPS], qtype, question)
                 closest = [opening] if opening is not None and opening.text not in exclude else []
             elif lead.meta.get("section") == SHORT_ANSWER:
-                # the short answer goes on: its next sentence, when it is about the question too
+                # the short answer goes on — from its opening when a later sentence led, else with its next
+                # sentence — when that sentence is about the question too
                 at = lambda c: (c.meta.get("position", 0), c.meta.get("sentence", 0))  # noqa: E731
-                nxt = [c for c in cands if c.meta["source_id"] == lead.meta["source_id"] and at(c) > at(lead)
-                       and c.meta.get("section") == SHORT_ANSWER and c.text not in exclude
-                       and c.semantic >= self.config.next_sentence_similarity]
-                closest = [min(nxt, key=at)] if nxt else []
+                same = [c for c in cands if c.meta["source_id"] == lead.meta["source_id"] and c is not lead
+                        and c.meta.get("section") == SHORT_ANSWER and c.text not in exclude
+                        and c.semantic >= self.config.next_sentence_similarity]
+                earlier, later = [c for c in same if at(c) < at(lead)], [c for c in same if at(c) > at(lead)]
+                closest = [min(earlier or later, key=at)] if same else []
             named = [c for c in self.named_support(lead, question, about_article) if c.text not in exclude]
             taken = {c.idx for c in closest + named}
             rest = self.select([c for c in support if c is not lead and c.idx not in taken], after=lead)
