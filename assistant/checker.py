@@ -83,6 +83,7 @@ class ClaimChecker:
         body, cited = self._strip_citation(intent.text)
         if cited:
             notices.append(cited)
+        body = _HEDGE.sub("", body)  # "From what I've read, X": a hedge on X, not an anecdote
         anecdote = bool(_FIRST_PERSON.search(body))
         docs = self.a.retriever.invoke(body)
         if self.out_of_scope(intent, c, body, in_passage):
@@ -94,6 +95,8 @@ class ClaimChecker:
                 p, cited = self._strip_citation(p)  # "…, and a 2019 study in Sports Medicine showed X": X
                 if cited and cited not in notices:
                     notices.append(cited)
+                # "…, this will knock minutes off your marathon": in a claim about lifting, "this" is the lifting
+                p = _THIS_LIFTING.sub("Strength training ", p) if not _DOMAIN_WORD.search(p) else p
                 pieces = split_figure_phrase(p)
                 parts += pieces
                 concl += [is_concl] * len(pieces)
@@ -304,6 +307,13 @@ class ClaimChecker:
 
     def _render(self, claim: str, judged: list[Judged], notices: list[str], anecdote: bool) -> ClaimResult:
         return render(claim, judged, notices, anecdote)
+
+
+_HEDGE = re.compile(r"^\s*(from what i'?ve (read|seen|heard)|i (think|believe|reckon|suspect|gather)( that)?|"
+                    r"imo|imho|as far as i (know|can tell)|i'?ve (read|heard)( that)?|i'?m (pretty )?sure( that)?)[,:]?\s+",
+                    re.I)
+_THIS_LIFTING = re.compile(r"^(this|it)\s+(?=(will|would|can|could|does|makes?|helps?|improves?|knocks?|cuts?|takes?|"
+                           r"gives?|builds?|buys?|adds?|keeps?|lowers?|raises?)\b)", re.I)
 
 
 def _rests_on(j: Judged, premise: Judged) -> None:

@@ -12,7 +12,7 @@ _CITED = re.compile(
     r"(?:(?P<adj>[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){0,3})\s+)?"
     r"(?P<noun>study|studies|trials?|papers?|reviews?|meta-analys[ie]s|research|researchers|scientists|experiments?|data|"
     r"guidelines?|guidance|position stand|recommendations)\b"
-    r"(?P<rest>[^.]*?)\b(?:found|finds|showed|shows|show|proved|proves|reported|reports|concluded|concludes|"
+    r"(?P<rest>(?:(?!,\s*(?:and|but|so|while)\b)[^.])*?)\b(?:found|finds|showed|shows|show|proved|proves|reported|reports|concluded|concludes|"
     r"confirmed|confirms|demonstrated|demonstrates|says|suggests|suggested)\b(?:\s+(?:back\s+)?in\s+\d{4})?"
     r"(?:\s+that)?[\s,:]+", re.I)
 _ACCORDING = re.compile(r"^\s*according to\s+(?P<src>[^,]{3,120}),\s*", re.I)

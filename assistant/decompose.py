@@ -73,9 +73,16 @@ def _is_verb(w: str, prev: str | None = None) -> bool:
     return True
 
 
+_PLURAL_DET = {"the", "these", "those", "some", "many", "most", "all", "both", "two", "three", "several", "other"}
+
+
 def _first_verb(words: list[str], start: int = 1) -> int | None:
     for i in range(start, len(words)):
         if _is_verb(words[i], words[i - 1] if i > 0 else ""):
+            return i
+        # "the reviews put …": a plural noun after a determiner, then a verb that is also a noun
+        if i >= 2 and _bare(words[i]) in _AMBIGUOUS and _bare(words[i - 1]).endswith("s") \
+                and _bare(words[i - 2]) in _PLURAL_DET:
             return i
     return None
 
@@ -98,7 +105,9 @@ def _finite_clause(ws: list[str]) -> bool:
     return False
 
 
+_REPORTS = re.compile(r"\b(found|finds|showed|shows|reported|reports|concluded|concludes)\b", re.I)
 _CONDITION = re.compile(r"^(if|when|once|unless|as long as|whenever)\b[^,;:]{3,80},\s*", re.I)
+_REASON = re.compile(r"^(?:and |but |so )?(?:since|because|given that|seeing as)\s+(?P<why>[^,;:]{8,120}),\s*", re.I)
 
 
 def _subject_prefix(clause: str, fragment_first: str) -> str | None:
@@ -171,6 +180,8 @@ def _split_and(clause: str) -> list[str]:
             new_right = right  # a full clause with its own subject
         elif len(rw) > 2 and _finite_clause(rw):
             new_right = right  # "..., and staying healthy is the biggest lever"
+        elif _bare(first) in {"the", "a", "an", "one", "another", "this", "these", "each"} and _REPORTS.search(right):
+            new_right = right  # "..., and the meta-analysis that compared them found …": a finding of its own
         else:
             # noun coordination after the verb: split only when the two sides name different outcomes
             obj, rnoun = " ".join(lw[lv:]), right.split(",")[0]
@@ -197,6 +208,11 @@ def decompose_marked(claim: str) -> list[tuple[str, bool]]:
         sent = drop_asides(sent.strip().rstrip(".!"))
         # "If injury prevention is the goal, X is … and does …": the condition is not the subject of the parts;
         # each part keeps it ("Once you're past 40, heavy weights stop working" is about masters runners)
+        # "Since economy decides the last 10 km, this will knock minutes off": the reason is a claim of its own
+        reason = _REASON.match(sent)
+        if reason and _first_verb(_words(sent[reason.end():]), 0) is not None:
+            pieces.append(_clean(reason.group("why")))
+            sent = sent[reason.end():]
         cond = _CONDITION.match(sent)
         cond = cond.group(0) if cond and _first_verb(_words(sent[cond.end():]), 0) is not None else ""
         sent, first = sent[len(cond):], len(pieces)

@@ -252,3 +252,27 @@ def test_late_race_fatigue_is_a_race_question_and_taper_week_is_race_week(assist
     u = assistant.understand("Does lifting help in the last 10k of a marathon when everything starts falling apart?")
     assert u.parts[0].qtype == "race-performance"
     assert _ctx("Taper week: do I keep the weights heavy but do fewer sets?").race_soon
+
+
+def test_decomposing_reasons_reports_and_plural_subjects():
+    from assistant.decompose import decompose
+
+    assert decompose("Since economy decides the last 10 km, this will knock minutes off your marathon.") == [
+        "Economy decides the last 10 km", "This will knock minutes off your marathon"]
+    assert decompose("The reviews put the economy gain at 2-8%, and the meta-analysis that compared them found heavy "
+                     "loading came out ahead.") == [
+        "The reviews put the economy gain at 2-8%",
+        "The meta-analysis that compared them found heavy loading came out ahead"]
+
+
+def test_a_citation_prefix_never_swallows_a_claim_before_it():
+    from assistant.citing import strip_citation
+
+    text = "Reviews put the gain at 2-8%, and a meta-analysis of 22 studies found heavy loading came out ahead."
+    assert strip_citation(text, {}) == (text, None)
+
+
+def test_a_hedge_is_not_an_anecdote_and_this_in_a_claim_is_the_lifting(assistant):
+    res = assistant.check("From what I've read, lifting heavy twice a week improves running economy.")
+    assert res.verdict == "supported" and "One person's result" not in res.answer
+    assert assistant.check("This will knock minutes off your next marathon.").verdict == "no-evidence"
