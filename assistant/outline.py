@@ -36,7 +36,7 @@ _RACE_GAIN = re.compile(r"\b(faster|quicker|pb|pr|personal best|minutes? off|sec
                         r"under \d|sub[- ]?\d|improve (my |your )?(time|race|marathon)|help (my |your |me )?(race|marathon|run)|"
                         r"(race|running|\d+ ?m|mile|5k|10k) performance|performance (in|at|over)|time to exhaustion|"
                         r"last \d+ ?(k|km|miles?)|late in (the|a) race|end of (the|a) race|"
-                        r"(a|any) difference (to|on|in) (my |the )?(race|time|marathon|race day))", re.I)
+                        r"(a|any) difference (to|on|in) (my |the )?(race|time|marathon|race day))\b", re.I)
 
 
 def title_of(part: Part) -> str:

@@ -276,3 +276,10 @@ def test_a_hedge_is_not_an_anecdote_and_this_in_a_claim_is_the_lifting(assistant
     res = assistant.check("From what I've read, lifting heavy twice a week improves running economy.")
     assert res.verdict == "supported" and "One person's result" not in res.answer
     assert assistant.check("This will knock minutes off your next marathon.").verdict == "no-evidence"
+
+
+def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
+    ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
+    assert "marathon-evidence" not in {c.id for c in ans.caveats}
+    ans = assistant.ask("Will heavy squats help my 5k PR?")
+    assert "marathon-evidence" in {c.id for c in ans.caveats}
