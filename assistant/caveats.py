@@ -42,6 +42,11 @@ def rules() -> tuple[Rule, ...]:
     return tuple(out)
 
 
+def echoes_article(text: str) -> bool:
+    """The text repeats one of the article's overstated wordings (the ``quotes`` a caveat rule watches for)."""
+    return any(r.quotes is not None and r.quotes.search(text) for r in rules())
+
+
 def caveat_text(caveat_id: str) -> str:
     return next(r.text for r in rules() if r.id == caveat_id)
 

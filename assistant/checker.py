@@ -71,7 +71,8 @@ class ClaimChecker:
         fixer = self.a.fixer  # an inflection of a known word ("boosts", "completely") is not a typo
         return re.sub(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])", lambda m: fixer.fix_word(m.group(0)), text)
 
-    def check(self, claim: str, in_passage: bool = False) -> ClaimResult:
+    def check(self, claim: str, in_passage: bool = False, from_article: bool = False) -> ClaimResult:
+        """Judge a claim; ``from_article``: it is the article's own claim (an "is the article right that…?" question)."""
         from .messages import INJECTION_NOTICE, NO_EVIDENCE, clean_question
 
         t0 = time.perf_counter()
@@ -108,7 +109,10 @@ class ClaimChecker:
             claim_ids = {j.article_claim for j in judged if j.article_claim}
             # the claim's own words, not the names of the journals it cites ("Sports Medicine"), say if it is medical
             intent.medical = analyse(" ".join(parts), self.a.fixer).medical
-            res.caveats = caveat_rules.select(intent, res.citations, claim_ids)
+            # what the article overstates is news only for a claim from the article: one that names it or repeats
+            # its wording ("three to eight percent"); a coach's own claim gets the caveats of its topics
+            about = from_article or bool(_NAMES_ARTICLE.search(c)) or caveat_rules.echoes_article(c)
+            res.caveats = caveat_rules.select(intent, res.citations, claim_ids if about else set(), about_article=about)
         res.retrieved = [d.metadata["source_id"] for d in docs]
         res.contexts = [d.page_content for d in docs]
         if intent.injection:
@@ -309,6 +313,7 @@ class ClaimChecker:
         return render(claim, judged, notices, anecdote)
 
 
+_NAMES_ARTICLE = re.compile(r"\b(the|this|that) (article|piece|post|blog)\b|\barticle\b", re.I)
 _HEDGE = re.compile(r"^\s*(from what i'?ve (read|seen|heard)|i (think|believe|reckon|suspect|gather)( that)?|"
                     r"imo|imho|as far as i (know|can tell)|i'?ve (read|heard)( that)?|i'?m (pretty )?sure( that)?)[,:]?\s+",
                     re.I)

@@ -266,7 +266,7 @@ class Assistant:
         return " ".join(b for b in bits if b) or None
 
     def _article_check(self, question: str, claim: str) -> Answer:
-        res = self.check(claim)
+        res = self.checker.check(claim, from_article=True)
         return Answer(question=question, answer=res.answer, citations=res.citations, refused=False, caveats=res.caveats,
                       timings_ms=dict(res.timings_ms), retrieved=res.retrieved, contexts=res.contexts)
 

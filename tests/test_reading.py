@@ -283,3 +283,12 @@ def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
     ans = assistant.ask("Will heavy squats help my 5k PR?")
     assert "marathon-evidence" in {c.id for c in ans.caveats}
+
+
+def test_the_article_caveat_goes_with_claims_from_the_article_not_with_a_coachs_own(assistant):
+    own = assistant.check("Heavy lifting improves running economy in distance runners.")
+    assert "article-overstates" not in {c.id for c in own.caveats}
+    echo = assistant.check("Heavy lifting improves running economy by three to eight percent.")
+    assert "article-overstates" in {c.id for c in echo.caveats}
+    asked = assistant.ask("The article says lifting heavy means you will not get bulky. Is the article right about that?")
+    assert "article-overstates" in {c.id for c in asked.caveats}
