@@ -205,8 +205,10 @@ def caveat_intent(u: Understanding, type_confidence: float) -> Intent:
         topics.add("marathon")
     if u.context.experience == "none" or any(not e.reliable for e in u.context.lifts):
         topics.add("beginner")
-    if u.previous:  # a follow-up carries the topics of the conversation it continues
-        topics |= u.intent.topics & {"marathon", "injury", "muscle"}
+    if u.previous:  # a follow-up carries the topics of the conversation it continues — racing only when that
+        # conversation was about race times, not because a race was mentioned in passing
+        topics |= u.intent.topics & ({"marathon", "injury", "muscle"} if _RACE_GAIN.search(u.previous)
+                                     else {"injury", "muscle"})
     intent = copy.copy(u.intent)
     intent.topics = topics
     # pain as the runner reader reads it ("stiff but not painful" is not pain; "fasciitis for 6 months" is), or a

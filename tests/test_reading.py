@@ -292,3 +292,14 @@ def test_the_article_caveat_goes_with_claims_from_the_article_not_with_a_coachs_
     assert "article-overstates" in {c.id for c in echo.caveats}
     asked = assistant.ask("The article says lifting heavy means you will not get bulky. Is the article right about that?")
     assert "article-overstates" in {c.id for c in asked.caveats}
+
+
+def test_a_follow_up_carries_the_race_caveat_only_from_a_conversation_about_race_times(assistant):
+    plain = [{"role": "user", "content": "I'm training for a marathon. How heavy should I lift?"},
+             {"role": "assistant", "content": "Lift heavy: sets of 4 reps or fewer."}]
+    ans = assistant.ask("and how many sets?", plain)
+    assert "marathon-evidence" not in {c.id for c in ans.caveats}
+    racing = [{"role": "user", "content": "Will lifting make my marathon faster?"},
+              {"role": "assistant", "content": "No trial here measured marathon times."}]
+    ans = assistant.ask("and what about a half?", racing)
+    assert "marathon-evidence" in {c.id for c in ans.caveats}
