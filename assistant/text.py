@@ -96,13 +96,27 @@ def source_names(source_ids) -> dict[str, set[str]]:
     return names
 
 
+_NAME_PATTERNS: dict[int, tuple[dict, re.Pattern]] = {}
+
+
+def _names_pattern(names: dict[str, set[str]]) -> re.Pattern:
+    """One alternation of every name (longest first), compiled once per names table."""
+    hit = _NAME_PATTERNS.get(id(names))
+    if hit is None or hit[0] is not names:
+        alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) or r"(?!)"
+        hit = _NAME_PATTERNS[id(names)] = (names, re.compile(rf"\b(?:{alts})\b"))
+    return hit[1]
+
+
 def named_sources(question: str, names: dict[str, set[str]]) -> set[str]:
     """Source ids a question names (an author, optionally with the year)."""
     q = ascii_fold(question)
+    if not _names_pattern(names).search(q):
+        return set()
     years = set(re.findall(r"\b(19\d\d|20\d\d)\b", q))
     found: set[str] = set()
     for name, ids in names.items():
-        if re.search(rf"\b{re.escape(name)}\b", q):
+        if name in q and re.search(rf"\b{re.escape(name)}\b", q):  # (a substring test first: most names are absent)
             found |= {i for i in ids if not years or any(y in i for y in years)} or ids
     return found
 
