@@ -65,38 +65,35 @@ def load_notes(ctx: RunnerContext, parts: list[Part]) -> list[str]:
 
 
 def schedule_note(ctx: RunnerContext) -> str | None:
-    """Which days could carry two lifting sessions, given the runner's week: a convention, labelled as one."""
+    """Which days could carry two lifting sessions, given the runner's week: a convention, labelled as one.
+    Key runs (hard sessions, the long run) and the day before each stay free of heavy legs; failing two such days,
+    a session goes after a hard run that has no key run the next day ("hard days hard, easy days easy")."""
     if len(ctx.run_days) < 3 and not ctx.long_run_day:
         return None  # too little of the week is known to place anything
-    avoid = set()
-    for key_day in [*ctx.hard_days, ctx.long_run_day]:  # key runs, and the day before each, stay free of heavy legs
-        if key_day:
-            avoid |= {key_day, DAYS[(DAYS.index(key_day) - 1) % 7]}
+    key = [d for d in [*ctx.hard_days, ctx.long_run_day] if d]
+    before = {DAYS[(DAYS.index(d) - 1) % 7] for d in key}
+    avoid = set(key) | before
     free = [d for d in DAYS if d not in ctx.run_days and d not in avoid]
     easy = [d for d in ctx.run_days if d not in avoid]
-    picks = _spaced(free) or _spaced(free + easy) or (free + easy)[:2]
+    after_hard = [d for d in ctx.hard_days if d not in before]  # a hard run with no key run the next day
+    picks = _spaced(free) or _spaced(free + easy) or _spaced(free + easy + after_hard) or (free + easy)[:2]
     if not picks:
         return None
-    week = ", ".join(DAY_NAMES[d] for d in ctx.run_days) if ctx.run_days else None
     parts = []
-    if week:
-        parts.append(f"you run on {week}")
+    if ctx.run_days:
+        parts.append("you run on " + ", ".join(DAY_NAMES[d] for d in ctx.run_days))
     if ctx.long_run_day:
         parts.append(f"your long run is on {DAY_NAMES[ctx.long_run_day]}")
     if ctx.hard_days:
         parts.append("your hard sessions are on " + " and ".join(DAY_NAMES[d] for d in ctx.hard_days))
-    on_runs = [d for d in picks if d in ctx.run_days]
-    extra = " (after the easy run, or hours apart from it)" if on_runs else ""
-    keeps = "keeps heavy sessions off your key runs and the days before them"
-    if len(picks) < 2 and ctx.hard_days:
-        # one clear day only: the other session goes on a hard day, after the hard run ("hard days hard")
-        hard = [d for d in ctx.hard_days if abs(DAYS.index(d) - DAYS.index(picks[0])) % 7 not in (0, 1, 6)] \
-            or list(ctx.hard_days)
-        picks = sorted([*picks, hard[0]], key=DAYS.index)
-        extra = f" (on {DAY_NAMES[hard[0]]}, after the hard session — at least 3 hours after it where you can)"
-        keeps = "keeps heavy legs off the days before your key runs and keeps your easy days easy"
+    how = {d: ("after the hard session — at least 3 hours after it where you can" if d in ctx.hard_days
+               else "after the easy run, or hours apart from it") for d in picks if d in ctx.run_days}
+    extra = "; ".join(f"on {DAY_NAMES[d]}, {h}" for d, h in how.items())
+    keeps = ("keeps heavy legs off the days before your key runs and keeps your easy days easy"
+             if any(d in ctx.hard_days for d in picks) else "keeps heavy sessions off your key runs and the days before them")
     where = " and ".join(DAY_NAMES[d] for d in picks)
-    return f"Lift on {where}{extra}: for your week ({'; '.join(parts)}), that {keeps} — the placement is {CONVENTION}."
+    return (f"Lift on {where}{f' ({extra})' if extra else ''}: for your week ({'; '.join(parts)}), that {keeps} — "
+            f"the placement is {CONVENTION}.")
 
 
 def _spaced(days: list[str]) -> list[str]:

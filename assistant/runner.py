@@ -44,9 +44,10 @@ _RACES = (("ultra", r"\bultra\w*|\b50 ?k\b|\b100 ?(k|km|miles?|milers?)\b"), ("m
           ("5k", r"\b5 ?k\b|\b5 ?km\b|\bparkrun"))
 _WEEKS = re.compile(r"\b(\d{1,2})\s*(?:weeks?|wks?)\s*(?:out|away|to go|until|till|before|left)|\bin\s*(\d{1,2})\s*(?:weeks?|wks?)\b", re.I)
 _RUNS_PER_WEEK = re.compile(r"\b(\d)\s*(?:x|times|runs?|days?|sessions?)\s*(?:a|per|/)\s*(?:week|wk)\b.{0,20}?|\brun(?:ning)?\s*(\d)\s*(?:days|times)", re.I)
-_LONG_RUN = re.compile(rf"long (?:run|runs)\W+(?:is |are |on |usually |every )*{_DAY}|{_DAY}\W+(?:is )?(?:my |the |a )?long\b", re.I)
+# "long run Sunday", "Sun - long run", "Sun: long"; never across a comma ("Saturday, long run Sunday")
+_LONG_RUN = re.compile(rf"long (?:run|runs)\W+(?:is |are |on |usually |every )*{_DAY}|{_DAY}[ \t:–-]+(?:is )?(?:my |the |a )?long\b", re.I)
 _HARD = re.compile(rf"(?:intervals?|tempo|track|workouts?|speed ?work|hills?|hard (?:session|run|day)s?|quality (?:session|day)s?)\W+"
-                   rf"(?:are |is |on |every )*{_DAY}|{_DAY}\W+(?:is |are )?(?:my |the )?(?:club |group |hill |long )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality)", re.I)
+                   rf"(?:are |is |on |every )*{_DAY}|{_DAY}[ \t:–-]+(?:is |are )?(?:my |the )?(?:club |group |hill |long )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality)", re.I)
 _NEW_LIFTER = re.compile(r"\b(never (really |properly |actually |ever )?(lifted|done|been|touched|used|tried|set foot)\b[^.?!]{0,30}"
                          r"\b(gym|weights?|lifting|strength|barbells?)|new to (lifting|the gym|weights|strength)|"
                          r"beginner|novice|(just|only) (started|starting) (lifting|the gym|strength)|first time (lifting|in the gym)|"

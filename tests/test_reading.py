@@ -303,3 +303,10 @@ def test_a_follow_up_carries_the_race_caveat_only_from_a_conversation_about_race
               {"role": "assistant", "content": "No trial here measured marathon times."}]
     ans = assistant.ask("and what about a half?", racing)
     assert "marathon-evidence" in {c.id for c in ans.caveats}
+
+
+def test_a_week_listed_activity_then_day_is_read_without_crossing_commas():
+    ctx = _ctx("I run 4x a week: intervals Tuesday, easy Thursday, tempo Saturday, long run Sunday.")
+    assert ctx.hard_days == ["tue", "sat"] and ctx.long_run_day == "sun"
+    note = schedule_note(ctx)
+    assert note.startswith("Lift on Tue and Thu") and "Sun" not in note.split(":")[0]
