@@ -27,8 +27,19 @@ _DESCRIPTIVE = re.compile(r"^(runner|runners|running|athlete|athletes|women|fema
                           r"human|lab|laboratory|sports?)\b", re.I)
 
 
+# "Our club newsletter says X", "my coach reckons X": who said it is not evidence either way; X is the claim
+_SAYS = re.compile(r"^\s*(?:my|our|the|a|an|his|her|their|this|that|some)\s+(?:[\w'’-]+\s+){0,3}?(?:says|said|claims|claimed|"
+                   r"reckons|argues|swears|insists|tells (?:us|me|people|runners)|told (?:us|me))\s+(?:that\s+)?", re.I)
+
+
 def strip_citation(text: str, meta: dict[str, dict]) -> tuple[str, str | None]:
-    """Remove "A study in <journal> found that ..." and say whether the corpus holds such a study."""
+    """Remove "A study in <journal> found that ..." and say whether the corpus holds such a study; a plain
+    attribution ("our club newsletter says ...") is removed without a note."""
+    said = _SAYS.match(text)
+    if said and not re.search(r"\b(study|studies|trial|trials|paper|review|meta-analys[ie]s|research)\b", said.group(0), re.I) \
+            and len(terms(text[said.end():])) >= 2:
+        rest = text[said.end():].strip()
+        return rest[0].upper() + rest[1:], None
     m = _CITED.match(text) or _ACCORDING.match(text)
     if not m:
         return text, None

@@ -157,8 +157,22 @@ def drop_asides(sent: str) -> str:
     return _APPOSITION.sub(sub, sent)
 
 
+def _series(clause: str) -> str:
+    """"X makes you faster, doesn't add muscle, and halves injuries": the items of a series of verb phrases are
+    joined with "and" like its last one, so each is split off."""
+    if not re.search(r",\s+and\s+", clause):
+        return clause
+
+    def item(m: re.Match) -> str:
+        w = m.group(1)
+        verb = _is_verb(w, "to") or bool(re.fullmatch(r"(doesn|don|won|can|isn|aren|didn)['’]?t", w, re.I))
+        return f" and {w}" if verb else m.group(0)
+    return re.sub(r",\s+(?!and\b|or\b)([A-Za-z'’]+)", item, clause)
+
+
 def _split_and(clause: str) -> list[str]:
     """Split at "and"/"or" joining verb phrases, clauses or different outcomes, carrying the subject over."""
+    clause = _series(clause)
     out = [clause]
     for m in list(_AND.finditer(clause))[::-1]:
         left, right = clause[:m.start()], clause[m.end():]
@@ -171,7 +185,7 @@ def _split_and(clause: str) -> list[str]:
         if lv is None:
             continue  # "and" inside the subject ("heavy lifting and plyometrics improve...")
         first = rw[0]
-        if (_is_verb(first, "to") and _bare(first) not in {"not", "never"}) or \
+        if (_is_verb(first, "to") and _bare(first) not in {"not", "never"} and (len(rw) > 1 or _bare(first) not in _AMBIGUOUS)) or \
                 (_bare(first) in {"also", "then", "not", "never"} and len(rw) > 1 and _is_verb(rw[1], "to")):
             prefix = _subject_prefix(left, rw[1] if _bare(first) in {"also", "then"} else first)
             new_right = f"{prefix} {right}" if prefix else right

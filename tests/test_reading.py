@@ -310,3 +310,14 @@ def test_a_week_listed_activity_then_day_is_read_without_crossing_commas():
     assert ctx.hard_days == ["tue", "sat"] and ctx.long_run_day == "sun"
     note = schedule_note(ctx)
     assert note.startswith("Lift on Tue and Thu") and "Sun" not in note.split(":")[0]
+
+
+def test_an_attribution_is_not_a_claim_and_a_series_of_verb_phrases_is_split():
+    from assistant.citing import strip_citation
+
+    assert strip_citation("Our club newsletter says heavy lifting halves injuries.", {}) == (
+        "Heavy lifting halves injuries.", None)
+    assert decompose("Heavy lifting makes runners more economical, doesn't add any muscle, and halves injury risk.") == [
+        "Heavy lifting makes runners more economical", "Heavy lifting doesn't add any muscle",
+        "Heavy lifting halves injury risk"]
+    assert decompose("Lifting builds strength, power, and speed.") == ["Lifting builds strength, power, and speed"]
