@@ -62,7 +62,9 @@ def type_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, qu
     named = lambda c: len(asked & sent_terms[c.idx])  # noqa: E731
     cites = lambda c: bool(named_sources(c.text, names))  # noqa: E731
     about_as_good = lambda c: c.semantic >= opening.semantic - cfg.gap_tolerance  # noqa: E731
-    short_answers = [c for c in cands if c.meta.get("section") == SHORT_ANSWER and c.meta.get("type") == "guide" and cites(c)]
+    # guides' short-answer sentences that pass ``keep`` and name their studies (asked only when a rule needs them)
+    short_answers = lambda keep: [c for c in cands if c.meta.get("section") == SHORT_ANSWER  # noqa: E731
+                                  and c.meta.get("type") == "guide" and keep(c) and cites(c)]
 
     # 1. a facet of the short answer
     facet = max((c for c in short if c is not opening and cites(c)), key=lambda c: c.semantic, default=None)
@@ -71,14 +73,14 @@ def type_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, qu
     # 2. a group of runners the opening doesn't speak of
     pop = populations(question) - _NOT_A_GROUP
     if pop and not pop & populations(opening.text):
-        groups = [c for c in short_answers if pop & populations(c.text)
-                  and any(c.meta["source_id"] in composer.guides.get(t, ()) for t in POPULATION_GUIDE_TYPES)]
+        groups = short_answers(lambda c: bool(pop & populations(c.text)) and any(
+            c.meta["source_id"] in composer.guides.get(t, ()) for t in POPULATION_GUIDE_TYPES))
         if groups and about_as_good(best := max(groups, key=lambda c: c.semantic)):
             return best
     # 3. a specific measure the opening doesn't name
     measure = outcomes(question) & SPECIFIC_MEASURES
     if measure and not measure & outcomes(opening.text):
-        naming = [c for c in short_answers if measure & outcomes(c.text)]
+        naming = short_answers(lambda c: bool(measure & outcomes(c.text)))
         if naming and about_as_good(best := max(naming, key=lambda c: c.semantic)):
             return best
     gaps = [c for c in mine if c.meta.get("section") == GAPS]
