@@ -144,7 +144,7 @@ class ClaimChecker:
             m = self.a.matcher.match(body, vec)
             return m is None
         # a subject the corpus never mentions ("barefoot running", "ice baths") puts the claim outside the sources
-        ws = _words(body)
+        ws = _words(decompose(body)[0])  # after any lead-in ("Worth knowing if you coach beginners: …")
         v = _first_verb(ws)
         subject = " ".join(ws[:v]) if v else ""
         if subject and self.unknown_subject(subject) and not intent.domain and not re.search(r"\btraining\b", body, re.I):
@@ -155,7 +155,9 @@ class ClaimChecker:
     def unknown_subject(self, text: str) -> bool:
         """True when the text names something the corpus never mentions (e.g. a supplement or a shoe type)."""
         fixer = self.a.fixer
-        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)} - STOPWORDS - EVALUATIVE
+        # a capitalised word after the first is a name ("that Finnish trial", "YouTube"), not a subject
+        found = re.findall(r"[A-Za-z]{4,}", text)
+        words = {w.lower() for i, w in enumerate(found) if i == 0 or not w[0].isupper()} - STOPWORDS - EVALUATIVE
         return any(w not in fixer.vocab and fixer.fix_word(w) == w for w in words)
 
     def _strip_citation(self, text: str) -> tuple[str, str | None]:
@@ -228,6 +230,13 @@ class ClaimChecker:
                 j.reason = note
         if j is None:
             j = self.findings.from_evidence(part, vec, part_out)
+        ex = _EXCLUSIVE.search(part)
+        if j.verdict == "supported" and ex and not _ONLY.search(part) and not FIGURE.search(part[ex.end():]):
+            # "only light sets build size", "the only way to … is to lift heavy": the evidence shows the one thing
+            # works; the claim adds that nothing else does, which no study here showed
+            j.verdict = "not-supported"
+            j.reason = ("The evidence backs it as one thing that works, not as the only one: no study here showed "
+                        "that nothing else does, so the claim goes beyond what was tested.")
         if j.how != "evidence" and j.verdict != "no-evidence":
             # a figure judged alone is quoted with the sentences about that figure, not those nearest the wording
             qv = a.encoder(fig_hit[0].query) if fig_hit and j.how == "figure" else vec
@@ -313,6 +322,12 @@ class ClaimChecker:
         return render(claim, judged, notices, anecdote)
 
 
+# "only X works", "X ONLY changes economy", "the only way to …", "nothing but …" — not "only about 4%" (a size),
+# "you only need two sessions" (a sufficiency) or "not only"
+_EXCLUSIVE = re.compile(r"(?<!\bnot )(?<!\bif )\b(only|solely|exclusively)\b(?!\s+(about|around|roughly|approximately|"
+                        r"an?|one|two|three|four|five|six|seven|eight|nine|ten|\d|if|just|slightly|modest\w*|small|"
+                        r"marginal\w*|few|little|half|a bit|needs?|takes?|requires?|costs?|ha(ve|s) to|once|twice)\b)|"
+                        r"\bnothing (but|else)\b", re.I)
 _NAMES_ARTICLE = re.compile(r"\b(the|this|that) (article|piece|post|blog)\b|\barticle\b", re.I)
 _HEDGE = re.compile(r"^\s*(from what i'?ve (read|seen|heard)|i (think|believe|reckon|suspect|gather)( that)?|"
                     r"imo|imho|as far as i (know|can tell)|i'?ve (read|heard)( that)?|i'?m (pretty )?sure( that)?)[,:]?\s+",

@@ -218,7 +218,9 @@ def decompose_marked(claim: str) -> list[tuple[str, bool]]:
     should take it", "which is why …")."""
     pieces: list[str] = []
     conclusions: set[str] = set()
-    for sent in split_sentences(" ".join(claim.split())):
+    sentences = split_sentences(" ".join(claim.split()))
+    statements = [t for t in sentences if not t.rstrip().endswith("?")]
+    for sent in statements or sentences:  # "New to lifting? Skip the light stuff…": a question is not a claim
         sent = drop_asides(sent.strip().rstrip(".!"))
         # "If injury prevention is the goal, X is … and does …": the condition is not the subject of the parts;
         # each part keeps it ("Once you're past 40, heavy weights stop working" is about masters runners)
@@ -339,6 +341,9 @@ def _segments(sent: str, flags: list[bool] | None = None) -> list[str]:
     return segs
 
 
+_LEAD_IN = re.compile(r"^(let'?s|let me|let us|here'?s|here is)\b", re.I)  # "Let's be clear for …": said to the reader
+
+
 def _drop_prefaces(pieces: list[str], claim: str) -> list[str]:
     """Drop lead-ins with nothing to check ("The research here is fairly consistent", "That last point matters")."""
     if len(pieces) < 2:
@@ -348,7 +353,7 @@ def _drop_prefaces(pieces: list[str], claim: str) -> list[str]:
         short = len(p.split()) <= 7
         checkable = bool(outcomes(p)) or bool(re.search(r"\b(lift\w*|strength|squat\w*|heavy|light|reps?|sessions?|"
                                                         r"plyometric\w*|weights?|circuits?)\b", p, re.I))
-        if i < len(pieces) - 1 and short and not checkable:
+        if i < len(pieces) - 1 and ((short and not checkable) or _LEAD_IN.match(p)):
             continue
         keep.append(p)
     return keep or pieces

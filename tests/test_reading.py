@@ -184,6 +184,10 @@ def test_a_question_about_vo2max_gets_the_sentence_that_names_it_and_eat_into_is
 
 
 CLAIMS = [  # (claim, verdict, what the reading gets right)
+    ("Only light sets done to failure make muscles grow.", "not-supported", "an exclusive claim"),
+    ("Heavy lifting is the only kind of strength work that lowers injury risk.", "not-supported", "the only way"),
+    ("You only need two heavy sessions a week.", "supported", "only as enough"),
+    ("Worried about bulk? Heavy sets of three reps add some muscle.", "supported", "a question is not a claim"),
     ("Adding heavy lifting leaves a trained runner's VO2max more or less unchanged.", "supported", "no-change wording"),
     ("If you want your economy to move at all, you need a minimum of three lifting sessions every week.",
      "not-supported", "a minimum dose"),
@@ -321,3 +325,12 @@ def test_an_attribution_is_not_a_claim_and_a_series_of_verb_phrases_is_split():
         "Heavy lifting makes runners more economical", "Heavy lifting doesn't add any muscle",
         "Heavy lifting halves injury risk"]
     assert decompose("Lifting builds strength, power, and speed.") == ["Lifting builds strength, power, and speed"]
+
+
+def test_a_question_and_a_lead_in_to_the_reader_are_not_parts_of_a_claim():
+    from assistant.decompose import decompose
+
+    assert decompose("New to the gym? Go straight to heavy sets of three. Two sessions a week is enough.") == [
+        "Go straight to heavy sets of three", "Two sessions a week is enough"]
+    assert decompose("Let's be honest with the runners worried about bulk: heavy triples add no muscle.") == [
+        "Heavy triples add no muscle"]
