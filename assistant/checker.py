@@ -26,7 +26,7 @@ from .check_render import ClaimResult, Part, overall_verdict, render
 from .citing import strip_citation
 from .claims import EVALUATIVE, antonym_flips
 from .claimtext import (_COMPARE, _DOMAIN_WORD, _FIRST_PERSON, _ONLY, _QUALIFIED, ABSOLUTE, FIGURE,
-                        compares_populations, negated, normalise_polarity, outcomes, populations)
+                        compares_populations, negated, normalise_polarity, other_doses, outcomes, populations)
 from .decompose import _first_verb, _segments, _words, decompose, decompose_marked, split_figure_phrase
 from .figures import compare_figure, figures
 from .findings import Findings, Judged
@@ -286,6 +286,10 @@ class ClaimChecker:
                 continue
             if FIGURE.search(ref) and not FIGURE.search(part):
                 continue  # "lifting helps economy" is not judged by "...by three to eight percent"
+            if _BEYOND.search(ref) and not _BEYOND.search(part):
+                continue  # "it only takes two sessions" says two suffice, not that a third is wasted
+            if other_doses(part, " ".join(claim.texts)):
+                continue  # "start at 8–12 reps" is not judged by "start with heavy sets of three to six reps"
             if self._says_more(ref, part):
                 continue  # "two sessions are enough" is not "two sessions are the most that is useful; more is wasted"
             if bool(_ONLY.search(part)) != bool(_ONLY.search(ref)):
@@ -326,8 +330,11 @@ class ClaimChecker:
 # "you only need two sessions" (a sufficiency) or "not only"
 _EXCLUSIVE = re.compile(r"(?<!\bnot )(?<!\bif )\b(only|solely|exclusively)\b(?!\s+(about|around|roughly|approximately|"
                         r"an?|one|two|three|four|five|six|seven|eight|nine|ten|\d|if|just|slightly|modest\w*|small|"
-                        r"marginal\w*|few|little|half|a bit|needs?|takes?|requires?|costs?|ha(ve|s) to|once|twice)\b)|"
+                        r"marginal\w*|few|little|half|a bit|needs?|takes?|requires?|costs?|ha(ve|s) to|once|twice|after)\b)|"
                         r"\bnothing (but|else)\b", re.I)
+# a ceiling: more than the dose adds nothing
+_BEYOND = re.compile(r"\b(beyond|anything (over|above|more)|the most that|ceiling|wasted?|pointless|useless|"
+                     r"no (extra|additional|further) (benefit|gain)s?)\b", re.I)
 _NAMES_ARTICLE = re.compile(r"\b(the|this|that) (article|piece|post|blog)\b|\barticle\b", re.I)
 _HEDGE = re.compile(r"^\s*(from what i'?ve (read|seen|heard)|i (think|believe|reckon|suspect|gather)( that)?|"
                     r"imo|imho|as far as i (know|can tell)|i'?ve (read|heard)( that)?|i'?m (pretty )?sure( that)?)[,:]?\s+",

@@ -47,6 +47,9 @@ _POPULATION = re.compile(r"\b(beginn\w*|novices?|new to|untrained|older|elderly|
 # A negation inside a relative clause ("muscles that can't handle the load") does not negate the claim.
 _NEG_RELATIVE = re.compile(r",?\s+(that|which|who)\s+(can't|cannot|can not|don't|doesn't|won't|isn't|aren't|never|"
                            r"do not|does not|will not|is not|are not)\b[^,.;]*", re.I)
+# A negation inside a condition ("if you have never lifted, don't start heavy") does not negate the claim.
+_NEG_CONDITION = re.compile(r"^\s*(if|when|unless|until|once)\b[^,;]*,\s*|\s+(if|when|unless|until)\s+[^,;]*"
+                            r"\b(never|not|n't)\b[^,;]*", re.I)
 _DOMAIN_WORD = re.compile(r"\b(strength|lift\w*|weights?|squat\w*|deadlift\w*|plyometric\w*|resistance|sessions?|reps?|"
                           r"circuits?|gym|race\w*|taper\w*)\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(I|I'?ve|I'm|my|me)\b")
@@ -131,6 +134,7 @@ def negated(text: str) -> bool:
     """The claim's main clause is negated (negations in relative clauses and contrasts don't count) — or it
     denies strength training in a contrast: "economy comes from running more, not from the weight room"."""
     text = _NEITHER_NOR.sub(r"not\1or", text)
+    text = _NEG_CONDITION.sub("", text)
     main = _NEG_CONTRAST.sub("", _NEG_RELATIVE.sub("", text))
     if main != text and _DOMAIN_WORD.search(text) and not _DOMAIN_WORD.search(main):
         return not _negated_main(main)
@@ -149,3 +153,37 @@ def _negated_main(main: str) -> bool:
 def outcomes(text: str) -> set[str]:
     return {k for k, rx in _OUTCOME_RX.items() if rx.search(text)}
 
+
+
+_REPS = re.compile(rf"\b{_NUM}\s*(?:[–-]|to)\s*{_NUM}\s*(?:reps?|repetitions|RM)\b|\b{_NUM}\s*(?:reps?|repetitions|RM)\b|"
+                   rf"\bsets? of {_NUM}\b|\b\d+\s*[x×]\s*(\d+)\b|\b(triples|doubles|singles)\b", re.I)
+_REP_WORDS = {"triples": 3, "doubles": 2, "singles": 1}
+
+
+def _num(w: str) -> float:
+    w = w.lower()
+    return float(_WORDNUM[w]) if w in _WORDNUM else float(w)
+
+
+def doses(text: str) -> dict[str, tuple[float, float]]:
+    """The doses a text states, as ranges: reps per set ("3-6 reps", "sets of three", "4x5", "triples") and
+    sessions a week ("twice a week")."""
+    from .text import weekly_counts
+
+    out: dict[str, tuple[float, float]] = {}
+    reps = []
+    for m in _REPS.finditer(text):
+        g = [x for x in m.groups() if x]
+        reps += [_REP_WORDS[g[0].lower()]] if g[0].lower() in _REP_WORDS else [_num(x) for x in g]
+    if reps:
+        out["reps"] = (min(reps), max(reps))
+    weekly = weekly_counts(text)
+    if weekly:
+        out["sessions"] = (min(weekly), max(weekly))
+    return out
+
+
+def other_doses(a: str, b: str) -> bool:
+    """Do two texts state different doses of the same kind (8–12 reps against three to six; once a week against two)?"""
+    da, db = doses(a), doses(b)
+    return any(k in db and (lo > db[k][1] or hi < db[k][0]) for k, (lo, hi) in da.items())

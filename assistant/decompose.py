@@ -19,9 +19,9 @@ become run use lift do stop avoid need protect strengthen enhance decrease bulk 
 injure take train allow let produce maintain preserve delay guarantee transfer translate matter work beat outperform
 trace show prove find cost buy compound count turn put want develop create mean require benefit affect change hold go
 come depend tend fail wreck ruin kill destroy blunt interfere impair damage shorten lengthen save fix cure stiffen
-recruit activate teach convert double halve triple""".split())
+recruit activate teach convert double halve triple begin start""".split())
 _AMBIGUOUS = set("""work run lift train cost count change need help set hold drop cut use show want benefit turn put gain
-speed slow bulk fix save damage force load stop go come lead burn run""".split())
+speed slow bulk fix save damage force load stop go come lead burn run start""".split())
 _VERB_CONTEXT = {"to", "will", "would", "can", "could", "should", "must", "may", "might", "you", "i", "we", "they", "he",
                  "she", "it", "don't", "doesn't", "dont", "doesnt", "not", "never", "also", "who", "that", "which",
                  "runners", "lifting", "training", "won't", "wont", "really", "actually", "just", "only"}
@@ -247,7 +247,8 @@ def decompose_marked(claim: str) -> list[tuple[str, bool]]:
             ws = _words(seg)
             if subject is None:
                 v = _first_verb(ws)
-                subject = " ".join(ws[:v]) if v else None
+                # "don't start heavy: begin at 8–12 reps" — an imperative has no subject to carry over
+                subject = " ".join(ws[:v]) if v and not all(_bare(w) in _AUX for w in ws[:v]) else None
             if k > 0 and seg.lower().startswith("which "):
                 seg = "This " + seg[6:]
             elif k > 0 and subject and re.match(r"(it|this|that)\s+\S", seg, re.I) and len(ws) > 1 and _is_verb(ws[1]):

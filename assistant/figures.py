@@ -172,7 +172,7 @@ def compare_figure(fig: Figure, part: str) -> tuple[str, str] | None:
         n = min(counts)
         lo, hi = fig.range
         if n < lo:  # "lift every other week": one session every second week lost the gains (Rønnestad 2011)
-            says_loss = re.search(r"\b(lose|loses|lost|losing|slips?|fades?|not enough|isn'?t enough|won'?t|doesn'?t|"
+            says_loss = re.search(r"\b(lose|loses|lost|losing|cost|costs|costing|slips?|fades?|not enough|isn'?t enough|won'?t|doesn'?t|"
                                   r"don'?t|can'?t)\b", low)
             return ("supported" if says_loss else "not-supported"), (
                 f"One session every second week lost strength gains in soccer players (Rønnestad 2011): {fig.says}.")

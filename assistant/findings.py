@@ -199,6 +199,7 @@ class Findings:
         ws = _words(part)
         v = _first_verb(ws)
         subject = " ".join(ws[:v]) if v else ""
+        subject = subject.split(",")[0]  # "That's new muscle, and it's exactly why …": a subject stops at a comma
         if not subject or _DOMAIN_WORD.search(subject):
             return False
         corpus_words = self._words_of_corpus()

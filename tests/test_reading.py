@@ -186,7 +186,12 @@ def test_a_question_about_vo2max_gets_the_sentence_that_names_it_and_eat_into_is
 CLAIMS = [  # (claim, verdict, what the reading gets right)
     ("Only light sets done to failure make muscles grow.", "not-supported", "an exclusive claim"),
     ("Heavy lifting is the only kind of strength work that lowers injury risk.", "not-supported", "the only way"),
-    ("You only need two heavy sessions a week.", "supported", "only as enough"),
+    ("It only takes two heavy sessions a week to see results.", "supported", "only as enough"),
+    ("If you have never lifted, don't start with heavy triples: begin at 8-12 reps and add load in small steps.",
+     "supported", "a negation in a condition and an imperative with no subject"),
+    ("Lifting once every other week is plenty to hold on to your strength in season.", "not-supported",
+     "every other week names a dose"),
+
     ("Worried about bulk? Heavy sets of three reps add some muscle.", "supported", "a question is not a claim"),
     ("Adding heavy lifting leaves a trained runner's VO2max more or less unchanged.", "supported", "no-change wording"),
     ("If you want your economy to move at all, you need a minimum of three lifting sessions every week.",
@@ -334,3 +339,13 @@ def test_a_question_and_a_lead_in_to_the_reader_are_not_parts_of_a_claim():
         "Go straight to heavy sets of three", "Two sessions a week is enough"]
     assert decompose("Let's be honest with the runners worried about bulk: heavy triples add no muscle.") == [
         "Heavy triples add no muscle"]
+
+
+def test_a_ledger_claim_about_another_dose_does_not_judge_a_claim():
+    from assistant.claimtext import doses, other_doses
+
+    assert doses("4x5 squats twice a week") == {"reps": (5.0, 5.0), "sessions": (2.0, 2.0)}
+    assert doses("heavy triples") == {"reps": (3, 3)}
+    assert other_doses("begin at 8-12 reps", "start with heavy sets of three to six reps")
+    assert not other_doses("sets of three", "start with heavy sets of three to six reps")
+    assert other_doses("one session every other week", "two sessions a week are enough")
