@@ -219,8 +219,12 @@ class Assistant:
             # several questions, one that neither names strength training nor fits a question type is not ours
             unsure = part.type_score < self.settings.type_confidence
             several = len(u.parts) > 1  # "creatine while lifting? and how many sessions?": the first part is creatine's
-            if (part.off_terms and (unsure or (several and part.off_first) or not part.named_domain)) or \
-                    (unsure and several and not part.named_domain):
+            if part.off_terms and (unsure or (several and part.off_first) or not part.named_domain):
+                part.in_scope = False
+        unsure_parts = [p for p in u.parts if p.in_scope and p.type_score < self.settings.type_confidence
+                        and not p.named_domain]
+        if len(u.parts) > 1 and not (u.intent.domain and len(unsure_parts) == len([p for p in u.parts if p.in_scope])):
+            for part in unsure_parts:  # ...unless the message is about lifting and no part is surer than these
                 part.in_scope = False
         if not looks_english(q, self.fixer):
             ans = Answer(question=q, answer=NOT_ENGLISH, refused=True)

@@ -18,7 +18,9 @@ from .scope import Intent, analyse, lexicons
 from .text import CASUAL_SENTENCE_END, question_sentences
 
 MAX_PARTS = 3
-_Q_START = re.compile(r"^\W*(?:(?:\d{1,2}|[a-c])[.)]\s*)?(?:(?:and|but|so|also|plus|or|then)\s+)?(how|what|whats|what's|which|when|why|where|who|should|shall|do|does|did|is|are|am|can|"
+_Q_START = re.compile(r"^\W*(?:(?:\d{1,2}|[a-c])[.)]\s*)?(?:(?:and|but|so|also|plus|or|then)\s+)?"
+                      r"(?:(?:second(?:ly)?|another|one more|last(?:ly)?|other|final(?:ly)?|separate(?:ly)?)\s*"
+                      r"(?:thing|question|q|point)?\s*[,:–-]?\s+)?(how|what|whats|what's|which|when|why|where|who|should|shall|do|does|did|is|are|am|can|"
                       r"could|will|would|any|anyone|thoughts|advice|tips|help|wondering|curious|worth|ok|okay)\b", re.I)
 _ASKS = re.compile(r"\b(wondering|want to know|not sure (if|whether|how|what|when)|any (advice|tips|thoughts|ideas)|"
                    r"advice on|thoughts on|should i|do i need|is it (ok|okay|worth|bad|fine)|would it)\b", re.I)
@@ -76,6 +78,21 @@ def _is_question(sentence: str) -> bool:
     return "?" in sentence or bool(_Q_START.match(sentence)) or bool(_ASKS.search(sentence))
 
 
+_AND_THEN = re.compile(r",\s+(?:and(?:\s+also)?|also)\s+", re.I)
+_OWN_ASK = re.compile(r"\b(should|can|could|do|does|would|will|is|are)\s+(i|we|it|that|this|they|you)\b", re.I)
+
+
+def _second_question(q: str) -> list[str]:
+    """Split a question at ", and (also)" when both halves ask something of their own."""
+    m = _AND_THEN.search(q)
+    if not m:
+        return [q]
+    first, second = q[:m.start()], q[m.end():]
+    if _is_question(first) and _OWN_ASK.search(second) and len(first.split()) >= 2 and len(second.split()) >= 6:
+        return [first, second]
+    return [q]
+
+
 def question_texts(message: str) -> list[tuple[str, str]]:
     """The questions a message asks, in order — question sentences, a title line, or the last sentence —
     each with the sentence before it (context for a short question's type)."""
@@ -115,7 +132,11 @@ def question_texts(message: str) -> list[tuple[str, str]]:
     parts: list[tuple[str, str]] = []
     for q, before in questions:
         pieces = [p.strip(" ,;") for p in _SUBSPLIT.split(q) if p and p.strip(" ,;?")]
+        # "Who's right, and also my watch says …, so should I use it?": a second question after ", and"
+        pieces = [x for p in pieces for x in _second_question(p)]
         if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
+            if before and len(pieces[0].split()) <= 3:  # "Who's right, and …": the first asks about the sentence before
+                pieces[0] = f"{before} {pieces[0]}"
             parts += [(p, before) for p in pieces]
         else:
             parts.append((q, before))

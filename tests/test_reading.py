@@ -349,3 +349,25 @@ def test_a_ledger_claim_about_another_dose_does_not_judge_a_claim():
     assert other_doses("begin at 8-12 reps", "start with heavy sets of three to six reps")
     assert not other_doses("sets of three", "start with heavy sets of three to six reps")
     assert other_doses("one session every other week", "two sessions a week are enough")
+
+
+def test_a_second_question_after_and_also_is_its_own_part_and_a_lead_in_does_not_hide_a_question():
+    from assistant.understand import question_texts
+
+    parts = [p for p, _ in question_texts("Coach says rest 90 s, a friend says 3 min. Who's right, and also my watch "
+                                          "shows a low recovery score so should I skip lifting on those days?")]
+    assert len(parts) == 2 and parts[0].startswith("Coach says") and parts[1].startswith("my watch")
+    parts = [p for p, _ in question_texts("Is one session a week enough in season? Second thing, can anyone "
+                                          "suggest a stretching flow for tight hips")]
+    assert len(parts) == 2
+
+
+def test_a_lifting_message_whose_questions_are_all_unsure_is_still_answered(assistant):
+    ans = assistant.ask("I squat twice a week, 4x4 half squats. Read that a study had people squatting 3x a week. "
+                        "Would adding a third day get me more, or is 2 enough?")
+    assert not ans.refused and "two" in ans.answer.lower()
+
+
+def test_a_question_about_weekly_mileage_alone_is_declined(assistant):
+    assert assistant.ask("Sub-3 attempt in spring, 70 km a week now. How many km a week do I need to get up to, "
+                         "and how long should my longest long run be?").refused
