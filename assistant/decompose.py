@@ -248,7 +248,8 @@ def decompose_marked(claim: str) -> list[tuple[str, bool]]:
             if subject is None:
                 v = _first_verb(ws)
                 # "don't start heavy: begin at 8–12 reps" — an imperative has no subject to carry over
-                subject = " ".join(ws[:v]) if v and not all(_bare(w) in _AUX for w in ws[:v]) else None
+                subject = " ".join(ws[:v]) if v and not all(_bare(w) in _AUX for w in ws[:v]) \
+                    and not (k > 0 and _is_verb(ws[0])) else None
             if k > 0 and seg.lower().startswith("which "):
                 seg = "This " + seg[6:]
             elif k > 0 and subject and re.match(r"(it|this|that)\s+\S", seg, re.I) and len(ws) > 1 and _is_verb(ws[1]):

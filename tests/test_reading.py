@@ -337,6 +337,8 @@ def test_a_question_and_a_lead_in_to_the_reader_are_not_parts_of_a_claim():
 
     assert decompose("New to the gym? Go straight to heavy sets of three. Two sessions a week is enough.") == [
         "Go straight to heavy sets of three", "Two sessions a week is enough"]
+    assert decompose("Don't start with heavy triples: begin at 8-12 reps and add load in small steps.") == [
+        "Don't start with heavy triples", "Begin at 8-12 reps and add load in small steps"]
     assert decompose("Let's be honest with the runners worried about bulk: heavy triples add no muscle.") == [
         "Heavy triples add no muscle"]
 
