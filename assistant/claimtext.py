@@ -161,6 +161,7 @@ _REP_WORDS = {"triples": 3, "doubles": 2, "singles": 1}
 
 
 def _num(w: str) -> float:
+    """A number written in digits or words ("three", "twice") as a float."""
     w = w.lower()
     return float(_WORDNUM[w]) if w in _WORDNUM else float(w)
 

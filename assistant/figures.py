@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from .claimtext import _NUM, _WORDNUM
+from .claimtext import _NUM, _num
 from .text import weekly_counts
 
 DATA = Path(__file__).parent / "data"
@@ -46,11 +46,6 @@ def figures() -> tuple[Figure, ...]:
 
 
 # -- numbers ---------------------------------------------------------------------------------------------------
-def _num(s: str) -> float:
-    s = s.lower()
-    return float(_WORDNUM[s]) if s in _WORDNUM else float(s)
-
-
 # A percentage that sets a load or an intensity ("90% of your one-rep max", "at 70% of VO2max") is not an effect size.
 _INTENSITY = re.compile(rf"(at\s+|above\s+|below\s+|over\s+|under\s+|about\s+|around\s+)?{_NUM}\s*(%|percent|per cent)"
                         r"(\s+or\s+(more|less|higher|lower|above|below))?\s+(of\s+)?(your\s+|their\s+|the\s+)?"
