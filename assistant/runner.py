@@ -27,7 +27,15 @@ _MINOR = re.compile(r"\b(a (little|bit|touch)|slight(ly)?|minor|mild(ly)?|tiny|p
 # parent asks about is who the advice is for, so their pain counts
 # An injury that is over, said in the same sentence ("lost 3 months to it last year (fine now)")
 _PAST = re.compile(r"\b(last (year|season|summer|winter|spring|autumn|fall)|\d+ (years?|yrs?) ago|(a|two|few|couple of) years ago|"
-                   r"used to|(fully )?recovered|fine now|all good now|healed|cleared up|gone now|back to (full|normal))\b", re.I)
+                   r"used to|(fully )?recovered|fine now|all good now|healed|cleared( up)?|gone now|back to (full|normal))\b", re.I)
+# "my old Achilles niggle" is over — unless it is back ("my old hamstring strain flares up now")
+_OLD = re.compile(r"\b(an?|my|the) old (\w+ ){0,2}(injury|niggle|problem|issue|strain)\b", re.I)
+_BACK = re.compile(r"\b(still|now|again|flar\w+|keeps?|currently|at the moment|this week|lately|recently|aches?|hurts?)\b",
+                   re.I)
+
+
+def _over(sentence: str) -> bool:
+    return bool(_PAST.search(sentence)) or bool(_OLD.search(sentence) and not _BACK.search(sentence))
 _THIRD_PARTY = re.compile(r"\b(?:my|his|her|our|a) (?:\w+ )?(mate|friend|club ?mate|training partner|buddy|colleague|"
                           r"workmate)s?\b", re.I)
 # (a distance in a range, "tempo 8-10k", is a run, not a race; the day must be on the same line)
@@ -157,7 +165,7 @@ def pain_at(text: str) -> int | None:
         for m in rx.finditer(text):
             at = text.lower().rfind("sore", m.start(), m.end()) if rx is _SORE_PART else m.start()
             if not _NOT_BEFORE.search(text[max(0, at - 40):at]) and not _someone_else(text[:at]) \
-                    and not _PAST.search(_sentence_at(text, at)):
+                    and not _over(_sentence_at(text, at)):
                 return at
     return None
 

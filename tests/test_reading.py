@@ -373,3 +373,14 @@ def test_a_lifting_message_whose_questions_are_all_unsure_is_still_answered(assi
 def test_a_question_about_weekly_mileage_alone_is_declined(assistant):
     assert assistant.ask("Sub-3 attempt in spring, 70 km a week now. How many km a week do I need to get up to, "
                          "and how long should my longest long run be?").refused
+
+
+@pytest.mark.parametrize("text, now", [
+    ("Physio cleared my old Achilles niggle in the summer. Should I start lifting?", False),
+    ("I had an old knee injury and it still aches on stairs. Should I squat?", True),
+    ("My Achilles is sore this week, should I still lift?", True),
+])
+def test_an_old_injury_that_is_over_is_not_pain_now(text, now):
+    from assistant.runner import pain_now
+
+    assert pain_now(text) is now
