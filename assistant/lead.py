@@ -6,9 +6,10 @@ about something more particular that another sentence of a guide names and the o
 1. a *facet* of the short answer ("every other week?" — a later short-answer sentence fits clearly better);
 2. a *group* of runners ("for women too?" — the short answer of the guide written about that group);
 3. a specific *measure* ("will my VO2max drop?" — a short answer that names it);
-4. a *dose* ("is one session a week worth it?" — the short-answer or gap sentence naming most of the doses asked),
+4. *progression* ("do I add 2.5 kg a week?" — a sentence saying how to add load, from any guide or else a study);
+5. a *dose* ("is one session a week worth it?" — the short-answer or gap sentence naming most of the doses asked),
    or a *duration* ("is 8 weeks long enough?" — the short-answer sentence saying how many weeks it took);
-5. a *gap* ("what the evidence doesn't cover") that names what was asked, or fits clearly better — then the lead
+6. a *gap* ("what the evidence doesn't cover") that names what was asked, or fits clearly better — then the lead
    says plainly that no study tested it and names the closest evidence; or any guide's gap naming an untested
    subject the question names ("core work", "a smith machine").
 
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from .claimtext import outcomes, populations
 from .corpus import GAPS, SHORT_ANSWER
-from .text import asks_duration, named_sources, names_weeks, stem, terms, weekly_counts
+from .text import asks_duration, asks_progression, named_sources, names_weeks, says_progression, stem, terms, weekly_counts
 
 if TYPE_CHECKING:
     from .compose import Candidate, GroundedComposer
@@ -83,8 +84,15 @@ def type_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, qu
         naming = short_answers(lambda c: bool(measure & outcomes(c.text)))
         if naming and about_as_good(best := max(naming, key=lambda c: c.semantic)):
             return best
+    # 4. how to progress the load ("do I add 2.5 kg a week?"), which the opening doesn't say: any guide's
+    # short-answer sentence that says it, or else a study's own sentence
+    if asks_progression(question) and not says_progression(opening.text):
+        steps = short_answers(lambda c: says_progression(c.text)) or \
+            [c for c in cands if c.meta.get("type") != "guide" and says_progression(c.text) and cites(c)]
+        if steps:
+            return max(steps, key=lambda c: c.semantic)
     gaps = [c for c in mine if c.meta.get("section") == GAPS]
-    # 4. a dose the opening doesn't name
+    # 5. a dose the opening doesn't name
     asked_dose = weekly_counts(question)
     if asked_dose and not asked_dose & weekly_counts(opening.text):
         dosed = [c for c in short + gaps if asked_dose & weekly_counts(c.text) and cites(c)]
@@ -95,7 +103,7 @@ def type_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, qu
         timed = [c for c in short if names_weeks(c.text) and cites(c)]
         if timed:
             return max(timed, key=lambda c: c.semantic)
-    # 5. what the evidence doesn't cover: a gap naming a distinctive word of the question that the opening lacks,
+    # 6. what the evidence doesn't cover: a gap naming a distinctive word of the question that the opening lacks,
     # fitting about as well — or fitting clearly better and naming as much
     if gaps:
         best_gap = max(gaps, key=lambda c: (named(c), c.semantic))

@@ -16,6 +16,7 @@ from .qtypes import question_type
 from .runner import DAYS, RunnerContext
 from .schema import Answer, Citation
 from .scope import Intent
+from .text import asks_progression
 from .understand import Part, Understanding
 
 CONVENTION = "convention — not tested in these sources"
@@ -118,7 +119,8 @@ def assemble(question: str, u: Understanding, answered: list[tuple[Part, Answer]
     notes = load_notes(u.context, parts)
     sched = schedule_note(u.context) if any(p.qtype == "scheduling" for p in parts) else None
     # the runner's own numbers lead when the question asks for them ("what's my max?"), else follow the lead
-    numbers_first = bool(notes) and any(_ASKS_NUMBER.search(p.text) for p in parts)
+    # ...but not when it asks how to add load over time ("how much weight do I add each week?")
+    numbers_first = bool(notes) and any(_ASKS_NUMBER.search(p.text) and not asks_progression(p.text) for p in parts)
     if len(answered) == 1:
         ans = copy.copy(answered[0][1])
         body = ans.answer

@@ -35,6 +35,7 @@ from .scope import Intent, SpellFixer, analyse, asks_something, vocabulary
 from .settings import Settings
 from .snapshot import Snapshot
 from .spelling import english_words
+from .text import asks_progression
 from .understand import Understanding, article_claim, understand
 
 
@@ -267,6 +268,8 @@ class Assistant:
         if len(part.text.split()) <= 10:
             qt = question_type(part.qtype) if part.type_score >= self.settings.type_confidence else None
             bits += [part.before, qt.description if qt else ""]
+        if asks_progression(part.text):  # "do I add 2.5 kg a week?": look for how to progress, whatever the type
+            bits.append("progression: raise the load in small steps once you can do more reps than the target")
         return " ".join(b for b in bits if b) or None
 
     def _article_check(self, question: str, claim: str) -> Answer:

@@ -144,6 +144,26 @@ _WEEKS_SPAN = re.compile(r"\b\d+(?:\s*(?:[–-]|to)\s*\d+)?\s*(?:weeks?|wks?)\b"
 _LOSING = re.compile(r"\b(stop\w*|without|no lifting|time off|los[et]|lose|losing|disappear\w*|fade\w*|detrain\w*|break)\b", re.I)
 
 
+_ASKS_PROGRESSION = re.compile(
+    r"\b(add|adding|increase|increasing|bump|raise|raising)\s+(it|the (weight|load|bar)|(more )?(weight|load) (to|on) "
+    r"the bar|\d+(\.\d+)?\s*(kg|kgs|kilos?|lbs?|pounds?))|\bwhen (should|do|can|to) (i )?(go heavier|add|increase|"
+    r"move up|progress)\b|\bhow (fast|quickly|often|much) (weight |load )?(should|can|do) i (add|increase|progress|go up|"
+    r"move up)\b|"
+    r"\bprogress(ion|ing)?\b|\bdeload\w*|\b(go|going|move|moving) (up|heavier) in weight\b", re.I)
+# a sentence saying how to progress the load ("add 2–10% once you can beat your target reps")
+_PROGRESSION = re.compile(r"\b(add|adding|raise|raising|increase|increasing)\b[^.]{0,30}\b\d+\s*[–-]\s*\d+\s*%", re.I)
+
+
+def asks_progression(text: str) -> bool:
+    """The text asks how or when to add load ("do I add 2.5kg a week?", "when should I go heavier?")."""
+    return bool(_ASKS_PROGRESSION.search(text))
+
+
+def says_progression(text: str) -> bool:
+    """The sentence says how to add load over time."""
+    return bool(_PROGRESSION.search(text))
+
+
 def asks_duration(text: str) -> bool:
     """The text asks how long gains take to come ("is 8 weeks long enough?", "how soon will it show?") — not how
     long they last without lifting."""

@@ -384,3 +384,14 @@ def test_an_old_injury_that_is_over_is_not_pain_now(text, now):
     from assistant.runner import pain_now
 
     assert pain_now(text) is now
+
+
+def test_a_progression_question_leads_with_how_to_add_load_even_with_stated_lifts(assistant):
+    from assistant.text import asks_progression
+
+    assert asks_progression("how much weight do i add each week?") and asks_progression("when should I go heavier?")
+    assert not asks_progression("will lifting make me put on weight?")
+    ans = assistant.ask("Squat 3x8 at 60kg and the last sessions felt easy. Do I add 2.5kg a week or add reps first?")
+    first = ans.answer.split("\n")[0]
+    assert "2–10%" in first, first
+    assert "60 kg for 8" in ans.answer  # the runner's numbers still follow the lead
