@@ -32,7 +32,7 @@ from .figures import compare_figure, figures
 from .findings import Findings, Judged
 from .passage import MAX_PASSAGE_CLAIMS, PassageResult, extract_claims, format_passage
 from .scope import analyse
-from .text import STOPWORDS, terms
+from .text import STOPWORDS, named_sources, split_sentences, terms
 
 __all__ = ["ClaimChecker", "ClaimResult", "Part", "PassageResult", "decompose", "extract_claims", "format_passage",
            "overall_verdict", "to_dict"]
@@ -189,9 +189,10 @@ class ClaimChecker:
         if not fig_hit and self.findings.unknown_agent(part):  # a figure we can compare is not an untested subject
             return self.findings.untested(part, vec, "The claim rests on something no study in my sources tested, so it can't be "
                                             "judged here; the nearest evidence is quoted below.")
+        # a claim about what a named study found is judged on that study's findings, not on the topic at large
+        j: Judged | None = self.findings.from_study(part, vec, part_out, self._named_study(part, whole))
         # a figure that decides alone (rest between sets): no ledger claim is about it
-        match = None if fig_hit and fig_hit[0].decides else self.match_ledger(part, vec, part_out)
-        j: Judged | None = None
+        match = None if j is not None or (fig_hit and fig_hit[0].decides) else self.match_ledger(part, vec, part_out)
         if match:
             j = Judged(part, match.verdict, match.claim.reason, match.evidence_for, match.evidence_against,
                         article_claim=match.claim.article_claim, how="ledger")
@@ -231,7 +232,8 @@ class ClaimChecker:
         if j is None:
             j = self.findings.from_evidence(part, vec, part_out)
         ex = _EXCLUSIVE.search(part)
-        if j.verdict == "supported" and ex and not _ONLY.search(part) and not FIGURE.search(part[ex.end():]):
+        if j.verdict == "supported" and ex and not _ONLY.search(part) and not FIGURE.search(part[ex.end():]) \
+                and not j.reason.startswith("The claim says what"):  # "only the heavy group improved" in a named study
             # "only light sets build size", "the only way to … is to lift heavy": the evidence shows the one thing
             # works; the claim adds that nothing else does, which no study here showed
             j.verdict = "not-supported"
@@ -304,6 +306,20 @@ class ClaimChecker:
             readings = [flips(claim.texts[m.keys[j][1]]) for j in near]
             return Match(claim, sim, flips(ref) == 1 and 0 not in readings)
         return None
+
+    def _named_study(self, part: str, whole: str) -> set[str]:
+        """Studies the part names, or the sentence of the claim it came from ("Damasceno's study is the one: …")."""
+        names = self.a.composer.names
+        found = named_sources(part, names)
+        if found or not whole:
+            return found
+        words = set(terms(part))
+        sentence = max(split_sentences(whole), key=lambda x: len(words & set(terms(x))), default="")
+        # only a study named before the part: "Damasceno's study is the one: … (the part)" reports its finding;
+        # "it's a myth that X (the part): in Lauersen's meta-analysis …" brings the study in as evidence about X
+        head = " ".join(part.split()[:3]).lower()
+        at = sentence.lower().find(head)
+        return named_sources(sentence[:at], names) if at > 0 else set()
 
     def _says_more(self, ref: str, part: str) -> bool:
         """A compound ledger text ("X; Y") whose second statement the part does not make."""

@@ -8,7 +8,7 @@ from .claims import is_negated
 
 # -- outcomes: what a claim is about (general vocabularies, used to keep ledger matches on topic) -------------
 OUTCOMES = {
-    "economy": r"\b(running economy|economy|economical|efficien\w*|oxygen cost|energy cost|less (oxygen|energy)|stride)\b",
+    "economy": r"\b(running economy|economy|economical(ly)?|efficien\w*|oxygen cost|energy cost|less (oxygen|energy)|stride)\b",
     "vo2max": r"\b(vo2 ?max|aerobic capacity|maximal oxygen uptake)\b",
     "performance": r"\b(faster|speed|quicker|time[- ]trials?|5 ?k|10 ?k|5-km|10-km|pb|pr|personal best|race times?|"
                    r"performance|run longer|endurance|sprint\w*)\b",
@@ -134,7 +134,7 @@ def negated(text: str) -> bool:
     """The claim's main clause is negated (negations in relative clauses and contrasts don't count) — or it
     denies strength training in a contrast: "economy comes from running more, not from the weight room"."""
     text = _NEITHER_NOR.sub(r"not\1or", text)
-    text = _NEG_CONDITION.sub("", text)
+    text = _NEG_CONDITION.sub("", re.sub(r"\bnothing but\b", "only", text, flags=re.I))  # "added nothing but squats"
     main = _NEG_CONTRAST.sub("", _NEG_RELATIVE.sub("", text))
     if main != text and _DOMAIN_WORD.search(text) and not _DOMAIN_WORD.search(main):
         return not _negated_main(main)

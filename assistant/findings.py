@@ -171,6 +171,30 @@ class Findings:
                   f"{len(pro)} finding(s) point the claim's way and {len(con)} do not; these are small studies.")
         return Judged(part, v, reason, pro=pro[:2], con=con[:2], how="evidence")
 
+    def from_study(self, part: str, vec: np.ndarray, part_out: set[str], source_ids: set[str]) -> Judged | None:
+        """A claim about what a named study found ("the Vikmoen trial improved economy"), judged on that study's
+        own findings for the claim's outcome (None when it has none on that outcome)."""
+        sids = sorted(s for s in source_ids if self.meta.get(s, {}).get("type") == "study")
+        if not sids or not part_out:
+            return None
+        best = [c for c in self.best(vec, part, sids, 4, need=part_out) if c.semantic >= 0.40]
+        claim_dir = claim_direction(part)
+        pro, con = [], []
+        for c in best:
+            re_result = self.meta.get(c.meta["source_id"], {}).get("re_result")
+            on_economy = "economy" in part_out and bool(_OUTCOME_RX["economy"].search(c.text))
+            d = ({"improved": "effect", "no-change": "null"}.get(re_result) if on_economy else None) or self.direction(c)
+            if d is not None:
+                (pro if d == claim_dir else con).append(c)
+        if not pro and not con:
+            return None
+        v = "supported" if pro and not con else "not-supported" if con and not pro else "mixed"
+        names = ", ".join(dict.fromkeys(_short(s) for s in sids))
+        reason = (f"The claim says what {names} found, so it was judged on that study's own findings: "
+                  + ("they match it." if v == "supported" else "they don't show it." if v == "not-supported"
+                     else "they point both ways."))
+        return Judged(part, v, reason, pro=pro[:2], con=con[:2], how="evidence")
+
     def untested(self, part: str, vec: np.ndarray, reason: str) -> Judged:
         cands = [c for c in self.a.composer.candidates(part, self.a.retriever.invoke(part))
                  if c.meta["source_id"] != ARTICLE_ID and c.meta.get("type") != "article" and c.semantic >= 0.35]
