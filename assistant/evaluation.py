@@ -118,7 +118,9 @@ def _run(assistant, case: dict) -> tuple[dict, list[str], list[str]]:
         claims = d.get("claims", [])
         text = "\n".join(c.get("answer", "") for c in claims)
         cites = [c for r in claims for c in r.get("citations", [])]
-        return ({"answer": text, "citations": [], "caveats": [], "refused": False, "verdict": None,
+        # each checked claim shows its own caveats: the passage's are all of them, once each
+        caveats = list({c["id"]: c for r in claims for c in r.get("caveats", [])}.values())
+        return ({"answer": text, "citations": [], "caveats": caveats, "refused": False, "verdict": None,
                  "claims": claims, "_citations": cites}, [], [])
     ans = assistant.check(case["claim"]) if "claim" in case else assistant.ask(case["question"], history=case.get("history"))
     return ans.to_dict(), _dedupe(getattr(ans, "retrieved", []) or []), list(getattr(ans, "contexts", []) or [])

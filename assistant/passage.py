@@ -43,7 +43,7 @@ class PassageResult:
 
 # -- passages ------------------------------------------------------------------------------------------------
 _CHECKABLE = re.compile(
-    r"\b(lift\w*|strength|resistance|weights?|squats?|deadlifts?|plyometric\w*|jump\w*|reps?|repetitions?|sets?|"
+    r"\b(lift\w*|strength\w*|resistance|weights?|squats?|deadlifts?|plyometric\w*|jump\w*|reps?|repetitions?|sets?|"
     r"sessions?|heavy|light|circuits?|economy|economical|injur\w*|muscle\w*|bulk\w*|marathon\w*|race\w*|faster|"
     r"taper\w*|calf|single[- ]leg|compound|powerlift\w*|runners?|running|stride|healthy|performance)\b", re.I)
 _STATEMENT = re.compile(
@@ -51,7 +51,7 @@ _STATEMENT = re.compile(
     r"increas\w*|reduc\w*|prevent\w*|keeps?|builds?|trains?|produces?|costs?|comes?|traces?|shows?|found|helps?|"
     r"gets?|lowers?|raises?|cuts?|buys?|compounds?|want|leads?|causes?|gives?|protects?|matters?|"
     r"you're|they're|we're|it's|that's|there's|i'm|stops?|switch\w*|skip\w*|avoid\w*|drops?|adds?|works?|"
-    r"slows?|hurts?|beats?|ruins?|kills?|wastes?)\b", re.I)
+    r"slows?|hurts?|beats?|ruins?|kills?|wastes?|put|go|start\w*|begin)\b", re.I)
 _NOT_A_CLAIM = re.compile(r"(\?\s*$|^[“\"]|\b(click|sign up|subscribe|build a free plan|we'?ll set|try it)\b)", re.I)
 
 

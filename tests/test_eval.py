@@ -201,3 +201,19 @@ def test_eval_cli_writes_report_and_compares(cli_env, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "assistant", "eval", "--cases", str(tmp_path / "nope.yaml")],
                          capture_output=True, env=cli_env, timeout=120)
     assert bad.returncode == 1 and "no such cases file" in bad.stderr.decode()
+
+
+def test_a_passage_case_is_scored_on_the_caveats_its_checked_claims_show():
+    from assistant.evaluation import run_case
+
+    class Stub:
+        def check_passage(self, passage):
+            claim = {"question": passage, "answer": "x", "verdict": "mixed", "citations": [], "parts": [],
+                     "caveats": [{"id": "muscle-gain", "text": "Some muscle."}]}
+            return {"passage": passage, "claims": [claim, dict(claim)]}
+
+    case = {"id": "passage-1", "category": "passage", "passage": "Heavy lifting adds no muscle at all.",
+            "expect": {"caveats": ["muscle-gain", "injury-evidence"]}}
+    r = run_case(Stub(), case, {})
+    assert r.metrics["caveats_got"] == ["muscle-gain"]
+    assert any("missing caveats ['injury-evidence']" in f for f in r.failures)

@@ -399,3 +399,11 @@ def test_a_progression_question_leads_with_how_to_add_load_even_with_stated_lift
     first = ans.answer.split("\n")[0]
     assert "2–10%" in first, first
     assert "60 kg for 8" in ans.answer  # the runner's numbers still follow the lead
+
+
+def test_a_passage_keeps_its_imperatives_and_strengthening_claims():
+    from assistant.passage import extract_claims
+
+    got = extract_claims("Put new runners straight onto heavy deadlifts from week one. Foot strengthening is pointless for runners. "
+                         "Lovely weather today.")
+    assert got == ["Put new runners straight onto heavy deadlifts from week one.", "Foot strengthening is pointless for runners."]
