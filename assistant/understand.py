@@ -74,6 +74,18 @@ class Understanding:
 
 
 # -- questions -------------------------------------------------------------------
+_DAY_SHORT = {"mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday", "weds": "Wednesday",
+              "thu": "Thursday", "thur": "Thursday", "thurs": "Thursday", "fri": "Friday", "sat": "Saturday",
+              "sun": "Sunday"}
+# "weds", "thurs", "sat am": written-short days, spelt out for the embedding model ("sat down" stays a verb)
+_DAY_ABBREV = re.compile(r"\b(tues?|weds?|thu(?:rs?)?|fri)\b|\b(mon|sat|sun)\b(?=\s*(?:morning|am|pm|night|evening|"
+                         r"afternoon|long|run|[,/&+-]|and\b|$))|(?<=\bon )(mon|sat|sun)\b", re.I)
+
+
+def _day_names(text: str) -> str:
+    return _DAY_ABBREV.sub(lambda m: _DAY_SHORT[(m.group(1) or m.group(2) or m.group(3)).lower()], text)
+
+
 def _is_question(sentence: str) -> bool:
     return "?" in sentence or bool(_Q_START.match(sentence)) or bool(_ASKS.search(sentence))
 
@@ -169,7 +181,8 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
             probe = f"{before} {probe}"  # only a short or back-referring question borrows its backstory
         if previous and (len(text.split()) < 8 or not intent.domain or FOLLOW_ON.match(text)):
             probe = f"{previous} {probe}"
-        bare = _LOADS.sub(" ", probe)  # "I squat 60 kg for 10": the numbers say nothing about the question type
+        # "I squat 60 kg for 10": the numbers say nothing about the question type; "weds" is a day, not a wedding
+        bare = _day_names(_LOADS.sub(" ", probe))
         # cue words count in what was asked ("…what happens to my leg size?"), not in the backstory around it —
         # except who is asking ("I have osteoporosis", "never lifted"), which backstory is where people say it
         qtype, score = (classifier.classify(_asked(text), encoder(bare), context=probe, prior=prior)

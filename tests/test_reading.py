@@ -407,3 +407,13 @@ def test_a_passage_keeps_its_imperatives_and_strengthening_claims():
     got = extract_claims("Put new runners straight onto heavy deadlifts from week one. Foot strengthening is pointless for runners. "
                          "Lovely weather today.")
     assert got == ["Put new runners straight onto heavy deadlifts from week one.", "Foot strengthening is pointless for runners."]
+
+
+def test_days_written_short_are_days_to_the_type_classifier(assistant):
+    from assistant.understand import _day_names
+
+    assert _day_names("lift weds, long run sun, sat morning parkrun") == \
+        "lift Wednesday, long run Sunday, Saturday morning parkrun"
+    assert _day_names("I sat down after the run") == "I sat down after the run"
+    u = assistant.understand("Parkrun on Saturday. I normally lift heavy weds. Should I still lift weds?")
+    assert u.answerable[0].qtype != "older-women-bone"
