@@ -417,3 +417,11 @@ def test_days_written_short_are_days_to_the_type_classifier(assistant):
     assert _day_names("I sat down after the run") == "I sat down after the run"
     u = assistant.understand("Parkrun on Saturday. I normally lift heavy weds. Should I still lift weds?")
     assert u.answerable[0].qtype != "older-women-bone"
+
+
+@pytest.mark.parametrize("question, qtype", [
+    ("Can I superset squats with pull-ups in the rest time, or does that ruin it?", "rest"),
+    ("How many exercises do I need per session to get the running benefit?", "reps-sets"),
+])
+def test_rest_time_and_exercises_per_session_name_their_types(assistant, question, qtype):
+    assert assistant.understand(question).answerable[0].qtype == qtype
