@@ -101,8 +101,15 @@ class TypeClassifier:
         own = question_sentences(text)
         if own and own != text and any(t.cues.search(own) for t in self.types):
             text = own
-        hits = [len({m.group(0).lower() for m in t.cues.finditer(f"{context} {text}" if t.id in POPULATION_TYPES else text)
-                     if not _DENIED.search(m.string[max(0, m.start() - 16):m.start()])}) for t in self.types]
+        def count(t: QuestionType, where: str) -> int:
+            return len({m.group(0).lower() for m in t.cues.finditer(where)
+                        if not _DENIED.search(m.string[max(0, m.start() - 16):m.start()])})
+        hits = [count(t, text) for t in self.types]
+        # who is asking may be said in the backstory ("I coach a 58-year-old woman …") — but it makes a question
+        # about that group only when the question's own words name no other subject ("…and whether once a
+        # fortnight is enough" asks about frequency)
+        if context and not any(h for h, t in zip(hits, self.types) if t.id not in POPULATION_TYPES):
+            hits = [count(t, f"{context} {text}") if t.id in POPULATION_TYPES else h for h, t in zip(hits, self.types)]
         cued = [h > 0 for h in hits]
         if _YES_NO.match(text) and not _COMPARES.search(text) \
                 and any(c and t.id in OUTCOME_TYPES for c, t in zip(cued, self.types)):

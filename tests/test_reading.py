@@ -425,3 +425,9 @@ def test_days_written_short_are_days_to_the_type_classifier(assistant):
 ])
 def test_rest_time_and_exercises_per_session_name_their_types(assistant, question, qtype):
     assert assistant.understand(question).answerable[0].qtype == qtype
+
+
+def test_two_whether_questions_in_one_sentence_are_two_parts_and_the_backstory_group_does_not_retype_a_dose(assistant):
+    u = assistant.understand("I coach a 58-year-old woman who runs 10k in 52 minutes. She wants to know whether lifting "
+                             "will do anything for her running economy at her age, and whether once a fortnight is enough.")
+    assert [p.qtype for p in u.answerable] == ["running-economy", "frequency"]
