@@ -35,6 +35,9 @@ _LOAD_WORDS = re.compile(r"\b(how (heavy|much weight|much should i (lift|squat|d
 _ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+(that|this|it|they|those|these|there|she|he)\b|"
                         r"(what'?s|whats|what is|where'?s|is)\s+(that|this|it)\b|.*\b(do|does|help|work|worth)\s+(it|that|this)\W*$|"
                         r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
+                        # "Good idea?", "Sensible?", "Am I mad?": a verdict on what was just said
+                        r"((a |is it a |is this a |is that a )?(good|bad|smart|sensible|wise|reasonable) (idea|plan|move|call)|"
+                        r"sensible|smart|wise|reasonable|ok|okay|yes or no|am i (right|wrong|crazy|mad|mental))\W*$|"
                         r"(what|how)\s+(should|would|do|does|about)\s+(that|this|it|they|those|these|the rest|wks?|weeks?)\b|"
                         # "Anyone seen actual evidence for that?", "Has anyone measured this?"
                         r".*\b((evidence|research|proof|studies|data|science) (for|on|behind|about|of|to back) (that|this|it)|"
@@ -74,6 +77,8 @@ class Understanding:
 
 
 # -- questions -------------------------------------------------------------------
+_LIFTING = re.compile(r"\b(lift\w*|strength\w*|squat\w*|deadlift\w*|weights?|gym|calf raises?|plyo\w*|barbell|"
+                      r"kettlebells?|reps?)\b", re.I)
 _DAY_SHORT = {"mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday", "weds": "Wednesday",
               "thu": "Thursday", "thur": "Thursday", "thurs": "Thursday", "fri": "Friday", "sat": "Saturday",
               "sun": "Sunday"}
@@ -131,7 +136,12 @@ def question_texts(message: str) -> list[tuple[str, str]]:
                 questions[-1] = (f"{questions[-1][0]} {s}", questions[-1][1])
             elif before and _ANAPHORIC.search(s):
                 earlier = sents[i - 2] if i >= 2 and not _is_question(sents[i - 2]) else ""
-                questions.append((f"{before} {s}", earlier))
+                if earlier and not _LIFTING.search(before) and _LIFTING.search(earlier):
+                    # "She wants to add heavy squats. My instinct is to say yes. Thoughts?": what is asked about
+                    # is the proposal two sentences back
+                    questions.append((f"{earlier} {before} {s}", sents[i - 3] if i >= 3 else ""))
+                else:
+                    questions.append((f"{before} {s}", earlier))
             else:
                 questions.append((s, before))
     if questions and sents and not _is_question(sents[-1]) and len(sents[-1].split()) <= 25 \

@@ -431,3 +431,20 @@ def test_two_whether_questions_in_one_sentence_are_two_parts_and_the_backstory_g
     u = assistant.understand("I coach a 58-year-old woman who runs 10k in 52 minutes. She wants to know whether lifting "
                              "will do anything for her running economy at her age, and whether once a fortnight is enough.")
     assert [p.qtype for p in u.answerable] == ["running-economy", "frequency"]
+
+
+@pytest.mark.parametrize("message", [
+    "I coach a 38-year-old client. Her shin is tender and getting worse on runs. She's asked whether she should add "
+    "heavy squats and calf raises to prevent a stress fracture. My instinct is to say yes. Thoughts?",
+    "I coach a masters women's group and two have osteopenia. I want to add heavy deadlifts and squats, 5x5 at 85%, "
+    "to our Saturday session in the park. Good idea?",
+])
+def test_a_bare_thoughts_or_good_idea_asks_about_the_proposal_before_it(assistant, message):
+    ans = assistant.ask(message)
+    assert not ans.refused
+    assert "see-clinician" in {c.id for c in ans.caveats}
+
+
+def test_a_calorie_deficit_question_is_outside_scope(assistant):
+    assert assistant.ask("I'm at 78 kg and want to race at 72. How big a calorie deficit can I run on 60 km a week? "
+                         "Is 1800 kcal a day ok?").refused
