@@ -44,9 +44,8 @@ _RACE_SOON = re.compile(rf"(?<![\d][-–])\b(race|marathon|half|10k|5k|parkrun|u
                         # "Marathon a week on Sunday (so 11 days)", "12 days to go": two weeks or less, said in days
                         r"\b(race|marathon|half|10k|5k|ultra)\b[^.?!]{0,40}?\b([1-9]|1[0-4]) days\b|\b([1-9]|1[0-4]) days (to go|out|away|left|until|till)\b|"
                         r"\b(race|marathon|half)\W+(is\W+)?(a|one) week (on|from|today|tomorrow|this)\b", re.I)
-_SORE_PART = re.compile(r"\b(achilles|knees?|hips?|shins?|calf|calves|ankles?|foot|feet|back|hamstrings?|glutes?|it ?band|itb)"
-                        r"\b[^.?!]{0,30}\bsore\b|\bsore (achilles|knees?|hips?|shins?|calf|calves|ankles?|foot|feet|back|hamstrings?)\b",
-                        re.I)
+_BODY_PART = r"(achilles|tendons?|knees?|hips?|shins?|calf|calves|ankles?|foot|feet|back|hamstrings?|glutes?|it ?band|itb)"
+_SORE_PART = re.compile(rf"\b{_BODY_PART}\b[^.?!]{{0,30}}\bsore\b|\bsore\b[^.?!,;]{{0,25}}\b{_BODY_PART}\b", re.I)
 _RACES = (("ultra", r"\bultra\w*|\b50 ?k\b|\b100 ?(k|km|miles?|milers?)\b"), ("marathon", r"(?<!half[- ])(?<!half )\bmarathon"),
           ("half", r"\bhalf[- ]?marathon|\bhalf\b(?![- ]?squats?)(?! (the|of|my|a|an|our|your|their|his|her|hour|way|time|as)\b)|\b21(\.1)? ?k"), ("10k", r"\b10 ?k\b|\b10 ?km\b"),
           ("5k", r"\b5 ?k\b|\b5 ?km\b|\bparkrun"))

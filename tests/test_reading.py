@@ -383,6 +383,8 @@ def test_a_question_about_weekly_mileage_alone_is_declined(assistant):
     ("Physio cleared my old Achilles niggle in the summer. Should I start lifting?", False),
     ("I had an old knee injury and it still aches on stairs. Should I squat?", True),
     ("My Achilles is sore this week, should I still lift?", True),
+    ("My achilles has been stiff in the mornings for 3 weeks, and it's sore if I squeeze the tendon.", True),
+    ("My legs are sore after squats, normal?", False),
 ])
 def test_an_old_injury_that_is_over_is_not_pain_now(text, now):
     from assistant.runner import pain_now
