@@ -41,7 +41,10 @@ _ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could
                         r"(what|how)\s+(should|would|do|does|about)\s+(that|this|it|they|those|these|the rest|wks?|weeks?)\b|"
                         # "Anyone seen actual evidence for that?", "Has anyone measured this?"
                         r".*\b((evidence|research|proof|studies|data|science) (for|on|behind|about|of|to back) (that|this|it)|"
-                        r"(measured|tested|studied|looked at|researched|shown|proven|proved|checked) (this|that|it))\b)", re.I)
+                        r"(measured|tested|studied|looked at|researched|shown|proven|proved|checked) (this|that|it)|"
+                        # "How solid is that number?", "What does the research say?"
+                        r"(that|this|those|these) (number|figure|stat|statistic|percentage|claim|idea|advice)s?|"
+                        r"what (does|do) (the )?(research|science|evidence|literature|studies|data) (say|show))\b)", re.I)
 _ARTICLE = re.compile(r"\b(article|blog( post)?|the (piece|post|author|writer)|that (piece|post)|this (piece|post)|"
                       r"(it|they) (says?|claims?)|the claim that)\b", re.I)
 @dataclass

@@ -450,3 +450,11 @@ def test_a_bare_thoughts_or_good_idea_asks_about_the_proposal_before_it(assistan
 def test_a_calorie_deficit_question_is_outside_scope(assistant):
     assert assistant.ask("I'm at 78 kg and want to race at 72. How big a calorie deficit can I run on 60 km a week? "
                          "Is 1800 kcal a day ok?").refused
+
+
+def test_a_question_about_that_number_or_what_the_research_says_is_read_with_the_sentence_before(assistant):
+    u = assistant.understand("A podcast said lifting improves running economy by 3-8%. How solid is that number?")
+    assert u.answerable[0].qtype == "running-economy"
+    u = assistant.understand("My daughter is 16 and wants to start heavy squats. I'm worried it will stunt her growth. "
+                             "What does the research say?")
+    assert "stunt her growth" in u.answerable[0].text
