@@ -21,6 +21,8 @@ DOSE_TYPES = {"frequency", "reps-sets", "load-intensity", "rest"}  # how much, h
 _COMPARES = re.compile(r"\b(than|vs\.?|versus|instead of|compared)\b", re.I)  # "a 3rd session ... than 2": about the dose
 # "my worry isn't bulking", "not bothered about muscle size": a subject the runner sets aside
 _DENIED = re.compile(r"\b(isn'?t|is not|not|no|never|nothing to do with|don'?t care about)\s+(\w+\s+){0,2}$", re.I)
+# "if I add 2 sessions a week, how many minutes could that be worth?": the dose is the premise, the outcome is asked
+_IF_I_ADD = re.compile(r"^\W*(if|say|suppose)\s+(i|we|you|she|he|they)\s+(add|do|lift|start|train|keep)\b", re.I)
 _YES_NO = re.compile(r"^\W*(will|would|does|do|did|can|could|is|are|should|might|may)\b", re.I)
 
 
@@ -111,7 +113,7 @@ class TypeClassifier:
         if context and not any(h for h, t in zip(hits, self.types) if t.id not in POPULATION_TYPES):
             hits = [count(t, f"{context} {text}") if t.id in POPULATION_TYPES else h for h, t in zip(hits, self.types)]
         cued = [h > 0 for h in hits]
-        if _YES_NO.match(text) and not _COMPARES.search(text) \
+        if (_YES_NO.match(text) or _IF_I_ADD.match(text)) and not _COMPARES.search(text) \
                 and any(c and t.id in OUTCOME_TYPES for c, t in zip(cued, self.types)):
             # "will two sessions a week put weight on me?" asks about the outcome; the dose is a detail of it
             hits = [0 if t.id in DOSE_TYPES else h for h, t in zip(hits, self.types)]

@@ -458,3 +458,10 @@ def test_a_question_about_that_number_or_what_the_research_says_is_read_with_the
     u = assistant.understand("My daughter is 16 and wants to start heavy squats. I'm worried it will stunt her growth. "
                              "What does the research say?")
     assert "stunt her growth" in u.answerable[0].text
+
+
+def test_how_many_minutes_a_lifting_block_is_worth_is_a_race_question_with_its_caveats(assistant):
+    ans = assistant.ask("Marathon in 16 weeks, PB 3:06. If I add 2 heavy sessions a week starting now (never really "
+                        "lifted), roughly how many minutes could that be worth on race day?")
+    assert "no study here measured marathon times" in ans.answer.split("\n")[0]
+    assert {"beginner-progression", "marathon-evidence"} <= {c.id for c in ans.caveats}
