@@ -224,6 +224,8 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         if qtype in _OUTCOME_OR_LOAD and _weighs_plyos_against_lifting(f"{before} {asked_text}" if i == 0 else asked_text):
             qtype = "plyometrics"  # "box jumps or heavy squats — which does more for economy?" compares the two
         off = intent.off_topic and (not intent.domain or setting_only) and not intent.medical
+        if off and not off_topic_terms(text) and _ANCHORED.search(text):
+            off = False  # "what about the day before intervals?": a run named as a time to lift around, not a subject
         if bare_part and i and parts[-1].off_topic:
             off = True  # "…caffeine before lifting? how many mg?": a part naming nothing continues the one before
         parts.append(Part(text, qtype, score, not off, off, set(intent.topics), asked.domain or asked.medical,
@@ -283,6 +285,10 @@ def _asked(text: str) -> str:
 # runs and plans are the runner's context in a strength question ("my interval day"), not subjects to decline
 _RUNNING_SESSION = re.compile(r"intervals?|tempo( runs?)?|fartlek|splits|(training|marathon|running|race|mileage|workout) "
                               r"(plan|schedule|block)s?", re.I)
+
+
+_ANCHORED = re.compile(r"\b(before|after|around|same day|day (before|after)|next to|between|the night before|"
+                       r"the morning (of|after))\b", re.I)
 
 
 def _off_topic_first(text: str) -> bool:

@@ -465,3 +465,11 @@ def test_how_many_minutes_a_lifting_block_is_worth_is_a_race_question_with_its_c
                         "lifted), roughly how many minutes could that be worth on race day?")
     assert "no study here measured marathon times" in ans.answer.split("\n")[0]
     assert {"beginner-progression", "marathon-evidence"} <= {c.id for c in ans.caveats}
+
+
+def test_a_run_named_as_a_time_to_lift_around_is_not_a_subject_to_decline(assistant):
+    history = [{"role": "user", "content": "Should I lift heavy the day after my long run?"},
+               {"role": "assistant", "content": "No study here tested lifting the day before or after a long run."}]
+    ans = assistant.ask("ok makes sense. but what about the day BEFORE intervals? will my legs be dead?", history=history)
+    assert not ans.refused and "outside what my sources cover" not in ans.answer
+    assert assistant.ask("How should I structure my intervals?").refused
