@@ -224,8 +224,8 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         if qtype in _OUTCOME_OR_LOAD and _weighs_plyos_against_lifting(f"{before} {asked_text}" if i == 0 else asked_text):
             qtype = "plyometrics"  # "box jumps or heavy squats — which does more for economy?" compares the two
         off = intent.off_topic and (not intent.domain or setting_only) and not intent.medical
-        if off and not off_topic_terms(text) and _ANCHORED.search(text):
-            off = False  # "what about the day before intervals?": a run named as a time to lift around, not a subject
+        if off and whole.domain and not off_topic_terms(text) and _ANCHORED.search(text):
+            off = False  # "what about the day before intervals?" in a talk about lifting: a time to lift around
         if bare_part and i and parts[-1].off_topic:
             off = True  # "…caffeine before lifting? how many mg?": a part naming nothing continues the one before
         parts.append(Part(text, qtype, score, not off, off, set(intent.topics), asked.domain or asked.medical,

@@ -473,3 +473,4 @@ def test_a_run_named_as_a_time_to_lift_around_is_not_a_subject_to_decline(assist
     ans = assistant.ask("ok makes sense. but what about the day BEFORE intervals? will my legs be dead?", history=history)
     assert not ans.refused and "outside what my sources cover" not in ans.answer
     assert assistant.ask("How should I structure my intervals?").refused
+    assert assistant.ask("How long should my warm-up be before intervals?").refused  # no lifting in the talk
