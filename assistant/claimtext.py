@@ -57,6 +57,9 @@ _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "sev
             "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
             "fifty": 50, "half": 50, "a third": 33, "once": 1, "twice": 2, "a quarter": 25}
 _NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_WORDNUM, key=len, reverse=True)) + r")"
+# a figure the claim denies ("about 4%, not the 10-15% some quote", "rather than 8%"): neither its figure nor a negation
+_DENIED_FIGURE = re.compile(rf"[,;]?\s*\b(?:and\s+)?(not|rather than|instead of|never)\s+(the\s+|a\s+)?(claimed\s+|quoted\s+)?"
+                            rf"{_NUM}(\s*(?:[-–]|to)\s*{_NUM})?\s*(%|percent|per cent)[^,;.]*", re.I)
 
 
 # Wordings whose opposite-word reading misleads: "costs you less" is "more economical".
@@ -134,7 +137,7 @@ def negated(text: str) -> bool:
     """The claim's main clause is negated (negations in relative clauses and contrasts don't count) — or it
     denies strength training in a contrast: "economy comes from running more, not from the weight room"."""
     text = _NEITHER_NOR.sub(r"not\1or", text)
-    text = _NEG_CONDITION.sub("", re.sub(r"\bnothing but\b", "only", text, flags=re.I))  # "added nothing but squats"
+    text = _NEG_CONDITION.sub("", re.sub(r"\bnothing but\b", "only", _DENIED_FIGURE.sub("", text), flags=re.I))
     main = _NEG_CONTRAST.sub("", _NEG_RELATIVE.sub("", text))
     if main != text and _DOMAIN_WORD.search(text) and not _DOMAIN_WORD.search(main):
         return not _negated_main(main)

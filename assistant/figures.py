@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from .claimtext import _NUM, _num
+from .claimtext import _DENIED_FIGURE, _NUM, _num
 from .text import weekly_counts
 
 DATA = Path(__file__).parent / "data"
@@ -54,7 +54,8 @@ _INTENSITY = re.compile(rf"(at\s+|above\s+|below\s+|over\s+|under\s+|about\s+|ar
 
 
 def strip_intensities(text: str) -> str:
-    return _INTENSITY.sub(" ", text)
+    """The text without loads given as a percentage of a maximum, nor figures it denies."""
+    return _DENIED_FIGURE.sub(" ", _INTENSITY.sub(" ", text))
 
 
 _REST = re.compile(rf"{_NUM}\s*(?:(?:-|–|to)\s*{_NUM}\s*)?(min\w*|mins?|s\b|secs?|seconds?)", re.I)
