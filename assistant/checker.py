@@ -233,13 +233,13 @@ class ClaimChecker:
             j = self.findings.from_evidence(part, vec, part_out)
         ex = _EXCLUSIVE.search(part)
         if j.verdict == "supported" and ex and not _ONLY.search(part) and not FIGURE.search(part[ex.end():]) \
-                and not j.reason.startswith("The claim says what"):  # "only the heavy group improved" in a named study
+                and j.how != "study":  # "only the heavy group improved" is what a named study found
             # "only light sets build size", "the only way to … is to lift heavy": the evidence shows the one thing
             # works; the claim adds that nothing else does, which no study here showed
             j.verdict = "not-supported"
             j.reason = ("The evidence backs it as one thing that works, not as the only one: no study here showed "
                         "that nothing else does, so the claim goes beyond what was tested.")
-        if j.how != "evidence" and j.verdict != "no-evidence":
+        if j.how not in ("evidence", "study") and j.verdict != "no-evidence":
             # a figure judged alone is quoted with the sentences about that figure, not those nearest the wording
             qv = a.encoder(fig_hit[0].query) if fig_hit and j.how == "figure" else vec
             # which side a sentence is on is about its direction; a figure compares sizes, so it keeps its lists

@@ -38,7 +38,7 @@ class Judged:
     nearest: list = field(default_factory=list)  # Candidates on the nearest question (no-evidence)
     figure_note: str | None = None
     article_claim: str | None = None
-    how: str = "ledger"
+    how: str = "ledger"  # what decided it: ledger, figure, study (a named study's own findings), evidence, nearest
 
 
 def claim_direction(part: str, only: bool = True) -> str:
@@ -193,7 +193,7 @@ class Findings:
         reason = (f"The claim says what {names} found, so it was judged on that study's own findings: "
                   + ("they match it." if v == "supported" else "they don't show it." if v == "not-supported"
                      else "they point both ways."))
-        return Judged(part, v, reason, pro=pro[:2], con=con[:2], how="evidence")
+        return Judged(part, v, reason, pro=pro[:2], con=con[:2], how="study")
 
     def untested(self, part: str, vec: np.ndarray, reason: str) -> Judged:
         cands = [c for c in self.a.composer.candidates(part, self.a.retriever.invoke(part))
