@@ -80,14 +80,16 @@ class Understanding:
 
 
 # -- questions -------------------------------------------------------------------
-_LIFTING = re.compile(r"\b(lift\w*|strength\w*|squat\w*|deadlift\w*|weights?|gym|calf raises?|plyo\w*|barbell|"
-                      r"kettlebells?|reps?)\b", re.I)
 _DAY_SHORT = {"mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday", "weds": "Wednesday",
               "thu": "Thursday", "thur": "Thursday", "thurs": "Thursday", "fri": "Friday", "sat": "Saturday",
               "sun": "Sunday"}
 # "weds", "thurs", "sat am": written-short days, spelt out for the embedding model ("sat down" stays a verb)
 _DAY_ABBREV = re.compile(r"\b(tues?|weds?|thu(?:rs?)?|fri)\b|\b(mon|sat|sun)\b(?=\s*(?:morning|am|pm|night|evening|"
                          r"afternoon|long|run|[,/&+-]|and\b|$))|(?<=\bon )(mon|sat|sun)\b", re.I)
+
+
+def _names_lifting(text: str) -> bool:
+    return any(p.search(text) for p in lexicons()["domain"])
 
 
 def _day_names(text: str) -> str:
@@ -139,7 +141,7 @@ def question_texts(message: str) -> list[tuple[str, str]]:
                 questions[-1] = (f"{questions[-1][0]} {s}", questions[-1][1])
             elif before and _ANAPHORIC.search(s):
                 earlier = sents[i - 2] if i >= 2 and not _is_question(sents[i - 2]) else ""
-                if earlier and not _LIFTING.search(before) and _LIFTING.search(earlier):
+                if earlier and not _names_lifting(before) and _names_lifting(earlier):
                     # "She wants to add heavy squats. My instinct is to say yes. Thoughts?": what is asked about
                     # is the proposal two sentences back
                     questions.append((f"{earlier} {before} {s}", sents[i - 3] if i >= 3 else ""))
