@@ -8,12 +8,13 @@ safety and caveat rules read.
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field, replace
 
 from .messages import FOLLOW_ON
 from .qtypes import OUTCOME_TYPES, POPULATION_TYPES, TypeClassifier, question_type, question_types
-from .runner import RunnerContext, pain_now, runner_context
+from .runner import DAYS, RunnerContext, pain_now, runner_context
 from .scope import Intent, analyse, lexicons
 from .text import CASUAL_SENTENCE_END, question_sentences
 
@@ -80,9 +81,7 @@ class Understanding:
 
 
 # -- questions -------------------------------------------------------------------
-_DAY_SHORT = {"mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday", "weds": "Wednesday",
-              "thu": "Thursday", "thur": "Thursday", "thurs": "Thursday", "fri": "Friday", "sat": "Saturday",
-              "sun": "Sunday"}
+_FULL_DAY = dict(zip(DAYS, calendar.day_name))
 # "weds", "thurs", "sat am": written-short days, spelt out for the embedding model ("sat down" stays a verb)
 _DAY_ABBREV = re.compile(r"\b(tues?|weds?|thu(?:rs?)?|fri)\b|\b(mon|sat|sun)\b(?=\s*(?:morning|am|pm|night|evening|"
                          r"afternoon|long|run|[,/&+-]|and\b|$))|(?<=\bon )(mon|sat|sun)\b", re.I)
@@ -93,7 +92,7 @@ def _names_lifting(text: str) -> bool:
 
 
 def _day_names(text: str) -> str:
-    return _DAY_ABBREV.sub(lambda m: _DAY_SHORT[(m.group(1) or m.group(2) or m.group(3)).lower()], text)
+    return _DAY_ABBREV.sub(lambda m: _FULL_DAY[m.group(0)[:3].lower()], text)
 
 
 def _is_question(sentence: str) -> bool:
