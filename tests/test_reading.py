@@ -426,6 +426,7 @@ def test_days_written_short_are_days_to_the_type_classifier(assistant):
 @pytest.mark.parametrize("question, qtype", [
     ("Can I superset squats with pull-ups in the rest time, or does that ruin it?", "rest"),
     ("How many exercises do I need per session to get the running benefit?", "reps-sets"),
+    ("is 3x a week better than 2x??", "frequency"),
 ])
 def test_rest_time_and_exercises_per_session_name_their_types(assistant, question, qtype):
     assert assistant.understand(question).answerable[0].qtype == qtype
