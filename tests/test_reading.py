@@ -477,3 +477,8 @@ def test_a_run_named_as_a_time_to_lift_around_is_not_a_subject_to_decline(assist
     assert not ans.refused and "outside what my sources cover" not in ans.answer
     assert assistant.ask("How should I structure my intervals?").refused
     assert assistant.ask("How long should my warm-up be before intervals?").refused  # no lifting in the talk
+
+
+def test_a_superset_question_hears_that_no_study_tested_it(assistant):
+    first = assistant.ask("Can I superset squats with pull-ups in the rest time, or does that ruin it?").answer.split("\n")[0]
+    assert first.startswith("No study here tested") and "supersets" in first
