@@ -262,10 +262,10 @@ class Assistant:
         return ans
 
     def _part_context(self, part, u: Understanding) -> str | None:
-        """What a part is read with: the earlier turn of a follow-up; for a short question ("Where do I start?")
-        the sentence before it and what its question type is about."""
+        """What a part is read with: the earlier turn of a follow-up; for a short question ("Where do I start?"), or
+        one that doesn't name strength training itself, the sentence before it and what its question type is about."""
         bits = [u.previous] if u.previous else []
-        if len(part.text.split()) <= 10:
+        if len(part.text.split()) <= 10 or not part.named_domain:  # "does the order matter?" leans on its backstory
             qt = question_type(part.qtype) if part.type_score >= self.settings.type_confidence else None
             bits += [part.before, qt.description if qt else ""]
         if asks_progression(part.text):  # "do I add 2.5 kg a week?": look for how to progress, whatever the type

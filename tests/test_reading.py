@@ -482,3 +482,9 @@ def test_a_run_named_as_a_time_to_lift_around_is_not_a_subject_to_decline(assist
 def test_a_superset_question_hears_that_no_study_tested_it(assistant):
     first = assistant.ask("Can I superset squats with pull-ups in the rest time, or does that ruin it?").answer.split("\n")[0]
     assert first.startswith("No study here tested") and "supersets" in first
+
+
+def test_a_question_that_names_no_lifting_is_read_with_the_sentence_before_it(assistant):
+    ans = assistant.ask("Mon and Wed I run an easy 10k at 6:30am and squat heavy at lunch, about 5 hours later. "
+                        "So on the days I do both, does the order actually matter??")
+    assert not ans.refused
