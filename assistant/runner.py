@@ -40,7 +40,7 @@ _THIRD_PARTY = re.compile(r"\b(?:my|his|her|our|a) (?:\w+ )?(mate|friend|club ?m
                           r"workmate)s?\b", re.I)
 # (a distance in a range, "tempo 8-10k", is a run, not a race; the day must be on the same line)
 _RACE_SOON = re.compile(rf"(?<![\d][-–])\b(race|marathon|half|10k|5k|parkrun|ultra)[^\w\n]+(?:is[^\w\n]+)?(?:this[^\w\n]+|on[^\w\n]+(?:the[^\w\n]+)?|next[^\w\n]+)?({_DAY}|tomorrow|weekend)\b|"
-                        r"\b(race|marathon|half)\W+(?:day\W+)?(?:is\W+)?in\W+\d\s*days?\b|\brace week\b|\btaper(?:ing)? week\b|\b(days?|\d+ days) (before|out from) (the|my) (race|marathon)\b|"
+                        r"\b(race|marathon|half)\W+(?:day\W+)?(?:is\W+)?in\W+\d\s*days?\b|\b(?:it'?s|it is|this is|now|currently|we'?re|i'?m)\s+(?:in\s+)?(?:my\s+|the\s+)?(?:race|taper(?:ing)?) week\b|\b(?:race|taper(?:ing)?) week (?:is )?(?:now|this week)\b|(?:^|\n)\s*(?:race|taper(?:ing)?) week\s*[:!.,–-]|\b(days?|\d+ days) (before|out from) (the|my) (race|marathon)\b|"
                         # "Marathon a week on Sunday (so 11 days)", "12 days to go": two weeks or less, said in days
                         r"\b(race|marathon|half|10k|5k|ultra)\b[^.?!]{0,40}?\b([1-9]|1[0-4]) days\b|\b([1-9]|1[0-4]) days (to go|out|away|left|until|till)\b|"
                         r"\b(race|marathon|half)\W+(is\W+)?(a|one) week (on|from|today|tomorrow|this)\b", re.I)

@@ -488,3 +488,11 @@ def test_a_question_that_names_no_lifting_is_read_with_the_sentence_before_it(as
     ans = assistant.ask("Mon and Wed I run an easy 10k at 6:30am and squat heavy at lunch, about 5 hours later. "
                         "So on the days I do both, does the order actually matter??")
     assert not ans.refused
+
+
+@pytest.mark.parametrize("text, soon", [
+    ("Marathon in 11 weeks. Should I stop lifting completely in race week?", False),
+    ("It's race week and I normally lift on Wednesday.", True),
+])
+def test_race_week_asked_about_is_not_race_week_now(text, soon):
+    assert _ctx(text).race_soon is soon
