@@ -222,12 +222,20 @@ class GroundedComposer:
             named = [c for c in self.named_support(lead, question, about_article) if c.text not in exclude]
             taken = {c.idx for c in closest + named}
             rest = self.select([c for c in support if c is not lead and c.idx not in taken], after=lead)
-            return render(question, ([lead] + closest + named + rest)[:limit])
+            return render(question, self._distinct([lead] + closest + named + rest)[:limit])
         if not support:
             return Answer(question=question, answer=self.refusal_text, refused=True)  # nothing but guides or the article
         chosen = self.select(support)
         runner = [c for c in cands if about_article or c.meta["source_id"] != ARTICLE_ID]
         return render(question, self._lead_first(chosen, runner)[:limit])
+
+    def _distinct(self, chosen: list[Candidate]) -> list[Candidate]:
+        """Each sentence once in substance: a later one saying what an earlier one says is dropped."""
+        emb, kept = self.snapshot.sent_emb, []
+        for c in chosen:
+            if not kept or float(np.max(emb[[k.idx for k in kept]] @ emb[c.idx])) <= self.config.duplicate_similarity:
+                kept.append(c)
+        return kept
 
     def named_support(self, lead: Candidate, question: str, about_article: bool, limit: int = 2) -> list[Candidate]:
         """For a synthesis lead ("… (Eihara 2022; Støren 2008)"), the named studies' own best sentences."""

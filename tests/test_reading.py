@@ -496,3 +496,16 @@ def test_a_question_that_names_no_lifting_is_read_with_the_sentence_before_it(as
 ])
 def test_race_week_asked_about_is_not_race_week_now(text, soon):
     assert _ctx(text).race_soon is soon
+
+
+def test_an_answer_never_quotes_the_same_finding_twice(assistant):
+    import numpy as np
+
+    ans = assistant.ask("Title: lifting in a marathon block??\n\nValencia in 11 weeks, running 5 days. I've been "
+                        "squatting 3x5 @ 100kg twice a week since summer. Do I keep both sessions through the block or "
+                        "drop to one, and should I stop completely in race week?")
+    snap = assistant.composer.snapshot
+    idx = [snap.sent_texts.index(c.quote) for c in ans.citations if c.quote in snap.sent_texts]
+    emb = snap.sent_emb[idx]
+    sims = emb @ emb.T - np.eye(len(idx)) * 2
+    assert len(idx) >= 2 and float(sims.max()) <= assistant.settings.composer.duplicate_similarity
