@@ -509,3 +509,8 @@ def test_an_answer_never_quotes_the_same_finding_twice(assistant):
     emb = snap.sent_emb[idx]
     sims = emb @ emb.T - np.eye(len(idx)) * 2
     assert len(idx) >= 2 and float(sims.max()) <= assistant.settings.composer.duplicate_similarity
+
+
+def test_running_with_a_cold_is_outside_scope_but_sick_of_light_weights_is_not(assistant):
+    assert assistant.ask("I lift weights. Is it ok to run with a cold?").refused
+    assert not assistant.ask("I'm sick of light weights. How heavy should I lift?").refused
