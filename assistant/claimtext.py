@@ -3,6 +3,7 @@ what narrows it (populations, "only", qualifiers, comparisons) and how polarity 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .claims import is_negated
 
@@ -169,6 +170,7 @@ def _num(w: str) -> float:
     return float(_WORDNUM[w]) if w in _WORDNUM else float(w)
 
 
+@lru_cache(maxsize=4096)  # asked of every ledger claim a part is matched against
 def doses(text: str) -> dict[str, tuple[float, float]]:
     """The doses a text states, as ranges: reps per set ("3-6 reps", "sets of three", "4x5", "triples") and
     sessions a week ("twice a week")."""

@@ -162,7 +162,7 @@ class GroundedComposer:
     def select(self, cands: list[Candidate], after: Candidate | None = None) -> list[Candidate]:
         """Greedy MMR: high score, low redundancy, a few sources each contributing at most ``per_source``.
         Supporting sentences (all but the first, or all when ``after`` is the lead) prefer primary studies."""
-        cfg, emb = self.config, self.snapshot.sent_emb
+        cfg = self.config
         chosen: list[Candidate] = [after] if after is not None else []
         per_source: dict[str, int] = {after.meta["source_id"]: 1} if after is not None else {}
         first = None if after is not None else (cands[0] if cands else None)
@@ -184,7 +184,7 @@ class GroundedComposer:
                 continue  # loosely related: better no bullet than padding
             if per_source.get(src, 0) >= cfg.per_source:
                 continue
-            if chosen and float(np.max(emb[[x.idx for x in chosen]] @ emb[c.idx])) > cfg.duplicate_similarity:
+            if self._repeats(chosen, c):
                 continue
             chosen.append(c)
             per_source[src] = per_source.get(src, 0) + 1
@@ -229,11 +229,16 @@ class GroundedComposer:
         runner = [c for c in cands if about_article or c.meta["source_id"] != ARTICLE_ID]
         return render(question, self._lead_first(chosen, runner)[:limit])
 
+    def _repeats(self, chosen: list[Candidate], c: Candidate) -> bool:
+        """Does ``c`` say what one of the ``chosen`` sentences already says?"""
+        emb = self.snapshot.sent_emb
+        return bool(chosen) and float(np.max(emb[[x.idx for x in chosen]] @ emb[c.idx])) > self.config.duplicate_similarity
+
     def _distinct(self, chosen: list[Candidate]) -> list[Candidate]:
         """Each sentence once in substance: a later one saying what an earlier one says is dropped."""
-        emb, kept = self.snapshot.sent_emb, []
+        kept: list[Candidate] = []
         for c in chosen:
-            if not kept or float(np.max(emb[[k.idx for k in kept]] @ emb[c.idx])) <= self.config.duplicate_similarity:
+            if not self._repeats(kept, c):
                 kept.append(c)
         return kept
 
@@ -259,9 +264,7 @@ class GroundedComposer:
         lead = max(pool, key=lambda c: c.score - pen.get(c.meta.get("section"), 0.0))
         if lead is chosen[0]:
             return chosen
-        rest = [c for c in chosen if c is not lead]
-        emb = self.snapshot.sent_emb
-        rest = [c for c in rest if float(emb[c.idx] @ emb[lead.idx]) <= self.config.duplicate_similarity]
+        rest = [c for c in chosen if c is not lead and not self._repeats([lead], c)]
         return [lead] + rest[: self.config.max_sentences - 1]
 
     def safety_sentence(self, message: str) -> Candidate | None:

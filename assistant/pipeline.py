@@ -222,9 +222,9 @@ class Assistant:
             several = len(u.parts) > 1  # "creatine while lifting? and how many sessions?": the first part is creatine's
             if part.off_terms and (unsure or (several and part.off_first) or not part.named_domain):
                 part.in_scope = False
-        unsure_parts = [p for p in u.parts if p.in_scope and p.type_score < self.settings.type_confidence
-                        and not p.named_domain]
-        if len(u.parts) > 1 and not (u.intent.domain and len(unsure_parts) == len([p for p in u.parts if p.in_scope])):
+        kept = [p for p in u.parts if p.in_scope]
+        unsure_parts = [p for p in kept if p.type_score < self.settings.type_confidence and not p.named_domain]
+        if len(u.parts) > 1 and not (u.intent.domain and unsure_parts == kept):
             for part in unsure_parts:  # ...unless the message is about lifting and no part is surer than these
                 part.in_scope = False
         if not looks_english(q, self.fixer):
