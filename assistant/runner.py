@@ -62,8 +62,11 @@ _NEW_LIFTER = re.compile(r"\b(never (really |properly |actually |ever )?(lifted|
 _REGULAR = re.compile(r"\b(lifting|lifted|in the gym|strength training) (for|over) (\d+|a few|several|many) (years?|months?)|"
                       r"\b(years?|months?) of (lifting|strength)|experienced lifter|used to (powerlift|lift)\b", re.I)
 _AGE = re.compile(r"\b(?:i'?m|i am|age[d]?|aged)\s*(\d{2})\b|\b(\d{2})\s*(?:yo|y/o|years? old|yrs? old|m\b|f\b)", re.I)
-_SEX = (("female", r"\b(woman|women|female|girl|lady|postmenopausal|menopaus\w*|pregnan\w*|postpartum|\d{2} ?f)\b"),
-        ("male", r"\b(man|male|guy|bloke|dude|\d{2} ?m)\b"))
+# said of the runner ("I'm a 52yo woman", "as a guy", "F 41", "(45M)"), not of someone else ("a guy at parkrun")
+_SELF = r"(?:\b(?:i'?m|i am|im|as)\s+an?\s+(?:\d{2}\s*(?:yo|y/o|years?[- ]old|yr[- ]old)?\s+)?(?:[a-z-]+\s+){0,2})"
+_SEX = (("female", rf"{_SELF}(woman|female|girl|lady|mum|mom)\b|\b(postmenopausal|menopaus\w*|pregnant|postpartum|"
+                   r"\d{2} ?f|f ?\d{2})\b|\bi'?m (female|a woman)\b"),
+        ("male", rf"{_SELF}(man|male|guy|bloke|dude|dad)\b|\b(\d{{2}} ?m|m ?\d{{2}})\b|\bi'?m (male|a man)\b"))
 
 
 

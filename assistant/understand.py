@@ -114,6 +114,17 @@ def _second_question(q: str) -> list[str]:
     return [q]
 
 
+# "Is he right, or will heavy stuff make me slow?": a verdict on what was said, then a question of its own
+_VERDICT_OR = re.compile(r"^(\W*(?:is|are|was|were)\s+(?:he|she|they|that|this|it|my \w+)\s+(?:right|wrong|correct|true|onto something)"
+                         r"|\W*am i (?:right|wrong))\s*,?\s+or\s+(?=(?:will|would|does|do|is|are|can|could|should|am)\s+\w+)",
+                         re.I)
+
+
+def _verdict_or(q: str) -> list[str]:
+    m = _VERDICT_OR.match(q)
+    return [m.group(1).strip(), q[m.end():]] if m and len(q[m.end():].split()) >= 4 else [q]
+
+
 def question_texts(message: str) -> list[tuple[str, str]]:
     """The questions a message asks, in order — question sentences, a title line, or the last sentence —
     each with the sentence before it (context for a short question's type)."""
@@ -122,6 +133,7 @@ def question_texts(message: str) -> list[tuple[str, str]]:
     body = lines[1:] if title else lines
     sents = [s for ln in body for s in CASUAL_SENTENCE_END.split(ln) if s.strip()]
     questions: list[tuple[str, str]] = []
+    told: dict[str, str] = {}  # a question read with the statement it points back to -> that statement
     for i, s in enumerate(sents):
         before = sents[i - 1] if i else (title or "")
         if questions and _is_question(s) and len(re.findall(r"[A-Za-z]{2,}", s.split("?")[0])) < 2 \
@@ -144,8 +156,10 @@ def question_texts(message: str) -> list[tuple[str, str]]:
                     # "She wants to add heavy squats. My instinct is to say yes. Thoughts?": what is asked about
                     # is the proposal two sentences back
                     questions.append((f"{earlier} {before} {s}", sents[i - 3] if i >= 3 else ""))
+                    told[questions[-1][0]] = f"{earlier} {before}"
                 else:
                     questions.append((f"{before} {s}", earlier))
+                    told[questions[-1][0]] = before
             else:
                 questions.append((s, before))
     if questions and sents and not _is_question(sents[-1]) and len(sents[-1].split()) <= 25 \
@@ -157,11 +171,18 @@ def question_texts(message: str) -> list[tuple[str, str]]:
         questions = [(sents[-1], sents[-2] if len(sents) > 1 else "")] if sents else [(message, "")]
     parts: list[tuple[str, str]] = []
     for q, before in questions:
-        pieces = [p.strip(" ,;") for p in _SUBSPLIT.split(q) if p and p.strip(" ,;?")]
+        # a statement a question points back to ("…and should go heavy. Is he right?") is what is asked about,
+        # not a question of its own: only the question sentence is split, and its first piece keeps the statement
+        statement = told.get(q, "")
+        asked = q[len(statement):].strip() if statement and q.startswith(statement) else q
+        pieces = [p.strip(" ,;") for p in _SUBSPLIT.split(asked) if p and p.strip(" ,;?")]
         # "Who's right, and also my watch says …, so should I use it?": a second question after ", and"
         pieces = [x for p in pieces for x in _second_question(p)]
+        pieces = [x for p in pieces for x in _verdict_or(p)]
         if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
-            if before and len(pieces[0].split()) <= 3:  # "Who's right, and …": the first asks about the sentence before
+            if statement:
+                pieces[0] = f"{statement} {pieces[0]}"
+            elif before and len(pieces[0].split()) <= 3:  # "Who's right, and …": the first asks about the sentence before
                 pieces[0] = f"{before} {pieces[0]}"
             parts += [(p, before) for p in pieces]
         else:

@@ -514,3 +514,21 @@ def test_an_answer_never_quotes_the_same_finding_twice(assistant):
 def test_running_with_a_cold_is_outside_scope_but_sick_of_light_weights_is_not(assistant):
     assert assistant.ask("I lift weights. Is it ok to run with a cold?").refused
     assert not assistant.ask("I'm sick of light weights. How heavy should I lift?").refused
+
+
+def test_a_statement_a_question_points_back_to_is_not_split_into_a_part_and_is_he_right_or_is_two():
+    from assistant.understand import question_texts
+
+    parts = [p for p, _ in question_texts("Just started the gym doing 3x12 with light dumbbells. A guy at parkrun said I'm "
+                                          "wasting my time and should go heavy. Is he right or will heavy stuff just "
+                                          "make me sore and slow for my sessions?")]
+    assert parts == ["A guy at parkrun said I'm wasting my time and should go heavy. Is he right",
+                     "will heavy stuff just make me sore and slow for my sessions?"]
+    # an alternative inside one question stays one question
+    assert len(question_texts("Should I lift before or after my run?")) == 1
+
+
+@pytest.mark.parametrize("text, sex", [("a guy at parkrun says I should squat", None), ("I'm a 45 year old guy", "male"),
+                                       ("52F here, marathoner", "female"), ("as a woman runner", "female")])
+def test_sex_is_read_only_when_the_runner_says_it_of_themselves(text, sex):
+    assert runner_context(text, analyse(text, None)).sex == sex
