@@ -191,6 +191,10 @@ class ClaimChecker:
                                             "judged here; the nearest evidence is quoted below.")
         # a claim about what a named study found is judged on that study's findings, not on the topic at large
         j: Judged | None = self.findings.from_study(part, vec, part_out, self._named_study(part, whole))
+        if j is None:  # a part saying what one finding says, numbers and all, is judged on that finding
+            j = self.findings.restated(part, self.a.settings.claim_restate_similarity)
+            if j is not None:
+                fig_hit = dose_detail = None  # its figures are that finding's own
         # a figure that decides alone (rest between sets): no ledger claim is about it
         match = None if j is not None or (fig_hit and fig_hit[0].decides) else self.match_ledger(part, vec, part_out)
         if match:

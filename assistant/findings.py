@@ -13,12 +13,38 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .claims import EVALUATIVE
-from .claimtext import (_COMPARE, _DOMAIN_WORD, _EFFECT, _HARM, _NULL, _ONLY, _OUTCOME_RX, negated, normalise_polarity,
+from .claimtext import (ABSOLUTE, _COMPARE, _DOMAIN_WORD, _EFFECT, _HARM, _NULL, _ONLY, _OUTCOME_RX, negated, normalise_polarity,
                         outcomes, populations)
 from .compose import Candidate
-from .corpus import ARTICLE_ID
+from .corpus import ARTICLE_ID, ARTICLE_SECTION, GAPS, LIMITATIONS, WHAT_WAS_DONE
 from .decompose import _first_verb, _words
-from .text import STOPWORDS
+from .text import STOPWORDS, named_sources
+
+# "That's what heavy lifting does …", "This proves …": a part whose subject is elsewhere in the claim
+_POINTS_ELSEWHERE = re.compile(r"^\W*(that|this|it|these|those|which)\b", re.I)
+# "proof", "clearly", "always": certainty no single finding carries
+_CERTAIN = re.compile(r"\b(proof|proves?|proven|clearly|definitely|obviously|undeniabl\w*|never|every (runner|study|trial))\b", re.I)
+_NOT_FINDINGS = (GAPS, LIMITATIONS, WHAT_WAS_DONE, ARTICLE_SECTION)  # sections that say what was not found, or how
+_INTERPRETS = re.compile(r"\b(interpret\w*|suggest\w*|propos\w*|speculat\w*|hypothes\w*|argue\w*|might|may)\b", re.I)
+_RACE = re.compile(r"\b(marathon|half[- ]marathon|ultra\w*|5 ?k|10 ?k|parkrun|3000|1500|mile|long(er)? (race|distance)s?)\b", re.I)
+
+
+def _races(text: str) -> set[str]:
+    return {re.sub(r"[\s-]", "", m.group(0).lower()) for m in _RACE.finditer(text)}
+
+
+_MORE_THAN = re.compile(r"\b(more|less|rather|other) than\b(?!\s*(about |around |roughly )?([\d−-]|(one|two|three|four|five|six|"
+                        r"seven|eight|nine|ten|a|an|half|double|twice)\b))", re.I)  # "more than 4 points" is a size
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                 "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+
+
+def _numbers(text: str) -> set[float]:
+    """The numbers a text states, in digits or words ("four weeks", "3.9%", "−6.31%")."""
+    text = text.replace("−", "-")
+    found = {float(x) for x in re.findall(r"(?<![\w.])(\d+(?:\.\d+)?)", text)}
+    return found | {float(_WORD_NUMBERS[w.lower()]) for w in re.findall(rf"\b({'|'.join(_WORD_NUMBERS)})\b", text, re.I)}
+
 
 # "Some trials found ...", "a few studies showed ...": a claim that such a finding exists
 _EXISTENTIAL = re.compile(r"^(some|a few|several|a couple of|at least one|one or two)\s+(\w+\s+){0,3}?(trials?|studies|study|"
@@ -38,7 +64,8 @@ class Judged:
     nearest: list = field(default_factory=list)  # Candidates on the nearest question (no-evidence)
     figure_note: str | None = None
     article_claim: str | None = None
-    how: str = "ledger"  # what decided it: ledger, figure, study (a named study's own findings), evidence, nearest
+    how: str = "ledger"  # what decided it: ledger, figure, study (a named study's own findings), finding (it restates
+    #                      one finding), evidence, nearest
 
 
 def claim_direction(part: str, only: bool = True) -> str:
@@ -143,6 +170,36 @@ class Findings:
         reason = (f"No curated claim matches this wording, so it was judged from the closest findings: "
                   f"{len(pro)} point the claim's way and {len(con)} do not.")
         return Judged(part, v, reason, pro=pro[:2], con=con[:2], how="evidence")
+
+    def restated(self, part: str, similarity: float) -> Judged | None:
+        """A part that says what one finding says: the corpus sentence closest to it is at least ``similarity``
+        alike, points the same way, is about the same group, and states every number the part states. Such a
+        part is supported by that finding, whatever broader ledger claim its topic resembles ("the 2018
+        meta-analysis found every 10% more strength training went with 4 points less injury risk" is not the
+        claim that strength training cuts injuries to a third). None when no finding is that close."""
+        if _POINTS_ELSEWHERE.match(part) or ABSOLUTE.search(part) or _CERTAIN.search(part) or _COMPARE.search(part) \
+                or _MORE_THAN.search(part):  # which of two is better needs the trial that compared them
+            return None
+        cands = [c for c in self.a.composer.candidates(part, self.a.retriever.invoke(part))
+                 if c.meta["source_id"] != ARTICLE_ID and c.meta.get("type") != "article"
+                 and c.meta.get("section") not in _NOT_FINDINGS and not _INTERPRETS.search(c.text)]
+        if not cands:
+            return None
+        best = max(cands, key=lambda c: c.semantic)
+        # the study's own sentence rather than a guide's or a review's summary of it, when it says it about as closely
+        own = [c for c in cands if c.meta.get("type") == "study" and c.semantic >= best.semantic - 0.05]
+        best = max(own, key=lambda c: c.semantic) if own else best
+        if best.semantic < similarity or self.direction(best) != claim_direction(part):
+            return None
+        group = populations(part)
+        if group and not group <= populations(f"{best.text} {self.meta.get(best.meta['source_id'], {}).get('population', '')}",
+                                              study=True):
+            return None
+        if not _numbers(part) <= _numbers(best.text) or not _races(part) <= _races(best.text):
+            return None  # "…late in a long race, where the marathon is won" says more than a 10-km finding
+        names = sorted(named_sources(best.text, self.a.composer.names)) or [best.meta["source_id"]]
+        return Judged(part, "supported", f"The claim says what {' and '.join(_short(n) for n in names[:2])} found.",
+                      for_sources=(best.meta["source_id"],), pro=[best], how="finding")
 
     def from_population(self, part: str, vec: np.ndarray, part_out: set[str]) -> Judged | None:
         """A claim about a population (teenagers, masters runners, older women) judged on the studies of that

@@ -98,6 +98,7 @@ class Settings:
     min_similarity: float = field(default=0.30, metadata={"help": "Best sentence similarity needed to answer a question that names a strength-training topic."})
     scope_similarity: float = field(default=0.45, metadata={"help": "Best sentence similarity needed to answer a question that names no strength-training topic."})
     claim_similarity: float = field(default=0.62, metadata={"help": "Similarity to a ledger claim needed to judge a claim (else no-evidence)."})
+    claim_restate_similarity: float = field(default=0.70, metadata={"help": "Similarity to one finding at which a claim that points the same way, about the same group and with the same numbers, is judged supported by it."})
     claim_similarity_unknown: float = field(default=0.80, metadata={"help": "The same, when the claim names something the corpus never mentions."})
     type_confidence: float = field(default=0.50, metadata={"help": "Question-type score (prototype similarity + cue bonus) needed to answer from the type's guide first."})
     max_sentences_per_part: int = field(default=3, metadata={"help": "Most sentences per part when a message asks several questions."})

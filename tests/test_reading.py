@@ -532,3 +532,19 @@ def test_a_statement_a_question_points_back_to_is_not_split_into_a_part_and_is_h
                                        ("52F here, marathoner", "female"), ("as a woman runner", "female")])
 def test_sex_is_read_only_when_the_runner_says_it_of_themselves(text, sex):
     assert runner_context(text, analyse(text, None)).sex == sex
+
+
+def test_a_claim_that_restates_one_finding_is_judged_on_that_finding_not_on_a_broader_ledger_claim(assistant):
+    from assistant.checker import ClaimChecker
+
+    judge = ClaimChecker(assistant).judge
+    j = judge("A 2018 meta-analysis found that every 10% increase in strength-training volume went with an "
+              "injury risk more than 4 percentage points lower")
+    assert (j.verdict, j.how) == ("supported", "finding") and "Lauersen 2018" in j.reason
+    # ...but not when it says more than the finding: another race, certainty, or a figure the finding lacks
+    for claim in ("Eight marathon runners who stopped strength work for four weeks kept their economy gains",
+                  "Eight middle-distance runners who stopped lifting for four weeks kept their gains, clearly proving "
+                  "a break never hurts",
+                  "A 2018 meta-analysis found that every 10% increase in strength-training volume went with an "
+                  "injury risk 40 percentage points lower"):
+        assert judge(claim).how != "finding", claim
