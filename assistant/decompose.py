@@ -26,7 +26,9 @@ _VERB_CONTEXT = {"to", "will", "would", "can", "could", "should", "must", "may",
                  "she", "it", "don't", "doesn't", "dont", "doesnt", "not", "never", "also", "who", "that", "which",
                  "runners", "lifting", "training", "won't", "wont", "really", "actually", "just", "only"}
 _NOUN_CONTEXT = {"the", "a", "an", "heavy", "light", "two", "three", "few", "many", "some", "your", "my", "their", "of",
-                 "and", "or", "long", "short", "easy", "hard", "big", "compound", "these", "those", "weekly", "gym"}
+                 "and", "or", "long", "short", "easy", "hard", "big", "compound", "these", "those", "weekly", "gym",
+                 # a noun before it makes a compound noun: "strength gains", "muscle loss", "economy changes"
+                 "strength", "muscle", "economy", "performance", "fitness", "size", "weight", "body", "injury", "speed"}
 _LEAD_DROP = re.compile(r"^(and|but|so|also|then|thus|therefore|hence|plus|or|because|since)\s+", re.I)
 _PRONOUN_SUBJECT = re.compile(r"^(it|this|that|which)\s+", re.I)
 _STRONG = re.compile(r"\s*;\s*|\s+[—–]\s+|,?\s+which means( that)?\s+|,\s*so( that)?\s+|,?\s+so\s+(?=(you|it|they|we|runners?|"
@@ -106,6 +108,11 @@ def _finite_clause(ws: list[str]) -> bool:
 
 
 _REPORTS = re.compile(r"\b(found|finds|showed|shows|reported|reports|concluded|concludes)\b", re.I)
+_SUBORDINATE_TAIL = re.compile(r"\b(when|if|while|whether|because|since|than|where|once)\s+[\w'-]+$", re.I)
+_PRONOUNS = {"you", "it", "they", "we", "he", "she", "i", "this", "that", "there"}
+# "Progression rule I give every new lifter: …", "Stat for the club noticeboard: …": a label before the claim
+_LABEL = re.compile(r"^(?P<label>[^:;.]{3,70}):\s+(?=\S+(\s+\S+){5})")
+_SAYS_WHOSE = re.compile(r"research|stud(y|ies)|trial|review|meta|evidence|data|science|paper|runner|athlete", re.I)
 _CONDITION = re.compile(r"^(if|when|once|unless|as long as|whenever)\b[^,;:]{3,80},\s*", re.I)
 _REASON = re.compile(r"^(?:and |but |so )?(?:since|because|given that|seeing as)\s+(?P<why>[^,;:]{8,120}),\s*", re.I)
 
@@ -184,15 +191,18 @@ def _split_and(clause: str) -> list[str]:
         lv = _first_verb(lw)
         if lv is None:
             continue  # "and" inside the subject ("heavy lifting and plyometrics improve...")
+        if _SUBORDINATE_TAIL.search(left) and _bare(rw[0]) not in _PRONOUNS:
+            continue  # "…more so when lifting and cardio shared a session": the subject of a clause inside
         first = rw[0]
         if (_is_verb(first, "to") and _bare(first) not in {"not", "never"} and (len(rw) > 1 or _bare(first) not in _AMBIGUOUS)) or \
                 (_bare(first) in {"also", "then", "not", "never"} and len(rw) > 1 and _is_verb(rw[1], "to")):
             prefix = _subject_prefix(left, rw[1] if _bare(first) in {"also", "then"} else first)
             new_right = f"{prefix} {right}" if prefix else right
         elif _bare(first) in {"you", "it", "they", "we", "runners", "runner", "lifting", "strength", "this", "your",
-                              "their", "heavy", "light", "plyometrics", "squats", "lifters"} and _first_verb(rw) is not None:
+                              "their", "heavy", "light", "plyometrics", "squats", "lifters"} \
+                and (rv := _first_verb(rw)) is not None and rv <= 3:
             new_right = right  # a full clause with its own subject
-        elif len(rw) > 2 and _finite_clause(rw):
+        elif len(rw) > 2 and _finite_clause(rw) and ((fv := _first_verb(rw, 0)) is None or fv <= 4):
             new_right = right  # "..., and staying healthy is the biggest lever"
         elif _bare(first) in {"the", "a", "an", "one", "another", "this", "these", "each"} and _REPORTS.search(right):
             new_right = right  # "..., and the meta-analysis that compared them found …": a finding of its own
@@ -222,6 +232,10 @@ def decompose_marked(claim: str) -> list[tuple[str, bool]]:
     statements = [t for t in sentences if not t.rstrip().endswith("?")]
     for sent in statements or sentences:  # "New to lifting? Skip the light stuff…": a question is not a claim
         sent = drop_asides(sent.strip().rstrip(".!"))
+        label = _LABEL.match(sent)
+        if label and len(label.group("label").split()) <= 8 and not outcomes(label.group("label")) \
+                and not _SAYS_WHOSE.search(label.group("label")):  # "Runner-specific research is in:" scopes the claim
+            sent = sent[label.end():]
         # "If injury prevention is the goal, X is … and does …": the condition is not the subject of the parts;
         # each part keeps it ("Once you're past 40, heavy weights stop working" is about masters runners)
         # "Since economy decides the last 10 km, this will knock minutes off": the reason is a claim of its own
@@ -333,7 +347,9 @@ def _segments(sent: str, flags: list[bool] | None = None) -> list[str]:
     concl.append(so)
     segs: list[str] = []
     for seg, c in ((s, c) for s, c in zip(out, concl) if s.strip()):
-        if segs and ((_first_verb(seg.split(), 0) is None and not _gerund_base(seg.split()[0])) or _COMPARISON_ARM.match(seg)):
+        ws = seg.split()
+        verbless = _first_verb(ws, 0) is None and not any(_bare(w) in _PAST for w in ws[1:])  # "…; the update found"
+        if segs and ((verbless and not _gerund_base(ws[0])) or _COMPARISON_ARM.match(seg)):
             # "...powerlifting: heavy, low reps" stays one statement; so does "..., while the control group didn't change"
             segs[-1] = f"{segs[-1]}, {seg.strip()}"
         else:

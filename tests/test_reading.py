@@ -548,3 +548,18 @@ def test_a_claim_that_restates_one_finding_is_judged_on_that_finding_not_on_a_br
                   "A 2018 meta-analysis found that every 10% increase in strength-training volume went with an "
                   "injury risk 40 percentage points lower"):
         assert judge(claim).how != "finding", claim
+
+
+def test_decomposing_compound_nouns_clauses_inside_and_labels():
+    claim = ("Stat for the newsletter: an older meta-analysis found running alongside lifting blunted muscle and "
+             "strength gains more than cycling did; the 2022 update across 43 studies found no meaningful loss of "
+             "maximal strength; and explosive strength did take a hit, more so when lifting and cardio shared a "
+             "session than when they were three hours apart.")
+    assert decompose(claim) == [
+        "An older meta-analysis found running alongside lifting blunted muscle and strength gains more than cycling did",
+        "The 2022 update across 43 studies found no meaningful loss of maximal strength",
+        "Explosive strength did take a hit, more so when lifting and cardio shared a session than when they were "
+        "three hours apart"]
+    # a label that says whose findings these are stays with the claim
+    assert decompose("Runner-specific research is in: strength programmes cut running injuries by 70 percent.")[0] \
+        .startswith("Runner-specific research is in")
