@@ -224,7 +224,14 @@ class GroundedComposer:
             rest = self.select([c for c in support if c is not lead and c.idx not in taken], after=lead)
             return render(question, self._distinct([lead] + closest + named + rest)[:limit])
         if not support:
-            return Answer(question=question, answer=self.refusal_text, refused=True)  # nothing but guides or the article
+            # only guides were retrieved: for a message's only question (no per-part cap), the guide sentence
+            # closest to it answers, with the studies it names; one part of several is left to the others
+            guides = [c for c in cands if c.meta.get("type") == "guide"] if max_sentences is None else []
+            if not guides:
+                return Answer(question=question, answer=self.refusal_text, refused=True)  # nothing but the article
+            lead = max(guides, key=lambda c: c.score)  # ...with the studies it names, in their own words
+            named = [c for c in self.named_support(lead, question, about_article) if c.text not in exclude]
+            return render(question, self._distinct([lead] + named)[:limit])
         chosen = self.select(support)
         runner = [c for c in cands if about_article or c.meta["source_id"] != ARTICLE_ID]
         return render(question, self._lead_first(chosen, runner)[:limit])

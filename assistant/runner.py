@@ -144,7 +144,7 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
     return ctx
 
 
-_NOT_BEFORE = re.compile(r"\b(no|not|never|without|isn'?t|wasn'?t|doesn'?t|don'?t|didn'?t|zero|free of)\W+(\w+\W+){0,2}$", re.I)
+_NOT_BEFORE = re.compile(r"\b(no|not|nothing|none|never|without|isn'?t|wasn'?t|doesn'?t|don'?t|didn'?t|zero|free of)\W+(\w+\W+){0,2}$", re.I)
 
 
 def _sentence_at(text: str, at: int) -> str:

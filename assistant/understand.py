@@ -207,6 +207,8 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
     for i, (q, before) in enumerate(raw_parts):
         intent = analyse(q, fixer)
         text = intent.text
+        if intent.off_topic and not any(p.search(_EXAMPLES.sub(" ", text)) for p in lexicons()["off_topic"]):
+            intent.off_topic = False  # "foot exercises (towel scrunches, toe yoga)": only the examples named it
         # an elliptical part ("and on run days?") borrows the words of the part before it; a short question
         # the sentence before it ("My marathon PB is 3:15. Will squats get me under 3 hours?")
         bare_part = not intent.topics and not intent.domain and not any(t.cues.search(text) for t in question_types())
@@ -313,9 +315,14 @@ _ANCHORED = re.compile(r"\b(before|after|around|same day|day (before|after)|next
                        r"the morning (of|after))\b", re.I)
 
 
+# "foot exercises (towel scrunches, toe yoga)": examples in brackets name what the words before them are about
+_EXAMPLES = re.compile(r"\([^()?]{3,200}\)")
+
+
 def _off_topic_first(text: str) -> bool:
     """Does an out-of-scope subject come before the first strength-training word ("creatine while lifting")?"""
     lx = lexicons()
+    text = _EXAMPLES.sub(lambda m: " " * len(m.group(0)), text)
     off = [m.start() for p in lx["off_topic"] for m in p.finditer(text) if not _RUNNING_SESSION.fullmatch(m.group(0))]
     dom = [m.start() for p in lx["domain"] for m in p.finditer(text)]
     return bool(off) and (not dom or min(off) < min(dom))
@@ -325,6 +332,7 @@ def off_topic_terms(text: str) -> list[str]:
     """The out-of-scope subjects a question names ("running shoes", "carbs"), in order, once each.
     Link targets and markup are not subjects."""
     text = re.sub(r"\]\([^)]*\)|\b(https?|javascript|data):\S*|<[^>]{0,200}>", " ", text)
+    text = _EXAMPLES.sub(" ", text)
     found = [m.group(0).lower() for p in lexicons()["off_topic"] for m in p.finditer(text)]
     return list(dict.fromkeys(f for f in found if not _RUNNING_SESSION.fullmatch(f)))
 

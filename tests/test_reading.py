@@ -563,3 +563,24 @@ def test_decomposing_compound_nouns_clauses_inside_and_labels():
     # a label that says whose findings these are stays with the claim
     assert decompose("Runner-specific research is in: strength programmes cut running injuries by 70 percent.")[0] \
         .startswith("Runner-specific research is in")
+
+
+def test_examples_in_brackets_are_not_outside_subjects_and_nothing_hurting_is_not_pain(assistant):
+    from assistant.runner import pain_now
+    from assistant.understand import off_topic_terms
+
+    assert off_topic_terms("Are foot strengthening exercises (towel scrunches, toe yoga) worth doing?") == []
+    assert off_topic_terms("Should I take creatine (and how much?) while lifting?") == ["creatine"]
+    assert not pain_now("~40k a week, nothing hurting right now") and pain_now("my knee is hurting right now")
+    ans = assistant.ask("Flat feet. Which insoles should I get for running? And separately, are foot strengthening "
+                        "exercises (towel scrunches, short foot, toe yoga) worth doing to stay injury free? Nothing "
+                        "hurting right now")
+    assert not ans.refused and "insoles" in ans.answer.split("outside")[0].split("You also asked")[-1]
+
+
+def test_a_coachs_only_question_is_answered_even_when_only_guides_were_retrieved(assistant):
+    ans = assistant.ask("Hi Jo,\n\nOne of my athletes (M, 44, 2:51 marathoner) wants to drop all gym work 4 weeks out "
+                        "from Chicago because his legs \"feel heavy\". He's done 2 heavy sessions a week since June. "
+                        "I'd rather he kept one going. Is he going to throw away the economy gains if he stops for "
+                        "those 4 weeks? Trying to figure out how hard to push back.\n\nThanks, Mel")
+    assert not ans.refused and "Berryman 2020" in ans.answer.split("\n")[0]
