@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 # Casual writing: a sentence ends at . ! or ? before any next word, lower case included ("…3 days. my tempo was awful")
-CASUAL_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+CASUAL_SENTENCE_END = re.compile(r"(?<!\bi\.e\.)(?<!\be\.g\.)(?<!\bvs\.)(?<=[.!?])\s+(?=\S)", re.I)  # "…, i.e. lifting" goes on
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(\[]?[A-Z0-9])")
 _ABBREV = {"al", "e.g", "i.e", "vs", "approx", "fig", "no", "dr", "st", "cf", "etc", "ca", "eq", "mr", "ms", "p"}
 _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")

@@ -33,7 +33,8 @@ _LOAD_WORDS = re.compile(r"\b(how (heavy|much weight|much should i (lift|squat|d
                          r"too (heavy|light)|go (heavier|lighter)|1 ?rm|one[- ]rep max|max\b|aim(ing)? for|target|"
                          r"working (weight|load)|percent|%|what should i (lift|use|squat|deadlift|bench|be lifting)|"
                          r"what next|next (step|week|month|session)|progress\w*|go up|add (weight|kg|lbs?))", re.I)
-_ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+(that|this|it|they|those|these|there|she|he)\b|"
+_ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+((any|all|some|none|much|most|either) of\s+)?"
+                        r"(that|this|it|they|those|these|there|she|he|them)\b|"
                         r"(what'?s|whats|what is|where'?s|is)\s+(that|this|it)\b|.*\b(do|does|help|work|worth)\s+(it|that|this)\W*$|"
                         r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
                         # "Good idea?", "Sensible?", "Am I mad?": a verdict on what was just said
@@ -95,8 +96,23 @@ def _day_names(text: str) -> str:
     return _DAY_ABBREV.sub(lambda m: _FULL_DAY[m.group(0)[:3].lower()], text)
 
 
+# "Which is exactly what I want." — a remark on the sentence before, not a question
+_RELATIVE_REMARK = re.compile(r"^\W*(which|what|who)\s+(is|was|means|makes|sounds)\b", re.I)
+# "worth the faff of splitting them?": a short question about something named before it
+_LEANS_BACK = re.compile(r"\b(they|them|those|these|it|that|this|either|both)\b", re.I)
+
+
 def _is_question(sentence: str) -> bool:
+    if "?" not in sentence and _RELATIVE_REMARK.match(sentence):
+        return False
     return "?" in sentence or bool(_Q_START.match(sentence)) or bool(_ASKS.search(sentence))
+
+
+def _points_back(question: str) -> bool:
+    """A question that refers to what was said before it: a back-reference ("Is that true?"), or a short question
+    with a pronoun that names nothing of strength training itself ("worth the faff of splitting them?")."""
+    return bool(_ANAPHORIC.search(question)) or (len(question.split()) <= 14 and bool(_LEANS_BACK.search(question))
+                                                  and not _names_lifting(question))
 
 
 _AND_THEN = re.compile(r",\s+(?:and(?:\s+also)?|also)\s+", re.I)
@@ -120,9 +136,14 @@ _VERDICT_OR = re.compile(r"^(\W*(?:is|are|was|were)\s+(?:he|she|they|that|this|i
                          re.I)
 
 
+_DETAIL = re.compile(r"^\W*(by|for|to|at|in)\s+(how|what)\b", re.I)
+
+
 def _verdict_or(q: str) -> list[str]:
     m = _VERDICT_OR.match(q)
-    return [m.group(1).strip(), q[m.end():]] if m and len(q[m.end():].split()) >= 4 else [q]
+    rest = q[m.end():] if m else ""
+    # "is he right or is that a gym myth?" asks one thing twice
+    return [m.group(1).strip(), rest] if m and len(rest.split()) >= 4 and not _ANAPHORIC.search(rest) else [q]
 
 
 def question_texts(message: str) -> list[tuple[str, str]]:
@@ -150,7 +171,7 @@ def question_texts(message: str) -> list[tuple[str, str]]:
             # and when that sentence is the previous question, it is the same question continued
             if before and _ANAPHORIC.search(s) and questions and questions[-1][0].endswith(before):
                 questions[-1] = (f"{questions[-1][0]} {s}", questions[-1][1])
-            elif before and _ANAPHORIC.search(s):
+            elif before and _points_back(s):
                 earlier = sents[i - 2] if i >= 2 and not _is_question(sents[i - 2]) else ""
                 if earlier and not _names_lifting(before) and _names_lifting(earlier):
                     # "She wants to add heavy squats. My instinct is to say yes. Thoughts?": what is asked about
@@ -179,6 +200,9 @@ def question_texts(message: str) -> list[tuple[str, str]]:
         # "Who's right, and also my watch says …, so should I use it?": a second question after ", and"
         pieces = [x for p in pieces for x in _second_question(p)]
         pieces = [x for p in pieces for x in _verdict_or(p)]
+        for k in range(len(pieces) - 1, 0, -1):  # "When do I move up and by how much?": a detail of the same question
+            if _DETAIL.match(pieces[k]) and len(pieces[k].split()) <= 4:
+                pieces[k - 1:k + 1] = [f"{pieces[k - 1]} and {pieces[k]}"]
         if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
             if statement:
                 pieces[0] = f"{statement} {pieces[0]}"
@@ -301,8 +325,13 @@ def _asked(text: str) -> str:
     """The question sentences of a part (its cue words say what is asked), or all of it when none reads as one."""
     sents = [x for x in CASUAL_SENTENCE_END.split(text) if x.strip()]
     # a question pointing back ("which of these works better?") asks about the sentence it points to
-    asked = [x for k, x in enumerate(sents) if _is_question(x) or
-             (k + 1 < len(sents) and _is_question(sents[k + 1]) and _ANAPHORIC.search(sents[k + 1]))]
+    keep = [_is_question(x) for x in sents]
+    for k in range(len(sents) - 2, -1, -1):
+        after = sents[k + 1]
+        # ...and a remark on it ("X. Which is exactly what I want. Is he right?") points further back
+        if keep[k + 1] and ((_is_question(after) and _ANAPHORIC.search(after)) or _RELATIVE_REMARK.match(after)):
+            keep[k] = True
+    asked = [x for x, k in zip(sents, keep) if k]
     return " ".join(asked) if asked else text
 
 

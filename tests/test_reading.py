@@ -584,3 +584,23 @@ def test_a_coachs_only_question_is_answered_even_when_only_guides_were_retrieved
                         "I'd rather he kept one going. Is he going to throw away the economy gains if he stops for "
                         "those 4 weeks? Trying to figure out how hard to push back.\n\nThanks, Mel")
     assert not ans.refused and "Berryman 2020" in ans.answer.split("\n")[0]
+
+
+def test_questions_that_lean_on_what_came_before_are_read_with_it():
+    from assistant.understand import _asked, question_texts
+
+    # a short question whose pronoun names what was said before it
+    parts = question_texts("I do my tempo on the treadmill and go straight into squats. Other option is tempo at "
+                           "lunch and lifting at 6, so about 5 hrs between. worth the faff of splitting them?")
+    assert [p for p, _ in parts] == ["Other option is tempo at lunch and lifting at 6, so about 5 hrs between. "
+                                     "worth the faff of splitting them?"]
+    parts = question_texts("Every plan on insta has calf raises and single-leg stuff. Is any of that backed by research?")
+    assert parts[0][0].startswith("Every plan on insta")
+    # "Which is exactly what I want." is a remark, not a question; the statement before it is what is asked about
+    msg = ("A guy at my gym says sets of 3 make you stronger without adding muscle. Which is exactly what I want. "
+           "Is he right or is that a gym myth?")
+    assert len(question_texts(msg)) == 1 and "adding muscle" in _asked(question_texts(msg)[0][0])
+    # "i.e." does not end a sentence; "and by how much?" is a detail of the same question
+    assert len(question_texts("Is there any truth to it, i.e. lifting hurting the running side?")) == 1
+    assert [p for p, _ in question_texts("I do goblet squats. When do I move up and by how much?")] == \
+        ["When do I move up and by how much?"]
