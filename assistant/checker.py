@@ -193,8 +193,10 @@ class ClaimChecker:
         j: Judged | None = self.findings.from_study(part, vec, part_out, self._named_study(part, whole))
         if j is None:  # a part saying what one finding says, numbers and all, is judged on that finding
             j = self.findings.restated(part, self.a.settings.claim_restate_similarity)
-            if j is not None:
-                fig_hit = dose_detail = None  # its figures are that finding's own
+            if j is not None:  # its figures are that finding's own: a comparison that agrees is still shown
+                if fig_hit and fig_hit[1][0] == "supported":
+                    j.figure_note = fig_hit[1][1]
+                fig_hit = dose_detail = None
         # a figure that decides alone (rest between sets): no ledger claim is about it
         match = None if j is not None or (fig_hit and fig_hit[0].decides) else self.match_ledger(part, vec, part_out)
         if match:
