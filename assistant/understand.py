@@ -331,8 +331,13 @@ def _asked(text: str) -> str:
         # ...and a remark on it ("X. Which is exactly what I want. Is he right?") points further back
         if keep[k + 1] and ((_is_question(after) and _ANAPHORIC.search(after)) or _RELATIVE_REMARK.match(after)):
             keep[k] = True
-    asked = [x for x, k in zip(sents, keep) if k]
+    asked = [_LEADING_FRAGMENT.sub("", x) if k else x for x, k in zip(sents, keep) if k]
     return " ".join(asked) if asked else text
+
+
+# "Gym twice a week, thoughts on ice baths?": a verbless fragment before the question is backstory
+_LEADING_FRAGMENT = re.compile(r"^(?!\W*(if|when|once|since|because|as|after|before)\b)[^,?]{3,50},\s*(?=(thoughts|any|what|how|should|is|are|do|does|can|which|when|why|worth)\b"
+                               r"[^,]*\?\s*$)", re.I)
 
 
 # runs and plans are the runner's context in a strength question ("my interval day"), not subjects to decline

@@ -604,3 +604,14 @@ def test_questions_that_lean_on_what_came_before_are_read_with_it():
     assert len(question_texts("Is there any truth to it, i.e. lifting hurting the running side?")) == 1
     assert [p for p, _ in question_texts("I do goblet squats. When do I move up and by how much?")] == \
         ["When do I move up and by how much?"]
+
+
+@pytest.mark.parametrize("message, refused", [
+    ("Lifting 2x a week. Should my long runs be at 5:30/km or slower?", True),
+    ("Gym twice a week, thoughts on ice baths after long runs?", True),
+    ("I lift heavy. What's a good warm-up routine before a 5k race?", True),
+    ("Gym twice a week, is that enough to improve my running economy?", False),
+    ("How many warm-up sets should I do before heavy squats?", False),
+])
+def test_running_only_questions_after_lifting_backstory_are_declined(assistant, message, refused):
+    assert assistant.ask(message).refused == refused
