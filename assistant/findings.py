@@ -33,6 +33,11 @@ def _races(text: str) -> set[str]:
     return {re.sub(r"[\s-]", "", m.group(0).lower()) for m in _RACE.finditer(text)}
 
 
+# the design a claim names, and the designs that can show it
+_DESIGNS = ((re.compile(r"\b(randomi[sz]ed|RCT|controlled trial)\b", re.I), ("rct", "controlled-trial")),
+            (re.compile(r"\b(meta-?analys\w*|pooled)\b", re.I), ("meta-analysis",)))
+_CAUSES = re.compile(r"\b(caus\w*|prevents?|preventing|protects?|cuts?|reduces?|lowers?|stops?)\b", re.I)
+_ASSOCIATES = re.compile(r"\b(associated|linked|link|risk factor|predict\w*|went with|correlat\w*|cohort|observational)\b", re.I)
 _MORE_THAN = re.compile(r"\b(more|less|rather|other) than\b(?!\s*(about |around |roughly )?([\d−-]|(one|two|three|four|five|six|"
                         r"seven|eight|nine|ten|a|an|half|double|twice)\b))", re.I)  # "more than 4 points" is a size
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -197,6 +202,11 @@ class Findings:
             return None
         if not _numbers(part) <= _numbers(best.text) or not _races(part) <= _races(best.text):
             return None  # "…late in a long race, where the marathon is won" says more than a 10-km finding
+        design = self.meta.get(best.meta["source_id"], {}).get("design_class", "")
+        if any(rx.search(part) and design not in kinds for rx, kinds in _DESIGNS):
+            return None  # "a randomised trial showed …" is not what a cohort study found
+        if _CAUSES.search(part) and not _ASSOCIATES.search(part) and _ASSOCIATES.search(best.text):
+            return None  # "weak calves cause it" is more than "weak calves went with it"
         names = sorted(named_sources(best.text, self.a.composer.names)) or [best.meta["source_id"]]
         return Judged(part, "supported", f"The claim says what {' and '.join(_short(n) for n in names[:2])} found.",
                       for_sources=(best.meta["source_id"],), pro=[best], how="finding")
