@@ -75,8 +75,10 @@ class GroundedComposer:
     """Compose an answer from retrieved chunks without a language model."""
 
     def __init__(self, snapshot: Snapshot, encoder, config: ComposerConfig | None = None,
-                 refusal_text: str = "I can't answer that from my sources.", min_similarity: float = 0.30):
+                 refusal_text: str = "I can't answer that from my sources.", min_similarity: float = 0.30,
+                 questions=None):
         self.snapshot = snapshot
+        self.questions = questions  # SentenceQuestions: the questions each guide sentence answers first (or None)
         self.encoder = encoder
         self.config = config or ComposerConfig()
         self.min_similarity = min_similarity

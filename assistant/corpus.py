@@ -50,6 +50,7 @@ FIELDS: dict[str, tuple[tuple[type, ...], set[str]]] = {
     "re_result": (_STR, set()),
     "re_improvement_pct": ((int, float), set()),
     "question_types": (_LIST, {"guide"}),   # the question types (assistant/data/question_types.yaml) a guide answers
+    "asks": (_LIST, set()),  # a guide's sentences and the questions each answers first: [{sentence, asks: [...]}]
 }
 _ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: ~8x faster on the corpus
@@ -144,6 +145,12 @@ def parse_file(path: Path) -> Source:
     sections = _sections(body, meta.get("title", ""))
     if not any(s.paragraphs for s in sections):
         errors.append(f"{path}:{end + 2}: the note has no body text")
+    flat = " ".join(" ".join(p for p in s.paragraphs) for s in sections)
+    for a in meta.get("asks") or []:
+        start = a.get("sentence") if isinstance(a, dict) else None
+        if isinstance(start, str) and flat.count(start) != 1:
+            errors.append(f"{path}:{_line_of(fm_lines, 'asks', 2)}: asks: {start!r} must start exactly one sentence of "
+                          f"the body — copy the sentence's first words exactly, adding words until they are unique")
     if errors:
         raise CorpusError("\n".join(errors))
     return Source(meta["id"], path, meta, body, sections, hashlib.sha256(raw).hexdigest())
@@ -190,6 +197,11 @@ def _validate(path: Path, meta: dict, fm_lines: list[str]) -> list[str]:
         line = _line_of(fm_lines, "claims", 2)
         if not isinstance(c, dict) or c.get("claim") not in CLAIM_IDS or c.get("stance") not in STANCES:
             errs.append(f"{path}:{line}: claims[{i}] needs 'claim' (one of the ids in docs/corpus-format.md) and 'stance' (supports/qualifies/contradicts)")
+    for i, a in enumerate(meta.get("asks") or []):
+        line = _line_of(fm_lines, "asks", 2)
+        if not isinstance(a, dict) or not isinstance(a.get("sentence"), str) or not a.get("asks") \
+                or not all(isinstance(q, str) and q.strip() for q in a.get("asks") or []):
+            errs.append(f"{path}:{line}: asks[{i}] needs 'sentence' (the sentence's first words) and 'asks' (a list of questions)")
     for t in meta.get("tags") or []:
         if not isinstance(t, str) or not _ID_RE.match(t):
             errs.append(f"{path}:{_line_of(fm_lines, 'tags', 2)}: tag {t!r} must be lowercase words joined by hyphens")

@@ -293,3 +293,25 @@ def get_embedder(kind: str, model_path: str, cache_dir: str | Path | None = None
     cache = str(Path(cache_dir) if cache_dir is not None else default_cache_dir())
     with _lock:
         return _cached(kind, model_path, cache)
+
+
+def cached_vectors(embedder: Embedder, texts: list[str], cache_dir: Path | None, name: str) -> np.ndarray:
+    """``texts`` embedded as documents, kept in ``cache_dir`` under a hash of the model and the texts, so only the
+    first start after a change embeds them.  A damaged cache is rebuilt; a read-only folder only costs the cache."""
+    key = hashlib.sha256("\0".join([getattr(embedder, "model_id", "?"), *texts]).encode()).hexdigest()[:16]
+    path = Path(cache_dir) / f"{name}-{key}.npy" if cache_dir else None
+    if path and path.exists():
+        try:
+            return np.load(path)
+        except (OSError, ValueError):
+            pass
+    vectors = np.asarray(embedder.embed_documents(texts), dtype=np.float32)
+    if path:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+            np.save(tmp, vectors)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return vectors

@@ -69,11 +69,13 @@ class Unit:
 def build_units(sources: list[Source], chunk_chars: int) -> tuple[list[Unit], list[Unit]]:
     chunks, sentences = [], []
     for src in sources:
+        asks = [(a["sentence"], "\n".join(a["asks"])) for a in src.meta.get("asks") or []]
         for c in chunk_source(src, chunk_chars):
             chunks.append(Unit(c.id, c.text, c.embed_text, c.metadata, c.hash, c.source_id))
             for i, s in enumerate(_chunk_sentences(c)):
                 h = hashlib.sha256(s.encode()).hexdigest()[:16]
                 meta = dict(c.metadata, chunk_id=c.id, sentence=i, hash=h)
+                meta.update({"asks": q for start, q in asks if s.startswith(start)})  # the questions it answers first
                 sentences.append(Unit(f"{c.id}:{i}", s, s, meta, h, c.source_id))
     return chunks, sentences
 

@@ -13,7 +13,9 @@ about something more particular that another sentence of a guide names and the o
    says plainly that no study tested it and names the closest evidence; or any guide's gap naming an untested
    subject the question names ("core work", "a smith machine").
 
-Every alternative must name its studies, as a lead does. Margins are ``ComposerConfig`` fields.
+Every alternative must name its studies, as a lead does, and a facet or gap of the type's guide must answer
+questions (the guide's ``asks``) at least as close to what was asked as the opening's. Margins are
+``ComposerConfig`` fields.
 """
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ from typing import TYPE_CHECKING
 
 from .claimtext import outcomes, populations
 from .corpus import GAPS, SHORT_ANSWER
-from .text import asks_duration, asks_progression, named_sources, names_weeks, says_progression, stem, terms, weekly_counts
+from .text import (asks_duration, asks_progression, named_sources, names_weeks, question_sentences, says_progression, stem,
+                   terms, weekly_counts)
 
 if TYPE_CHECKING:
     from .compose import Candidate, GroundedComposer
@@ -66,10 +69,17 @@ def type_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, qu
     # guides' short-answer sentences that pass ``keep`` and name their studies (asked only when a rule needs them)
     short_answers = lambda keep: [c for c in cands if c.meta.get("section") == SHORT_ANSWER  # noqa: E731
                                   and c.meta.get("type") == "guide" and keep(c) and cites(c)]
+    # the questions each of the guide's sentences answers first (its ``asks``): another sentence takes the lead from
+    # the opening only when its own questions are at least as close to what was asked as the opening's
+    sims = composer.questions.similarity(composer.encoder(question_sentences(question) or question),
+                                         [c.idx for c in mine]) if composer.questions is not None else {}
+    asked_of = lambda c: opening.idx not in sims or c.idx not in sims \
+        or sims[c.idx] >= sims[opening.idx] + cfg.asks_margin  # noqa: E731
 
     # 1. a facet of the short answer
     facet = max((c for c in short if c is not opening and cites(c)), key=lambda c: c.semantic, default=None)
-    if facet is not None and facet.semantic > opening.semantic + cfg.facet_margin and named(facet) > named(opening):
+    if facet is not None and facet.semantic > opening.semantic + cfg.facet_margin and named(facet) > named(opening) \
+            and asked_of(facet):
         opening = facet
     # 2. a group of runners the opening doesn't speak of
     pop = populations(question) - _NOT_A_GROUP
@@ -107,10 +117,11 @@ def type_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, qu
     # fitting about as well — or fitting clearly better and naming as much
     if gaps:
         best_gap = max(gaps, key=lambda c: (named(c), c.semantic))
-        if named(best_gap) >= named(opening) + 2 and about_as_good(best_gap):
+        if named(best_gap) >= named(opening) + 2 and about_as_good(best_gap) and asked_of(best_gap):
             return best_gap
         best_gap = max(gaps, key=lambda c: c.semantic)
-        if best_gap.semantic > opening.semantic + cfg.gap_margin and named(best_gap) >= max(named(opening), 1):
+        if best_gap.semantic > opening.semantic + cfg.gap_margin and named(best_gap) >= max(named(opening), 1) \
+                and asked_of(best_gap):
             return best_gap
         # the question names an untested subject ("core work", "a smith machine") and some guide says so
         subjects = gap_subjects(question) - gap_subjects(opening.text)

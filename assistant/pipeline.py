@@ -27,6 +27,7 @@ from .embed import Embedder
 from .errors import AssistantError, IndexDamagedError
 from .index import IndexManager, tqdm_progress
 from .messages import FOLLOWUP, INJECTION_NOTICE, NOT_ENGLISH, REFUSAL, clean_question, last_user_turn, looks_english
+from .lead_questions import SentenceQuestions
 from .qtypes import TypeClassifier, question_type
 from .retrieve import HybridRetriever, QueryEncoder
 from .runner import pain_now
@@ -158,8 +159,9 @@ class Assistant:
         self.classifier = TypeClassifier(self.index.embedder, Path(s.data_dir) / "cache", s.classifier)
         self.retriever = HybridRetriever(snapshot=snap, encoder=self.encoder, fixer=self.fixer, dense_k=s.dense_k,
                                          lexical_k=s.lexical_k, rrf_k=s.rrf_k, top_k=s.top_k)
+        questions = SentenceQuestions(snap, self.index.embedder, Path(s.data_dir) / "cache")
         self.composer = GroundedComposer(snap, self.encoder, s.composer, refusal_text=REFUSAL,
-                                         min_similarity=s.min_similarity)
+                                         min_similarity=s.min_similarity, questions=questions)
         ledger = load_ledger(s.corpus_dir)
         self.matcher = ClaimMatcher(ledger, snap.claim_keys, snap.claim_emb, s.claim_similarity)
         composer = self.composer

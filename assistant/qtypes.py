@@ -1,8 +1,6 @@
 """Question types (``data/question_types.yaml``) and the classifier that recognises them in a question."""
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from .embed import cached_vectors
 from .settings import ClassifierConfig
 from .text import question_sentences
 
@@ -68,29 +67,9 @@ class TypeClassifier:
             for p in (*t.prototypes, t.description):
                 texts.append(p)
                 owners.append(i)
-        self.vectors = self._vectors(embedder, texts, cache_dir)
+        self.vectors = cached_vectors(embedder, texts, cache_dir, "question-types")
         self.owners = np.asarray(owners)
         self.config = config or ClassifierConfig()
-
-    @staticmethod
-    def _vectors(embedder, texts: list[str], cache_dir: Path | None) -> np.ndarray:
-        key = hashlib.sha256("\0".join([getattr(embedder, "model_id", "?"), *texts]).encode()).hexdigest()[:16]
-        path = Path(cache_dir) / f"question-types-{key}.npy" if cache_dir else None
-        if path and path.exists():
-            try:
-                return np.load(path)
-            except (OSError, ValueError):
-                pass  # a damaged cache is rebuilt
-        vectors = np.asarray(embedder.embed_documents(texts), dtype=np.float32)
-        if path:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
-                np.save(tmp, vectors)
-                os.replace(tmp, path)
-            except OSError:
-                pass  # a read-only data folder only costs the cache
-        return vectors
 
     def classify(self, text: str, qv: np.ndarray, context: str = "", prior: str | None = None) -> tuple[str | None, float]:
         """Best type for a question (``text``: what was asked, ``qv``: its vector); population cues may come from

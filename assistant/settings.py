@@ -67,6 +67,7 @@ class ComposerConfig:
     support_ratio: float = _w(0.75, "A supporting sentence needs this share of the best sentence's similarity.")
     facet_margin: float = _w(0.08, "Another sentence of the guide's short answer leads when this much closer to the question than its opening (and naming more of it).")
     next_sentence_similarity: float = _w(0.30, "After a short-answer lead, the short answer goes on (its opening, or its next sentence) when that sentence is at least this similar to the question.")
+    asks_margin: float = _w(0.0, "A facet or gap of the guide leads only when its own questions ('asks') are this much closer to the question than the opening's (negative: within that much).")
     gap_margin: float = _w(0.08, "A 'not covered' sentence leads when this much closer to the question than the short answer...")
     gap_tolerance: float = _w(0.03, "...or, naming two more words of what was asked, when no more than this much further from it.")
     gap_wide_tolerance: float = _w(0.10, "Any guide's gap naming an untested subject the question names leads within this much of the short answer.")

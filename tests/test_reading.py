@@ -617,3 +617,31 @@ def test_questions_that_lean_on_what_came_before_are_read_with_it():
 ])
 def test_running_only_questions_after_lifting_backstory_are_declined(assistant, message, refused):
     assert assistant.ask(message).refused == refused
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("are depth jumps and bounding worth it on top of lifting?", "Jumps and bounds can help"),
+    ("Do foot strengthening drills prevent injuries?", "It may lower your injury risk"),
+])
+def test_a_gap_that_shares_the_questions_words_does_not_lead_when_the_opening_answers_the_question_asked(
+        assistant, question, lead):
+    # the gap ("no study compared individual jump exercises") names the same words; the questions each sentence
+    # answers (the guide's asks) show the opening answers what was asked
+    assert assistant.ask(question).answer.startswith(lead)
+    saved, assistant.composer.questions = assistant.composer.questions, None
+    try:
+        assert not assistant.ask(question).answer.startswith(lead)  # without them, the gap's words won
+    finally:
+        assistant.composer.questions = saved
+
+
+def test_a_guide_ask_that_starts_no_sentence_names_the_fix(small_corpus):
+    from assistant.corpus import parse_file
+    from assistant.errors import CorpusError
+
+    guide = small_corpus / "guide-test.md"
+    guide.write_text("---\nid: guide-test\ntype: guide\ntitle: A guide\nquestion_types: [rest]\ntags: [dosing]\n"
+                     "asks:\n- sentence: Nothing like this\n  asks: [How long should I rest?]\n---\n\n"
+                     "## The short answer\n\nRest 3–5 minutes (ACSM 2009).\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="copy the sentence's first words exactly"):
+        parse_file(guide)
