@@ -112,6 +112,8 @@ _SUBORDINATE_TAIL = re.compile(r"\b(when|if|while|whether|because|since|than|whe
 _PRONOUNS = {"you", "it", "they", "we", "he", "she", "i", "this", "that", "there"}
 # "Progression rule I give every new lifter: …", "Stat for the club noticeboard: …": a label before the claim
 _LABEL = re.compile(r"^(?P<label>[^:;.]{3,70}):\s+(?=\S+(\s+\S+){5})")
+_CLAIM_WORDS = re.compile(r"\b(lift(ing|s)?|squat\w*|deadlift\w*|heavy|light|reps?|sets?|weights?|strength|plyo\w*|"
+                          r"jumps?|faster|slower|don'?t|never|always|must|should)\b", re.I)
 _SAYS_WHOSE = re.compile(r"research|stud(y|ies)|trial|review|meta|evidence|data|science|paper|runner|athlete", re.I)
 _CONDITION = re.compile(r"^(if|when|once|unless|as long as|whenever)\b[^,;:]{3,80},\s*", re.I)
 _REASON = re.compile(r"^(?:and |but |so )?(?:since|because|given that|seeing as)\s+(?P<why>[^,;:]{8,120}),\s*", re.I)
@@ -234,7 +236,8 @@ def decompose_marked(claim: str) -> list[tuple[str, bool]]:
         sent = drop_asides(sent.strip().rstrip(".!"))
         label = _LABEL.match(sent)
         if label and len(label.group("label").split()) <= 8 and not outcomes(label.group("label")) \
-                and not _SAYS_WHOSE.search(label.group("label")):  # "Runner-specific research is in:" scopes the claim
+                and not _SAYS_WHOSE.search(label.group("label")) and not _CLAIM_WORDS.search(label.group("label")):
+            # ("Runner-specific research is in:" scopes the claim; "Don't start with heavy triples:" is one)
             sent = sent[label.end():]
         # "If injury prevention is the goal, X is … and does …": the condition is not the subject of the parts;
         # each part keeps it ("Once you're past 40, heavy weights stop working" is about masters runners)

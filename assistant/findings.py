@@ -38,6 +38,9 @@ _DESIGNS = ((re.compile(r"\b(randomi[sz]ed|RCT|controlled trial)\b", re.I), ("rc
             (re.compile(r"\b(meta-?analys\w*|pooled)\b", re.I), ("meta-analysis",)))
 _CAUSES = re.compile(r"\b(caus\w*|prevents?|preventing|protects?|cuts?|reduces?|lowers?|stops?)\b", re.I)
 _ASSOCIATES = re.compile(r"\b(associated|linked|link|risk factor|predict\w*|went with|correlat\w*|cohort|observational)\b", re.I)
+_LIMITED = re.compile(r"\b(not (proven|shown|established|tested|measured|significant\w*)|no (running-specific|runner)|"
+                      r"rather than|only in|did not|didn'?t|does not|doesn'?t|no (effect|change|difference|protection))\b", re.I)
+_NO_CHANGE = re.compile(r"\b(the same|unchanged|no change|similar|no difference|stayed|held steady)\b", re.I)  # "kept the same VO2max"
 _MORE_THAN = re.compile(r"\b(more|less|rather|other) than\b(?!\s*(about |around |roughly )?([\d−-]|(one|two|three|four|five|six|"
                         r"seven|eight|nine|ten|a|an|half|double|twice)\b))", re.I)  # "more than 4 points" is a size
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -194,8 +197,10 @@ class Findings:
         # the study's own sentence rather than a guide's or a review's summary of it, when it says it about as closely
         own = [c for c in cands if c.meta.get("type") == "study" and c.semantic >= best.semantic - 0.05]
         best = max(own, key=lambda c: c.semantic) if own else best
-        if best.semantic < similarity or self.direction(best) != claim_direction(part):
-            return None
+        if best.semantic < similarity or self.direction(best) != claim_direction(part) \
+                or negated(best.text) != negated(part) or _LIMITED.search(best.text) \
+                or bool(_NO_CHANGE.search(best.text)) != bool(_NO_CHANGE.search(part)):
+            return None  # "stretching gave no protection", "not proven for runners": not a finding to restate
         group = populations(part)
         if group and not group <= populations(f"{best.text} {self.meta.get(best.meta['source_id'], {}).get('population', '')}",
                                               study=True):

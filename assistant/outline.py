@@ -36,7 +36,8 @@ _ASKS_DAYS = re.compile(r"\b(which|what) (\w+ )?(days?|nights?)\b|\bwhen (should
 _RACE_GAIN = re.compile(r"\b(faster|quicker|pb|pr|personal best|minutes? off|seconds? off|race times?|finish(ing)? time|"
                         r"under \d|sub[- ]?\d|improve (my |your )?(time|race|marathon)|help (my |your |me )?(race|marathon|run)|"
                         r"(race|running|\d+ ?m|mile|5k|10k) performance|performance (in|at|over)|time to exhaustion|"
-                        r"last \d+ ?(k|km|miles?)|late in (the|a) race|end of (the|a) race|"
+                        r"last \d+ ?(k|km|miles?)|late in (the|a) race|end of (the|a) race|hit(ting)? the wall|fad(e|ing) late|"
+                        r"(in|for|during|on) the (downhill|uphill|hilly|final|last|late|closing) (sections?|miles?|km|stages?|part)|"
                         r"(a|any) difference (to|on|in) (my |the )?(race|time|marathon|race day))\b", re.I)
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .calculator import LoadEstimate, parse_all
-from .scope import Intent
+from .scope import Intent, lexicons
 from .text import CASUAL_SENTENCE_END
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -106,6 +106,9 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
         if re.search(rx, low):
             ctx.race = name
             break
+    else:
+        if lexicons()["named_marathons"].search(text):  # "Boston in April"
+            ctx.race = "marathon"
     m = _WEEKS.search(text)
     if m:
         ctx.weeks_to_race = int(m.group(1) or m.group(2))

@@ -33,6 +33,7 @@ def lexicons() -> dict:
         "words": _lexicon_words(raw),
         "answer_types": [(re.compile(t["ask"], re.I), re.compile(t["give"], re.I)) for t in raw.get("answer_types", [])],
         "gap_subjects": comp(raw.get("gap_subjects", [])),
+        "named_marathons": re.compile(raw["named_marathons"], re.I),
     }
 
 
@@ -68,7 +69,8 @@ def analyse(question: str, fixer: SpellFixer | None = None) -> Intent:
         medical=hit(lx["medical"]),
         condition=hit(lx["condition"]),
         injection=any(p.search(question) for p in lx["injection"]),
-        topics={name for name, p in lx["topics"].items() if p.search(text)},
+        topics={name for name, p in lx["topics"].items() if p.search(text)}
+        | ({"marathon"} if lx["named_marathons"].search(text) else set()),
         corrections=fixes,
     )
 

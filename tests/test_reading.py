@@ -645,3 +645,11 @@ def test_a_guide_ask_that_starts_no_sentence_names_the_fix(small_corpus):
                      "## The short answer\n\nRest 3–5 minutes (ACSM 2009).\n", encoding="utf-8")
     with pytest.raises(CorpusError, match="copy the sentence's first words exactly"):
         parse_file(guide)
+
+
+@pytest.mark.parametrize("text, race", [("Boston in April and I want strong quads for the downhills", "marathon"),
+                                        ("4 weeks out from Chicago, still lifting twice a week", "marathon"),
+                                        ("I live in London and lift twice a week", None)])
+def test_a_big_city_marathon_named_as_the_race_is_a_marathon_but_a_home_town_is_not(text, race):
+    assert runner_context(text, analyse(text)).race == race
+    assert ("marathon" in analyse(text).topics) == (race == "marathon")
