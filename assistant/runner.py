@@ -47,7 +47,7 @@ _RACE_SOON = re.compile(rf"(?<![\d][-–])\b(race|marathon|half|10k|5k|parkrun|u
 _BODY_PART = r"(achilles|tendons?|knees?|hips?|shins?|calf|calves|ankles?|foot|feet|back|hamstrings?|glutes?|it ?band|itb)"
 _SORE_PART = re.compile(rf"\b{_BODY_PART}\b[^.?!]{{0,30}}\bsore\b|\bsore\b[^.?!,;]{{0,25}}\b{_BODY_PART}\b", re.I)
 _RACES = (("ultra", r"\bultra\w*|\b50 ?k\b|\b100 ?(k|km|miles?|milers?)\b"), ("marathon", r"(?<!half[- ])(?<!half )\bmarathon"),
-          ("half", r"\bhalf[- ]?marathon|\bhalf\b(?![- ]?squats?)(?! (the|of|my|a|an|our|your|their|his|her|hour|way|time|as)\b)|\b21(\.1)? ?k"), ("10k", r"\b10 ?k\b|\b10 ?km\b"),
+          ("half", r"\bhalf[- ]?marathon|(?<!first )(?<!second )(?<!back )(?<!front )(?<!other )\bhalf\b(?![- ]?squats?)(?! (the|of|my|a|an|our|your|their|his|her|hour|way|time|as)\b)|\b21(\.1)? ?k"), ("10k", r"\b10 ?k\b|\b10 ?km\b"),
           ("5k", r"\b5 ?k\b|\b5 ?km\b|\bparkrun"))
 _WEEKS = re.compile(r"\b(\d{1,2})\s*(?:weeks?|wks?)\s*(?:out|away|to go|until|till|before|left)|\bin\s*(\d{1,2})\s*(?:weeks?|wks?)\b", re.I)
 _RUNS_PER_WEEK = re.compile(r"\b(\d)\s*(?:x|times|runs?|days?|sessions?)\s*(?:a|per|/)\s*(?:week|wk)\b.{0,20}?|\brun(?:ning)?\s*(\d)\s*(?:days|times)", re.I)

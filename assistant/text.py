@@ -20,9 +20,23 @@ much many also may might must shall let us one two lot lots anything something t
 """.split())
 
 
+def casual_sentences(text: str) -> list[str]:
+    """A message's sentences, split after . ! or ? — but not inside a quotation ("…the "Runners don't need to lift
+    more. They need to lift heavier." piece…" is one sentence)."""
+    out, start = [], 0
+    for m in CASUAL_SENTENCE_END.finditer(text):
+        before = text[start:m.start()]
+        if (before.count('"') % 2) or (before.count("\u201c") > before.count("\u201d")):
+            continue  # an open quotation runs on
+        out.append(text[start:m.start()])
+        start = m.end()
+    out.append(text[start:])
+    return [x for x in out if x.strip()]
+
+
 def question_sentences(text: str) -> str:
     """The sentences of a text that ask (end in or hold a "?"), joined; "" when none does."""
-    return " ".join(x for x in CASUAL_SENTENCE_END.split(text) if "?" in x)
+    return " ".join(x for x in casual_sentences(text) if "?" in x)
 
 
 def normalise(text: str) -> str:

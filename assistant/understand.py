@@ -16,7 +16,7 @@ from .messages import FOLLOW_ON
 from .qtypes import OUTCOME_TYPES, POPULATION_TYPES, TypeClassifier, question_type, question_types
 from .runner import DAYS, RunnerContext, pain_now, runner_context
 from .scope import Intent, analyse, lexicons
-from .text import CASUAL_SENTENCE_END, question_sentences
+from .text import casual_sentences, question_sentences
 
 MAX_PARTS = 3
 _Q_START = re.compile(r"^\W*(?:(?:\d{1,2}|[a-c])[.)]\s*)?(?:(?:and|but|so|also|plus|or|then)\s+)?"
@@ -111,8 +111,14 @@ def _is_question(sentence: str) -> bool:
 def _points_back(question: str) -> bool:
     """A question that refers to what was said before it: a back-reference ("Is that true?"), or a short question
     with a pronoun that names nothing of strength training itself ("worth the faff of splitting them?")."""
-    return bool(_ANAPHORIC.search(question)) or (len(question.split()) <= 14 and bool(_LEANS_BACK.search(question))
-                                                  and not _names_lifting(question))
+    if _ANAPHORIC.search(question):
+        return True
+    if _names_lifting(question):
+        return False
+    # "Did I do something wrong?": a question too short to name a subject is about what was just said
+    return (len(question.split()) <= 14 and bool(_LEANS_BACK.search(question))) or \
+        (len(question.split()) <= 6 and not any(t.cues.search(question) for t in question_types())
+         and not off_topic_terms(question))
 
 
 _AND_THEN = re.compile(r",\s+(?:and(?:\s+also)?|also)\s+", re.I)
@@ -152,7 +158,7 @@ def question_texts(message: str) -> list[tuple[str, str]]:
     lines = [ln.strip() for ln in message.split("\n") if ln.strip()]
     title = lines[0] if len(lines) > 1 and len(lines[0]) <= 140 and not re.search(r"[.!]\s*$", lines[0]) else None
     body = lines[1:] if title else lines
-    sents = [s for ln in body for s in CASUAL_SENTENCE_END.split(ln) if s.strip()]
+    sents = [s for ln in body for s in casual_sentences(ln)]
     questions: list[tuple[str, str]] = []
     told: dict[str, str] = {}  # a question read with the statement it points back to -> that statement
     for i, s in enumerate(sents):
@@ -323,13 +329,13 @@ _STILL_HOLDS = re.compile(r"\b(does|would|will|do|could) (that|this|it) (still )
 
 def _asked(text: str) -> str:
     """The question sentences of a part (its cue words say what is asked), or all of it when none reads as one."""
-    sents = [x for x in CASUAL_SENTENCE_END.split(text) if x.strip()]
+    sents = casual_sentences(text)
     # a question pointing back ("which of these works better?") asks about the sentence it points to
     keep = [_is_question(x) for x in sents]
     for k in range(len(sents) - 2, -1, -1):
         after = sents[k + 1]
         # ...and a remark on it ("X. Which is exactly what I want. Is he right?") points further back
-        if keep[k + 1] and ((_is_question(after) and _ANAPHORIC.search(after)) or _RELATIVE_REMARK.match(after)):
+        if keep[k + 1] and ((_is_question(after) and _points_back(after)) or _RELATIVE_REMARK.match(after)):
             keep[k] = True
     asked = [_LEADING_FRAGMENT.sub("", x) if k else x for x, k in zip(sents, keep) if k]
     return " ".join(asked) if asked else text

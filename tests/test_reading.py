@@ -653,3 +653,22 @@ def test_a_guide_ask_that_starts_no_sentence_names_the_fix(small_corpus):
 def test_a_big_city_marathon_named_as_the_race_is_a_marathon_but_a_home_town_is_not(text, race):
     assert runner_context(text, analyse(text)).race == race
     assert ("marathon" in analyse(text).topics) == (race == "marathon")
+
+
+def test_quotes_short_questions_first_half_and_going_heavier():
+    from assistant.text import casual_sentences
+    from assistant.understand import question_texts
+
+    assert casual_sentences('Read the "Runners don\'t need to lift more. They need to lift heavier." piece. True?') == \
+        ['Read the "Runners don\'t need to lift more. They need to lift heavier." piece.', "True?"]
+    # a question too short to name a subject is about what was just said — unless it names an outside subject
+    assert question_texts("Economy didn't budge after 12 weeks. Did I do something wrong?")[0][0].startswith("Economy")
+    assert question_texts("I want to lose 4 kg. Is 1800 kcal a day ok?")[0][0] == "Is 1800 kcal a day ok?"
+    text = "The downhills in the first half trash your quads"
+    assert runner_context(text, analyse(text)).race is None
+
+
+def test_going_heavier_on_the_bar_is_a_load_question_and_getting_heavier_a_muscle_one(assistant):
+    u = assistant.understand("Would going properly heavier on a barbell give me anything the kettlebell stuff isn't?")
+    assert u.parts[0].qtype == "load-intensity"
+    assert assistant.understand("Will squatting make me heavier?").parts[0].qtype == "muscle-mass"
