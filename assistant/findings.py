@@ -26,11 +26,11 @@ _POINTS_ELSEWHERE = re.compile(r"^\W*(that|this|it|these|those|which)\b", re.I)
 _CERTAIN = re.compile(r"\b(proof|proves?|proven|clearly|definitely|obviously|undeniabl\w*|never|every (runner|study|trial))\b", re.I)
 _NOT_FINDINGS = (GAPS, LIMITATIONS, WHAT_WAS_DONE, ARTICLE_SECTION)  # sections that say what was not found, or how
 _INTERPRETS = re.compile(r"\b(interpret\w*|suggest\w*|propos\w*|speculat\w*|hypothes\w*|argue\w*|might|may)\b", re.I)
-_RACE = re.compile(r"\b(marathon|half[- ]marathon|ultra\w*|5 ?k|10 ?k|parkrun|3000|1500|mile|long(er)? (race|distance)s?)\b", re.I)
+_RACE = re.compile(r"\b(marathon(?:ers?)?|half[- ]marathon|ultra\w*|5 ?k|10 ?k|parkrun|3000|1500|mile|long(er)? (race|distance)s?)\b", re.I)
 
 
 def _races(text: str) -> set[str]:
-    return {re.sub(r"[\s-]", "", m.group(0).lower()) for m in _RACE.finditer(text)}
+    return {re.sub(r"[\s-]|(?<=marathon)ers?$", "", m.group(0).lower()) for m in _RACE.finditer(text)}  # marathoners
 
 
 # the design a claim names, and the designs that can show it
@@ -193,13 +193,26 @@ class Findings:
                  and c.meta.get("section") not in _NOT_FINDINGS and not _INTERPRETS.search(c.text)]
         if not cands:
             return None
+        if _numbers(part):  # a part with numbers is matched by a sentence stating them all
+            cands = [c for c in cands if _numbers(part) <= _numbers(c.text)] or cands
         best = max(cands, key=lambda c: c.semantic)
         # the study's own sentence rather than a guide's or a review's summary of it, when it says it about as closely
         own = [c for c in cands if c.meta.get("type") == "study" and c.semantic >= best.semantic - 0.05]
         best = max(own, key=lambda c: c.semantic) if own else best
-        if best.semantic < similarity or self.direction(best) != claim_direction(part) \
-                or negated(best.text) != negated(part) or _LIMITED.search(best.text) \
-                or bool(_NO_CHANGE.search(best.text)) != bool(_NO_CHANGE.search(part)):
+        # ...and a sentence saying what was found rather than how ("randomised 720 runners to …")
+        found_it = [c for c in cands if self.direction(c) is not None and c.semantic >= best.semantic - 0.05]
+        best = best if self.direction(best) is not None or not found_it else max(found_it, key=lambda c: c.semantic)
+        if best.semantic < similarity:
+            return None
+        found, claimed = self.direction(best), claim_direction(part)
+        same_way = found == claimed and negated(best.text) == negated(part) and not _LIMITED.search(best.text) \
+            and bool(_NO_CHANGE.search(best.text)) == bool(_NO_CHANGE.search(part))
+        # the same study, told by its numbers ("720 first-timers … a ten-minute routine"), said to point the other
+        # way ("…nearly halved their injuries" where it found no difference): the claim misstates that finding
+        told = {n for n in _numbers(part) if n < 1900}  # its numbers, not its year
+        opposite = found is not None and {found, claimed} == {"effect", "null"} \
+            and (len(told) >= 2 or any(n >= 10 for n in told))
+        if not (same_way or opposite):
             return None  # "stretching gave no protection", "not proven for runners": not a finding to restate
         group = populations(part)
         if group and not group <= populations(f"{best.text} {self.meta.get(best.meta['source_id'], {}).get('population', '')}",
@@ -212,8 +225,12 @@ class Findings:
             return None  # "a randomised trial showed …" is not what a cohort study found
         if _CAUSES.search(part) and not _ASSOCIATES.search(part) and _ASSOCIATES.search(best.text):
             return None  # "weak calves cause it" is more than "weak calves went with it"
-        names = sorted(named_sources(best.text, self.a.composer.names)) or [best.meta["source_id"]]
-        return Judged(part, "supported", f"The claim says what {' and '.join(_short(n) for n in names[:2])} found.",
+        names = " and ".join(_short(n) for n in (sorted(named_sources(best.text, self.a.composer.names))
+                                                   or [best.meta["source_id"]])[:2])
+        if not same_way:
+            return Judged(part, "not-supported", f"The claim misstates what {names} found: it points the other way.",
+                          against_sources=(best.meta["source_id"],), con=[best], how="finding")
+        return Judged(part, "supported", f"The claim says what {names} found.",
                       for_sources=(best.meta["source_id"],), pro=[best], how="finding")
 
     def from_population(self, part: str, vec: np.ndarray, part_out: set[str]) -> Judged | None:

@@ -672,3 +672,14 @@ def test_going_heavier_on_the_bar_is_a_load_question_and_getting_heavier_a_muscl
     u = assistant.understand("Would going properly heavier on a barbell give me anything the kettlebell stuff isn't?")
     assert u.parts[0].qtype == "load-intensity"
     assert assistant.understand("Will squatting make me heavier?").parts[0].qtype == "muscle-mass"
+
+
+def test_a_claim_that_tells_a_study_by_its_numbers_but_reverses_its_finding_is_not_supported(assistant):
+    from assistant.checker import ClaimChecker
+
+    judge = ClaimChecker(assistant).judge
+    j = judge("The New York City Marathon study enrolled 720 first-timers, gave them a ten-minute strength routine "
+              "three times a week, and nearly halved their overuse injuries")
+    assert (j.verdict, j.how) == ("not-supported", "finding") and "Toresdahl 2020" in j.reason
+    # a dose alone ("one session a week") does not tell which study a claim is about
+    assert judge("One heavy session a week is enough to hold on to the strength you built").verdict == "supported"
