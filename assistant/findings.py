@@ -41,7 +41,7 @@ _ASSOCIATES = re.compile(r"\b(associated|linked|link|risk factor|predict\w*|went
 _LIMITED = re.compile(r"\b(not (proven|shown|established|tested|measured|significant\w*)|no (running-specific|runner)|"
                       r"rather than|only in|did not|didn'?t|does not|doesn'?t|no (effect|change|difference|protection))\b", re.I)
 _NO_CHANGE = re.compile(r"\b(the same|unchanged|no change|similar|no difference|stayed|held steady)\b", re.I)  # "kept the same VO2max"
-_MORE_THAN = re.compile(r"\b(more|less|rather|other) than\b(?!\s*(about |around |roughly )?([\d−-]|(one|two|three|four|five|six|"
+_MORE_THAN = re.compile(r"\b(more|less) than\b(?!\s*(about |around |roughly )?([\d−-]|(one|two|three|four|five|six|"
                         r"seven|eight|nine|ten|a|an|half|double|twice)\b))", re.I)  # "more than 4 points" is a size
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
                  "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
