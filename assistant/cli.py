@@ -34,9 +34,14 @@ def cmd_ingest(args) -> int:
     from .index import IndexManager, tqdm_progress
     from .settings import Settings
 
-    mgr = IndexManager(Settings.from_env())
+    settings = Settings.from_env()
+    mgr = IndexManager(settings)
     rep = mgr.ingest(rebuild=args.rebuild, progress=tqdm_progress())
     print(rep.summary())
+    if rep.changed:  # embed the question-type prototypes and the guides' questions now, not on the first question
+        from .pipeline import Assistant
+
+        Assistant(settings, index=mgr, progress=lambda m: None).load()
     return 0
 
 

@@ -90,3 +90,11 @@ def test_check_json(cli_env):
     r = run(["check", "--json", "lifting heavy won't make runners bulky"], cli_env)
     d = json.loads(r.stdout)
     assert d["verdict"] == "supported" and d["citations"]
+
+
+def test_an_ingest_that_changes_the_index_also_embeds_the_guides_questions(cli_env, tmp_path):
+    data = tmp_path / "fresh"
+    r = run(["ingest"], dict(cli_env, ASSISTANT_DATA_DIR=str(data)))
+    assert r.returncode == 0
+    cached = {p.name.split("-")[0] + "-" + p.name.split("-")[1] for p in (data / "cache").glob("*.npy")}
+    assert {"question-types", "sentence-questions"} <= cached  # so the first question doesn't embed them
