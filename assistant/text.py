@@ -21,8 +21,8 @@ much many also may might must shall let us one two lot lots anything something t
 
 
 def casual_sentences(text: str) -> list[str]:
-    """A message's sentences, split after . ! or ? — but not inside a quotation ("…the "Runners don't need to lift
-    more. They need to lift heavier." piece…" is one sentence)."""
+    """A message's sentences, split after . ! or ? — but not inside a quotation (a quoted headline of two sentences
+    inside a sentence stays part of it)."""
     out, start = [], 0
     for m in CASUAL_SENTENCE_END.finditer(text):
         before = text[start:m.start()]

@@ -47,7 +47,9 @@ _ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could
                         # "How solid is that number?", "What does the research say?"
                         r"(that|this|those|these) (number|figure|stat|statistic|percentage|claim|idea|advice)s?|"
                         r"what (does|do) (the )?(research|science|evidence|literature|studies|data) (say|show))\b)", re.I)
-_ARTICLE = re.compile(r"\b(article|blog( post)?|the (piece|post|author|writer)|that (piece|post)|this (piece|post)|"
+# 'that "Runners don't need to lift more." piece': a quoted title names what was read, not what is asked about
+_TITLE = re.compile(r"[\"“][^\"”]{3,160}[\"”]\s*(?=(piece|post|article|blog|video|podcast|episode)\b)", re.I)
+_ARTICLE = re.compile(r"[\"”]\s*(piece|post|article|blog)\b|\b(article|blog( post)?|the (piece|post|author|writer)|that (piece|post)|this (piece|post)|"
                       r"(it|they) (says?|claims?)|the claim that)\b", re.I)
 @dataclass
 class Part:
@@ -249,10 +251,10 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         if previous and (len(text.split()) < 8 or not intent.domain or FOLLOW_ON.match(text)):
             probe = f"{previous} {probe}"
         # "I squat 60 kg for 10": the numbers say nothing about the question type; "weds" is a day, not a wedding
-        bare = _day_names(_LOADS.sub(" ", probe))
+        bare = _day_names(_LOADS.sub(" ", _TITLE.sub("the ", probe)))
         # cue words count in what was asked ("…what happens to my leg size?"), not in the backstory around it —
         # except who is asking ("I have osteoporosis", "never lifted"), which backstory is where people say it
-        qtype, score = (classifier.classify(_asked(text), encoder(bare), context=probe, prior=prior)
+        qtype, score = (classifier.classify(_TITLE.sub("the ", _asked(text)), encoder(bare), context=probe, prior=prior)
                         if classifier else (None, 0.0))
         if classifier and previous and probe != text:
             # "and rest between sets?" after a question about sets: its own words, when they name a type's cue,

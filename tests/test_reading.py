@@ -683,3 +683,9 @@ def test_a_claim_that_tells_a_study_by_its_numbers_but_reverses_its_finding_is_n
     assert (j.verdict, j.how) == ("not-supported", "finding") and "Toresdahl 2020" in j.reason
     # a dose alone ("one session a week") does not tell which study a claim is about
     assert judge("One heavy session a week is enough to hold on to the strength you built").verdict == "supported"
+
+
+def test_a_quoted_title_names_what_was_read_and_late_race_fatigue_is_a_race_question(assistant):
+    u = assistant.understand('Read that "Stop lifting light. Go heavier." post, and the bit I liked was that lifting '
+                             'helps you when fatigued, late in a long race. Has anyone tested it in a marathon?')
+    assert u.parts[0].qtype == "race-performance"
