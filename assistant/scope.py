@@ -89,3 +89,29 @@ def vocabulary(texts) -> set[str]:
     for t in texts:
         words.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", t))
     return words
+
+
+# runs and plans are the runner's context in a strength question ("my interval day"), not subjects to decline
+_RUNNING_SESSION = re.compile(r"intervals?|tempo( runs?)?|fartlek|splits|(training|marathon|running|race|mileage|workout) "
+                              r"(plan|schedule|block)s?", re.I)
+
+# "foot exercises (towel scrunches, toe yoga)": examples in brackets name what the words before them are about
+EXAMPLES = re.compile(r"\([^()?]{3,200}\)")
+
+
+def off_topic_first(text: str) -> bool:
+    """Does an out-of-scope subject come before the first strength-training word ("creatine while lifting")?"""
+    lx = lexicons()
+    text = EXAMPLES.sub(lambda m: " " * len(m.group(0)), text)
+    off = [m.start() for p in lx["off_topic"] for m in p.finditer(text) if not _RUNNING_SESSION.fullmatch(m.group(0))]
+    dom = [m.start() for p in lx["domain"] for m in p.finditer(text)]
+    return bool(off) and (not dom or min(off) < min(dom))
+
+
+def off_topic_terms(text: str) -> list[str]:
+    """The out-of-scope subjects a question names ("running shoes", "carbs"), in order, once each.
+    Link targets and markup are not subjects."""
+    text = re.sub(r"\]\([^)]*\)|\b(https?|javascript|data):\S*|<[^>]{0,200}>", " ", text)
+    text = EXAMPLES.sub(" ", text)
+    found = [m.group(0).lower() for p in lexicons()["off_topic"] for m in p.finditer(text)]
+    return list(dict.fromkeys(f for f in found if not _RUNNING_SESSION.fullmatch(f)))

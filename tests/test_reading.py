@@ -360,7 +360,7 @@ def test_a_ledger_claim_about_another_dose_does_not_judge_a_claim():
 
 
 def test_a_second_question_after_and_also_is_its_own_part_and_a_lead_in_does_not_hide_a_question():
-    from assistant.understand import question_texts
+    from assistant.questions import question_texts
 
     parts = [p for p, _ in question_texts("Coach says rest 90 s, a friend says 3 min. Who's right, and also my watch "
                                           "shows a low recovery score so should I skip lifting on those days?")]
@@ -517,7 +517,7 @@ def test_running_with_a_cold_is_outside_scope_but_sick_of_light_weights_is_not(a
 
 
 def test_a_statement_a_question_points_back_to_is_not_split_into_a_part_and_is_he_right_or_is_two():
-    from assistant.understand import question_texts
+    from assistant.questions import question_texts
 
     parts = [p for p, _ in question_texts("Just started the gym doing 3x12 with light dumbbells. A guy at parkrun said I'm "
                                           "wasting my time and should go heavy. Is he right or will heavy stuff just "
@@ -569,7 +569,7 @@ def test_decomposing_compound_nouns_clauses_inside_and_labels():
 
 def test_examples_in_brackets_are_not_outside_subjects_and_nothing_hurting_is_not_pain(assistant):
     from assistant.runner import pain_now
-    from assistant.understand import off_topic_terms
+    from assistant.scope import off_topic_terms
 
     assert off_topic_terms("Are foot strengthening exercises (towel scrunches, toe yoga) worth doing?") == []
     assert off_topic_terms("Should I take creatine (and how much?) while lifting?") == ["creatine"]
@@ -589,7 +589,7 @@ def test_a_coachs_only_question_is_answered_even_when_only_guides_were_retrieved
 
 
 def test_questions_that_lean_on_what_came_before_are_read_with_it():
-    from assistant.understand import _asked, question_texts
+    from assistant.questions import asked_sentences, question_texts
 
     # a short question whose pronoun names what was said before it
     parts = question_texts("I do my tempo on the treadmill and go straight into squats. Other option is tempo at "
@@ -601,7 +601,7 @@ def test_questions_that_lean_on_what_came_before_are_read_with_it():
     # "Which is exactly what I want." is a remark, not a question; the statement before it is what is asked about
     msg = ("A guy at my gym says sets of 3 make you stronger without adding muscle. Which is exactly what I want. "
            "Is he right or is that a gym myth?")
-    assert len(question_texts(msg)) == 1 and "adding muscle" in _asked(question_texts(msg)[0][0])
+    assert len(question_texts(msg)) == 1 and "adding muscle" in asked_sentences(question_texts(msg)[0][0])
     # "i.e." does not end a sentence; "and by how much?" is a detail of the same question
     assert len(question_texts("Is there any truth to it, i.e. lifting hurting the running side?")) == 1
     assert [p for p, _ in question_texts("I do goblet squats. When do I move up and by how much?")] == \
@@ -657,7 +657,7 @@ def test_a_big_city_marathon_named_as_the_race_is_a_marathon_but_a_home_town_is_
 
 def test_quotes_short_questions_first_half_and_going_heavier():
     from assistant.text import casual_sentences
-    from assistant.understand import question_texts
+    from assistant.questions import question_texts
 
     assert casual_sentences('Read the "Runners don\'t need to lift more. They need to lift heavier." piece. True?') == \
         ['Read the "Runners don\'t need to lift more. They need to lift heavier." piece.', "True?"]
