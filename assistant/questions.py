@@ -156,7 +156,7 @@ def question_texts(message: str) -> list[tuple[str, str]]:
         if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
             if statement:
                 pieces[0] = f"{statement} {pieces[0]}"
-            elif before and len(pieces[0].split()) <= 3:  # "Who's right, and …": the first asks about the sentence before
+            elif before and (len(pieces[0].split()) <= 3 or _points_back(pieces[0])):  # "Who's right, and …": the first asks about the sentence before
                 pieces[0] = f"{before} {pieces[0]}"
             parts += [(p, before) for p in pieces]
         else:

@@ -689,3 +689,11 @@ def test_a_quoted_title_names_what_was_read_and_late_race_fatigue_is_a_race_ques
     u = assistant.understand('Read that "Stop lifting light. Go heavier." post, and the bit I liked was that lifting '
                              'helps you when fatigued, late in a long race. Has anyone tested it in a marathon?')
     assert u.parts[0].qtype == "race-performance"
+
+
+def test_where_should_it_go_after_a_new_session_is_a_scheduling_part_not_declined(assistant):
+    ans = assistant.ask("Running 5 days: easy Mon, intervals Tue, easy Thu, tempo Fri, long run Sun. I lift on Wed. "
+                        "Coach wants me to add a second session. Where should it go, and should I go heavier?")
+    assert "outside what my sources cover" not in ans.answer
+    u = assistant.understand("Coach wants me to add a second gym session. Where should it go?")
+    assert u.parts[0].qtype == "scheduling"
