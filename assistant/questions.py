@@ -25,7 +25,7 @@ _SUBSPLIT = re.compile(r"(?:,|;)?\s+(?:and|also|plus|&)\s+(?=(?:(?:for|in|at|by)
 ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+((any|all|some|none|much|most|either) of\s+)?"
                         r"(that|this|it|they|those|these|there|she|he|them)\b|"
                         r"(what'?s|whats|what is|where'?s|is)\s+(that|this|it)\b|.*\b(do|does|help|work|worth)\s+(it|that|this)\W*$|"
-                        r"(true|right|correct|accurate|legit|thoughts|any thoughts|really|why|how come|normal)\b|"
+                        r"(true|right|correct|accurate|legit|really|why|how come|normal)\b|(any )?thoughts\b(?!\s+(on|about)\s+(?!(this|that|it|these|those|him|her)\b))|"
                         # "Good idea?", "Sensible?", "Am I mad?": a verdict on what was just said
                         r"((a |is it a |is this a |is that a )?(good|bad|smart|sensible|wise|reasonable) (idea|plan|move|call)|"
                         r"sensible|smart|wise|reasonable|ok|okay|yes or no|am i (right|wrong|crazy|mad|mental))\W*$|"

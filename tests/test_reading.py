@@ -614,6 +614,7 @@ def test_questions_that_lean_on_what_came_before_are_read_with_it():
     ("I lift heavy. What's a good warm-up routine before a 5k race?", True),
     ("Gym twice a week, is that enough to improve my running economy?", False),
     ("How many warm-up sets should I do before heavy squats?", False),
+    ("Squats on Monday. Thoughts on my new shoes? They feel great.", True),  # "thoughts on X" names its own subject
 ])
 def test_running_only_questions_after_lifting_backstory_are_declined(assistant, message, refused):
     assert assistant.ask(message).refused == refused
