@@ -71,10 +71,16 @@ def type_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, qu
                                   and c.meta.get("type") == "guide" and keep(c) and cites(c)]
     # the questions each of the guide's sentences answers first (its ``asks``): another sentence takes the lead from
     # the opening only when its own questions are at least as close to what was asked as the opening's
-    sims = composer.questions.similarity(composer.encoder(question_sentences(question) or question),
-                                         [c.idx for c in mine]) if composer.questions is not None else {}
-    asked_of = lambda c: opening.idx not in sims or c.idx not in sims \
-        or sims[c.idx] >= sims[opening.idx] + cfg.asks_margin  # noqa: E731
+    # (compared only when a facet or gap would take the lead, which most questions never reach)
+    sims: dict[int, float] = {}
+
+    def asked_of(c: Candidate) -> bool:
+        if composer.questions is None:
+            return True
+        if not sims:
+            sims.update(composer.questions.similarity(composer.encoder(question_sentences(question) or question),
+                                                      [x.idx for x in mine]) or {-1: 0.0})
+        return opening.idx not in sims or c.idx not in sims or sims[c.idx] >= sims[opening.idx] + cfg.asks_margin
 
     # 1. a facet of the short answer
     facet = max((c for c in short if c is not opening and cites(c)), key=lambda c: c.semantic, default=None)
