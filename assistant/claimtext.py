@@ -164,6 +164,17 @@ _REPS = re.compile(rf"\b{_NUM}\s*(?:[–-]|to)\s*{_NUM}\s*(?:reps?|repetitions|R
 _REP_WORDS = {"triples": 3, "doubles": 2, "singles": 1}
 
 
+# numerals written as words; "half", "once", "a third" and the like are doses or shares, not stated numbers
+_NUMERALS = {w: n for w, n in _WORDNUM.items() if " " not in w and w not in {"half", "once", "twice"}}
+
+
+def numbers(text: str) -> set[float]:
+    """The numbers a text states, in digits or words ("four weeks", "3.9%", "−6.31%")."""
+    text = text.replace("−", "-")
+    found = {float(x) for x in re.findall(r"(?<![\w.])(\d+(?:\.\d+)?)", text)}
+    return found | {float(_NUMERALS[w.lower()]) for w in re.findall(rf"\b({'|'.join(_NUMERALS)})\b", text, re.I)}
+
+
 def _num(w: str) -> float:
     """A number written in digits or words ("three", "twice") as a float."""
     w = w.lower()

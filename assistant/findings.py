@@ -14,7 +14,7 @@ import numpy as np
 
 from .claims import EVALUATIVE
 from .claimtext import (ABSOLUTE, _COMPARE, _DOMAIN_WORD, _EFFECT, _HARM, _NULL, _ONLY, _OUTCOME_RX, negated, normalise_polarity,
-                        outcomes, populations)
+                        numbers, outcomes, populations)
 from .compose import Candidate
 from .corpus import ARTICLE_ID, ARTICLE_SECTION, GAPS, LIMITATIONS, WHAT_WAS_DONE
 from .decompose import _first_verb, _words
@@ -43,17 +43,6 @@ _LIMITED = re.compile(r"\b(not (proven|shown|established|tested|measured|signifi
 _NO_CHANGE = re.compile(r"\b(the same|unchanged|no change|similar|no difference|stayed|held steady)\b", re.I)  # "kept the same VO2max"
 _MORE_THAN = re.compile(r"\b(more|less) than\b(?!\s*(about |around |roughly )?([\d−-]|(one|two|three|four|five|six|"
                         r"seven|eight|nine|ten|a|an|half|double|twice)\b))", re.I)  # "more than 4 points" is a size
-_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-                 "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
-
-
-def _numbers(text: str) -> set[float]:
-    """The numbers a text states, in digits or words ("four weeks", "3.9%", "−6.31%")."""
-    text = text.replace("−", "-")
-    found = {float(x) for x in re.findall(r"(?<![\w.])(\d+(?:\.\d+)?)", text)}
-    return found | {float(_WORD_NUMBERS[w.lower()]) for w in re.findall(rf"\b({'|'.join(_WORD_NUMBERS)})\b", text, re.I)}
-
-
 # "Some trials found ...", "a few studies showed ...": a claim that such a finding exists
 _EXISTENTIAL = re.compile(r"^(some|a few|several|a couple of|at least one|one or two)\s+(\w+\s+){0,3}?(trials?|studies|study|"
                           r"experiments?|papers?|reviews?)\s+(have\s+)?(found|showed|shown|reported|saw|observed)\b", re.I)
@@ -193,8 +182,8 @@ class Findings:
                  and c.meta.get("section") not in _NOT_FINDINGS and not _INTERPRETS.search(c.text)]
         if not cands:
             return None
-        if _numbers(part):  # a part with numbers is matched by a sentence stating them all
-            cands = [c for c in cands if _numbers(part) <= _numbers(c.text)] or cands
+        if numbers(part):  # a part with numbers is matched by a sentence stating them all
+            cands = [c for c in cands if numbers(part) <= numbers(c.text)] or cands
         best = max(cands, key=lambda c: c.semantic)
         # the study's own sentence rather than a guide's or a review's summary of it, when it says it about as closely
         own = [c for c in cands if c.meta.get("type") == "study" and c.semantic >= best.semantic - 0.05]
@@ -209,7 +198,7 @@ class Findings:
             and bool(_NO_CHANGE.search(best.text)) == bool(_NO_CHANGE.search(part))
         # the same study, told by its numbers ("720 first-timers … a ten-minute routine"), said to point the other
         # way ("…nearly halved their injuries" where it found no difference): the claim misstates that finding
-        told = {n for n in _numbers(part) if n < 1900}  # its numbers, not its year
+        told = {n for n in numbers(part) if n < 1900}  # its numbers, not its year
         opposite = found is not None and {found, claimed} == {"effect", "null"} \
             and (len(told) >= 2 or any(n >= 10 for n in told))
         if not (same_way or opposite):
@@ -218,7 +207,7 @@ class Findings:
         if group and not group <= populations(f"{best.text} {self.meta.get(best.meta['source_id'], {}).get('population', '')}",
                                               study=True):
             return None
-        if not _numbers(part) <= _numbers(best.text) or not _races(part) <= _races(best.text):
+        if not numbers(part) <= numbers(best.text) or not _races(part) <= _races(best.text):
             return None  # "…late in a long race, where the marathon is won" says more than a 10-km finding
         design = self.meta.get(best.meta["source_id"], {}).get("design_class", "")
         if any(rx.search(part) and design not in kinds for rx, kinds in _DESIGNS):
