@@ -38,7 +38,7 @@ def cmd_ingest(args) -> int:
     mgr = IndexManager(settings)
     rep = mgr.ingest(rebuild=args.rebuild, progress=tqdm_progress())
     print(rep.summary())
-    if rep.changed:  # embed the question-type prototypes and the guides' questions now, not on the first question
+    if rep.changed:  # embed the question-type prototypes and the guides' questions, and fit the type model, now
         from .pipeline import Assistant
 
         Assistant(settings, index=mgr, progress=lambda m: None).load()

@@ -88,6 +88,7 @@ class GroundedComposer:
         self.framed = [article_framed(t, m) or q for t, m, q in
                        zip(snapshot.sent_texts, snapshot.sent_metas, quotes_the_article(snapshot))]
         self.gap_sentences = [i for i, m in enumerate(snapshot.sent_metas) if m.get("section") == GAPS]
+        self.text_index = {t: i for i, t in enumerate(snapshot.sent_texts)}
         self.guides: dict[str, list[str]] = {}   # question type -> the guides written for it
         for sid, idxs in snapshot.sents_by_source.items():
             for qt in filter(None, (snapshot.sent_metas[idxs[0]].get("question_types") or "").split(",")):
@@ -197,6 +198,9 @@ class GroundedComposer:
                 exclude: frozenset = frozenset(), max_sentences: int | None = None) -> Answer:
         """``exclude``: sentences already quoted elsewhere in the answer; ``max_sentences`` caps this part."""
         cands = [c for c in self.candidates(question, docs, context, qtype, about_article) if c.text not in exclude]
+        if exclude:  # another part quoted it, or a sentence saying the same thing: each finding once per answer
+            quoted = [self.text_index[t] for t in exclude if t in self.text_index]
+            cands = [c for c in cands if not self._repeats_idx(quoted, c)]
         limit = max_sentences or self.config.max_sentences
         floor = self.min_similarity if min_similarity is None else min_similarity
         if named_sources(question, self.names):
@@ -240,8 +244,11 @@ class GroundedComposer:
 
     def _repeats(self, chosen: list[Candidate], c: Candidate) -> bool:
         """Does ``c`` say what one of the ``chosen`` sentences already says?"""
+        return self._repeats_idx([x.idx for x in chosen], c)
+
+    def _repeats_idx(self, idxs: list[int], c: Candidate) -> bool:
         emb = self.snapshot.sent_emb
-        return bool(chosen) and float(np.max(emb[[x.idx for x in chosen]] @ emb[c.idx])) > self.config.duplicate_similarity
+        return bool(idxs) and float(np.max(emb[idxs] @ emb[c.idx])) > self.config.duplicate_similarity
 
     def _distinct(self, chosen: list[Candidate]) -> list[Candidate]:
         """Each sentence once in substance: a later one saying what an earlier one says is dropped."""

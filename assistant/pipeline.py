@@ -156,7 +156,8 @@ class Assistant:
         s = self.settings
         self.encoder = QueryEncoder(self.index.embedder)
         self.fixer = SpellFixer(vocabulary(snap.chunk_texts), english=english_words(s.model_path))
-        self.classifier = TypeClassifier(self.index.embedder, Path(s.data_dir) / "cache", s.classifier)
+        self.classifier = TypeClassifier(self.index.embedder, Path(s.data_dir) / "cache", s.classifier,
+                                         examples=snap.type_examples())
         self.retriever = HybridRetriever(snapshot=snap, encoder=self.encoder, fixer=self.fixer, dense_k=s.dense_k,
                                          lexical_k=s.lexical_k, rrf_k=s.rrf_k, top_k=s.top_k)
         questions = SentenceQuestions(snap, self.index.embedder, Path(s.data_dir) / "cache")

@@ -5,11 +5,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 import yaml
 
 from .embed import cached_vectors
+from .learned import LinearTypeModel
 from .settings import ClassifierConfig
 from .text import question_sentences
 
@@ -55,12 +57,15 @@ def question_type(type_id: str | None) -> QuestionType | None:
 
 
 class TypeClassifier:
-    """Question type by embedding similarity to each type's prototypes and description, plus its cue words.
+    """Question type by embedding similarity to each type's prototypes and description, plus its cue words, plus a
+    linear model (``learned.py``) fitted on the prototypes and on ``examples``: labelled questions, the guides'
+    ``asks`` (the questions each guide sentence answers first), each labelled with its guide's type.
 
-    The prototype vectors are cached in ``cache_dir`` under a hash of the model and the taxonomy file,
-    so only the first start after a change embeds them."""
+    Vectors and the fitted model are cached in ``cache_dir`` under a hash of the model and the texts,
+    so only the first start after a change embeds and fits them."""
 
-    def __init__(self, embedder, cache_dir: Path | None = None, config: ClassifierConfig | None = None):
+    def __init__(self, embedder, cache_dir: Path | None = None, config: ClassifierConfig | None = None,
+                 examples: Sequence[tuple[str, str]] = ()):
         self.types = question_types()
         texts, owners = [], []
         for i, t in enumerate(self.types):
@@ -70,6 +75,13 @@ class TypeClassifier:
         self.vectors = cached_vectors(embedder, texts, cache_dir, "question-types")
         self.owners = np.asarray(owners)
         self.config = config or ClassifierConfig()
+        index = {t.id: i for i, t in enumerate(self.types)}
+        examples = [(q, index[t]) for q, t in examples if t in index]
+        ex_vectors = cached_vectors(embedder, [q for q, _ in examples], cache_dir, "type-examples") if examples \
+            else np.zeros((0, self.vectors.shape[1]), dtype=np.float32)
+        self.learned = LinearTypeModel.fit(np.vstack([self.vectors, ex_vectors]),
+                                           np.concatenate([self.owners, [i for _, i in examples]]).astype(np.int64),
+                                           len(self.types), self.config.learned_c, cache_dir)
 
     def classify(self, text: str, qv: np.ndarray, context: str = "", prior: str | None = None) -> tuple[str | None, float]:
         """Best type for a question (``text``: what was asked, ``qv``: its vector); population cues may come from
@@ -104,10 +116,22 @@ class TypeClassifier:
             # a follow-up continues the conversation's topic unless its own words name another as clearly
             # ("and rest between sets?" after a question about sets and reps)
             scores = scores + np.array([self.config.follow_up_bonus if t.id == prior else 0.0 for t in self.types])
+        # the learned model helps pick the type; how surely the question fits the taxonomy at all (the score scope
+        # and confidence read) stays that of the similarity-and-cue pick. It learned standalone questions, so a
+        # follow-up is read with the conversation's topic alone.
+        i = self._pick(scores, cued)
+        if prior or not self.config.learned_weight:
+            return self.types[i].id, float(scores[i])
+        j = self._pick(scores + self.config.learned_weight * self.learned.proba(qv), cued)
+        if self.types[j].id in POPULATION_TYPES and self.types[i].id in OUTCOME_TYPES:
+            j = i  # "…her running economy at her age?" asks about the outcome, whoever is asking
+        return self.types[j].id, float(scores[i])
+
+    def _pick(self, scores: np.ndarray, cued: list[bool]) -> int:
         i = int(scores.argmax())
         if self.types[i].id in POPULATION_TYPES:  # "does lifting improve economy for women?" asks about economy
             others = [j for j, t in enumerate(self.types) if cued[j] and t.id in OUTCOME_TYPES
                       and scores[j] >= scores[i] - self.config.population_margin]
             if others:
                 i = max(others, key=lambda j: scores[j])
-        return self.types[i].id, float(scores[i])
+        return i

@@ -97,6 +97,11 @@ def _day(token: str) -> str:
     return token[:3].lower()
 
 
+_CLAUSE = re.compile(r"\s*(?:[,;(]|\s[-–—]\s|\band\b|\bthen\b)\s*", re.I)
+_LIFT_WORDS = re.compile(r"\b(squats?|squatting|deadlifts?|rdls?|lunges?|leg (day|session)|legs|lifting|lift|gym|weights|"
+                         r"strength|plyos?|plyometrics?|jumps)\b", re.I)
+
+
 def runner_context(text: str, intent: Intent) -> RunnerContext:
     at = pain_at(text)
     ctx = RunnerContext(pain=at is not None,
@@ -128,7 +133,11 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
     for sent in (s for line in text.split("\n") for s in CASUAL_SENTENCE_END.split(line)):  # a schedule: a line a day
         # "Mon, Wed, Fri are rest days" names days without a run
         if runish.search(sent) and not re.search(r"\b(lift\w*|gym|weights|strength|rest days?|days? off|off days?)\b", sent, re.I):
-            days.update(_day(d) for d in _DAY_RX.findall(sent))
+            for clause in _CLAUSE.split(sent):
+                # "heavy squats on Saturday, long run on Sunday": a day named with a lift in its own clause is a
+                # lifting day, not a run day
+                if runish.search(clause) or not _LIFT_WORDS.search(clause):
+                    days.update(_day(d) for d in _DAY_RX.findall(clause))
     days |= {d for d in [ctx.long_run_day, *ctx.hard_days] if d}
     ctx.run_days = sorted(days, key=DAYS.index)
     if _REGULAR.search(text):

@@ -44,6 +44,8 @@ class ClassifierConfig:
     population_margin: float = _w(0.15, "A population type ('for women?') gives way to a cued outcome type scoring within this much.")
     follow_up_bonus: float = _w(0.10, "Added to the earlier turn's type for a follow-up, unless its own words cue another as clearly.")
     own_words_margin: float = _w(0.10, "A follow-up's own words decide its type when they cue one scoring within this much of the reading with the earlier turn.")
+    learned_weight: float = _w(0.40, "Added to a type's score times the learned model's probability for it (a linear model fitted on the prototypes and the guides' questions; 0 turns it off).")
+    learned_c: float = _w(16.0, "Inverse regularisation of that model (scikit-learn's C): larger fits the labelled questions more closely.")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,16 @@ def test_a_schedule_written_a_line_a_day_is_read_as_one():
     assert ctx.runs_per_week is None  # two lifting sessions a week are not two runs
 
 
+@pytest.mark.parametrize("text, run_days", [
+    ("Heavy squats on SATURDAY, 30k long run on SUNDAY - am I sabotaging the long run?", ["sun"]),
+    ("Runs tue/thu/sat (long run sat), squats on mon", ["tue", "thu", "sat"]),
+    ("Mon easy run, Tue deadlifts, Wed intervals and Sun long run", ["mon", "wed", "sun"]),
+    ("I run mon, wed and fri, long run sat", ["mon", "wed", "fri", "sat"]),
+])
+def test_a_day_named_with_a_lift_in_its_own_clause_is_not_a_run_day(text, run_days):
+    assert _ctx(text).run_days == run_days
+
+
 def test_a_race_on_a_named_day_is_still_soon():
     assert _ctx("My 10k is on Saturday, should I lift this week?").race_soon
 
