@@ -154,10 +154,12 @@ def test_gates_fail_with_a_random_retriever(built_settings, embedder):
     _, summary = run_eval(broken, TEST)
     failed = check_gates(summary, load_gates(), "test")
     assert any(f.startswith("hit_at_5") for f in failed), failed
-    # the type guides keep many leads right without retrieval (measured: pass rate 0.41 against 0.44), but the
-    # evidence under them goes: fewer cases pass and fewer required facts appear
-    _, real = run_eval(Assistant(built_settings, embedder=embedder, progress=lambda m: None), TEST)
-    assert summary["pass_rate"] < real["pass_rate"] and summary["fact_coverage"] < real["fact_coverage"]
+    # the type guides keep many leads right without retrieval, but the evidence under them goes: fewer messages
+    # pass and fewer required facts appear (compared on the messages: claim checks match the ledger, not retrieval)
+    messages = [c for c in TEST if "question" in c]
+    _, lost = run_eval(broken, messages)
+    _, real = run_eval(Assistant(built_settings, embedder=embedder, progress=lambda m: None), messages)
+    assert lost["pass_rate"] < real["pass_rate"] and lost["fact_coverage"] < real["fact_coverage"]
 
 
 def test_gates_file_gives_a_reason_for_every_gate():
