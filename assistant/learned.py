@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+FORMAT = 2  # part of the cache key: a change to how the model is fitted must not load weights fitted the old way
 
 @dataclass(frozen=True)
 class LinearTypeModel:
@@ -22,7 +23,7 @@ class LinearTypeModel:
     @classmethod
     def fit(cls, X: np.ndarray, y: np.ndarray, n_types: int, c: float, cache_dir: Path | None = None) -> "LinearTypeModel":
         """Fit on vectors ``X`` labelled ``y`` (type indexes); a type with no example never wins (its bias is -inf)."""
-        key = hashlib.sha256(np.ascontiguousarray(X).tobytes() + y.tobytes() + f"{n_types}:{c}".encode()).hexdigest()[:16]
+        key = hashlib.sha256(np.ascontiguousarray(X).tobytes() + y.tobytes() + f"{FORMAT}:{n_types}:{c}".encode()).hexdigest()[:16]
         path = Path(cache_dir) / f"type-model-{key}.npz" if cache_dir else None
         if path and path.exists():
             try:
@@ -37,8 +38,12 @@ class LinearTypeModel:
             from sklearn.linear_model import LogisticRegression
 
             model = LogisticRegression(C=c, max_iter=3000).fit(X, y)
-            weights[model.classes_] = model.coef_
-            bias[model.classes_] = model.intercept_
+            if len(model.classes_) == 2:  # one row of weights for the second class: softmax(0, z) is its sigmoid
+                bias[model.classes_] = (0.0, float(model.intercept_[0]))
+                weights[model.classes_[1]] = model.coef_[0]
+            else:
+                weights[model.classes_] = model.coef_
+                bias[model.classes_] = model.intercept_
         elif len(present) == 1:
             bias[present] = 0.0
         if path:

@@ -78,7 +78,20 @@ def schedule_note(ctx: RunnerContext) -> str | None:
     free = [d for d in DAYS if d not in ctx.run_days and d not in avoid]
     easy = [d for d in ctx.run_days if d not in avoid]
     after_hard = [d for d in ctx.hard_days if d not in before]  # a hard run with no key run the next day
-    picks = _spaced(free) or _spaced(free + easy) or _spaced(free + easy + after_hard) or (free + easy)[:2]
+    kept = [d for d in ctx.lift_days if d not in avoid]   # the runner's own lifting days that already fit
+    moved = [d for d in ctx.lift_days if d in avoid]
+    if ctx.lift_days:
+        picks = kept[:2]
+        want = min(len(ctx.lift_days), 2) if moved else 2  # a day that clashes moves; one day that fits gets a second
+        near = lambda d: min((abs(DAYS.index(d) - DAYS.index(m)) for m in moved), default=0)  # noqa: E731
+        for pool in (free, free + easy, free + easy + after_hard):
+            pool = sorted(pool, key=near)  # a session moves to the nearest day that fits ("Thursday, not Friday")
+            while len(picks) < want and (d := next((x for x in pool if x not in picks and x not in moved
+                                                 and all(abs(DAYS.index(x) - DAYS.index(k)) >= 2 for k in picks)), None)):
+                picks.append(d)
+        picks = sorted(picks, key=DAYS.index)
+    else:
+        picks = _spaced(free) or _spaced(free + easy) or _spaced(free + easy + after_hard) or (free + easy)[:2]
     if not picks:
         return None
     parts = []
@@ -94,8 +107,31 @@ def schedule_note(ctx: RunnerContext) -> str | None:
     keeps = ("keeps heavy legs off the days before your key runs and keeps your easy days easy"
              if any(d in ctx.hard_days for d in picks) else "keeps heavy sessions off your key runs and the days before them")
     where = " and ".join(DAY_NAMES[d] for d in picks)
-    return (f"Lift on {where}{f' ({extra})' if extra else ''}: for your week ({'; '.join(parts)}), that {keeps} — "
-            f"the placement is {CONVENTION}.")
+    week = f"for your week ({'; '.join(parts)})"
+    if moved:  # "heavy squats on Saturday, long run on Sunday": say why that day and where instead
+        why = "; ".join(f"{DAY_NAMES[d]} is {_clash(d, ctx)}" for d in moved)
+        new = [d for d in picks if d not in ctx.lift_days]
+        it = "it" if len(moved) == 1 else "them"
+        to = f"moving {it} to {' and '.join(DAY_NAMES[d] for d in new)}" if new else f"dropping {it}"
+        return (f"{why}: {to}{f' ({extra})' if extra else ''} {keeps}, {week} — the placement is {CONVENTION}.")
+    if ctx.lift_days and set(picks) == set(kept):
+        return (f"Your lifting days, {where}, already keep heavy sessions off your key runs and the days before them, "
+                f"{week} — the placement is {CONVENTION}.")
+    if ctx.lift_days:
+        add = " and ".join(DAY_NAMES[d] for d in picks if d not in kept)
+        return (f"Keep {' and '.join(DAY_NAMES[d] for d in kept)} and add {add}{f' ({extra})' if extra else ''}: "
+                f"{week}, that {keeps} — the placement is {CONVENTION}.")
+    return f"Lift on {where}{f' ({extra})' if extra else ''}: {week}, that {keeps} — the placement is {CONVENTION}."
+
+
+def _clash(day: str, ctx: RunnerContext) -> str:
+    """Why a lifting day sits badly: a key run itself, or the day before one."""
+    after = DAYS[(DAYS.index(day) + 1) % 7]
+    if day == ctx.long_run_day:
+        return "your long-run day"
+    if day in ctx.hard_days:
+        return "a hard-session day"
+    return "the day before your long run" if after == ctx.long_run_day else f"the day before your hard session on {DAY_NAMES[after]}"
 
 
 def _spaced(days: list[str]) -> list[str]:

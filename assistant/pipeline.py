@@ -36,7 +36,7 @@ from .scope import Intent, SpellFixer, analyse, asks_something, vocabulary
 from .settings import Settings
 from .snapshot import Snapshot
 from .spelling import english_words
-from .text import asks_progression
+from .text import asks_progression, named_sources
 from .understand import Understanding, article_claim, understand
 
 
@@ -232,7 +232,7 @@ class Assistant:
                 part.in_scope = False
         if not looks_english(q, self.fixer):
             ans = Answer(question=q, answer=NOT_ENGLISH, refused=True)
-        elif self._out_of_scope(u.intent, q) or not u.answerable:
+        elif self._out_of_scope(u.intent, q) or not u.answerable or self._asks_elsewhere(u, q):
             ans = Answer(question=q, answer=REFUSAL, refused=True)
         elif u.about_article and (claim := article_claim(q)):
             ans = self._article_check(q, claim)  # "the article says X — true?" is a claim check of X
@@ -291,6 +291,15 @@ class Assistant:
             self.reload()
             with _storage_errors():
                 return self.chain.invoke(x)
+
+    def _asks_elsewhere(self, u: Understanding, message: str) -> bool:
+        """The message reads as a runner's question about something else ("can you work out my training paces? I lift
+        on tuesdays if that matters"): the learned type model's off-topic class, when no part names strength training
+        and the message names no study, pain or condition."""
+        if u.previous or any(p.named_domain for p in u.parts) or u.intent.medical or u.context.pain \
+                or named_sources(message, self.composer.names):
+            return False
+        return self.classifier.off_topic(self.encoder(message)) >= self.settings.off_topic_probability
 
     def _out_of_scope(self, intent: Intent, question: str) -> bool:
         if intent.injection and not asks_something(question):

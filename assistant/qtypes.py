@@ -16,6 +16,7 @@ from .settings import ClassifierConfig
 from .text import question_sentences
 
 DATA = Path(__file__).parent / "data" / "question_types.yaml"
+EXAMPLES = Path(__file__).parent / "data" / "off_topic_examples.yaml"
 POPULATION_TYPES = {"older-women-bone", "beginners"}  # who is asking, rather than what about
 OUTCOME_TYPES = {"running-economy", "race-performance", "injury", "muscle-mass", "soreness-interference"}
 DOSE_TYPES = {"frequency", "reps-sets", "load-intensity", "rest"}  # how much, how often: details of an outcome question
@@ -44,6 +45,14 @@ def question_types() -> tuple[QuestionType, ...]:
     return tuple(QuestionType(t["id"], t["title"], t["description"], tuple(t.get("prototypes") or ()),
                               re.compile(t.get("cues") or r"(?!)", re.I), frozenset(t.get("caveat_topics") or ()))
                  for t in raw)
+
+
+@lru_cache(maxsize=1)
+def off_topic_examples() -> tuple[tuple[str, str], ...]:
+    """Runners' questions about something other than lifting, from ``data/off_topic_examples.yaml`` (written from
+    the scope of the assistant, never from eval cases): the learned model's off-topic class."""
+    raw = yaml.safe_load(EXAMPLES.read_text(encoding="utf-8")) or []
+    return tuple((q, "off-topic") for q in raw)
 
 
 @lru_cache(maxsize=1)
@@ -79,9 +88,16 @@ class TypeClassifier:
         examples = [(q, index[t]) for q, t in examples if t in index]
         ex_vectors = cached_vectors(embedder, [q for q, _ in examples], cache_dir, "type-examples") if examples \
             else np.zeros((0, self.vectors.shape[1]), dtype=np.float32)
-        self.learned = LinearTypeModel.fit(np.vstack([self.vectors, ex_vectors]),
-                                           np.concatenate([self.owners, [i for _, i in examples]]).astype(np.int64),
+        X = np.vstack([self.vectors, ex_vectors])
+        self.learned = LinearTypeModel.fit(X, np.concatenate([self.owners, [i for _, i in examples]]).astype(np.int64),
                                            len(self.types), self.config.learned_c, cache_dir)
+        # apart from it, on the same questions against runners' questions about other things: is it about lifting?
+        off = [q for q, _ in off_topic_examples()]
+        off_vectors = cached_vectors(embedder, off, cache_dir, "off-topic-examples") if off \
+            else np.zeros((0, X.shape[1]), dtype=np.float32)
+        self.scope_model = LinearTypeModel.fit(np.vstack([X, off_vectors]),
+                                               np.repeat(np.array([0, 1], dtype=np.int64), [len(X), len(off_vectors)]),
+                                               2, self.config.learned_c, cache_dir)
 
     def classify(self, text: str, qv: np.ndarray, context: str = "", prior: str | None = None) -> tuple[str | None, float]:
         """Best type for a question (``text``: what was asked, ``qv``: its vector); population cues may come from
@@ -126,6 +142,10 @@ class TypeClassifier:
         if self.types[j].id in POPULATION_TYPES and self.types[i].id in OUTCOME_TYPES:
             j = i  # "…her running economy at her age?" asks about the outcome, whoever is asking
         return self.types[j].id, float(scores[i])
+
+    def off_topic(self, qv: np.ndarray) -> float:
+        """The learned model's probability that a question (its vector ``qv``) is about something other than lifting."""
+        return float(self.scope_model.proba(qv)[1])
 
     def _pick(self, scores: np.ndarray, cued: list[bool]) -> int:
         i = int(scores.argmax())

@@ -81,6 +81,7 @@ class RunnerContext:
     run_days: list[str] = field(default_factory=list)
     long_run_day: str | None = None
     hard_days: list[str] = field(default_factory=list)
+    lift_days: list[str] = field(default_factory=list)  # days named with a lift and no run ("squats on Saturday")
     experience: str | None = None           # none | regular
     lifts: list[LoadEstimate] = field(default_factory=list)
     age: int | None = None
@@ -97,7 +98,10 @@ def _day(token: str) -> str:
     return token[:3].lower()
 
 
-_CLAUSE = re.compile(r"\s*(?:[,;(]|\s[-–—]\s|\band\b|\bthen\b)\s*", re.I)
+_CLAUSE = re.compile(r"\s*(?:[,;]|\s[-–—]\s|\band\b|\bthen\b)\s*", re.I)
+# "Mon, Wed, Fri are rest days", "thinking of squats on Tue or Thu": days that are not (yet) lifting days
+_NOT_LIFTING = re.compile(r"\b(rest days?|days? off|off days?|or|either|thinking|considering|can|could|might|maybe|should)\b",
+                          re.I)
 _LIFT_WORDS = re.compile(r"\b(squats?|squatting|deadlifts?|rdls?|lunges?|leg (day|session)|legs|lifting|lift|gym|weights|"
                          r"strength|plyos?|plyometrics?|jumps)\b", re.I)
 
@@ -129,17 +133,31 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
         ctx.long_run_day = _day(next(g for g in m.groups() if g))
     ctx.hard_days = sorted({_day(next(g for g in h.groups() if g)) for h in _HARD.finditer(text)}, key=DAYS.index)
     runish = re.compile(r"\b(run|runs|running|ran|long|easy|tempo|intervals?|track|workout|recovery|miles?|km|parkrun|race)\b", re.I)
-    days = set()
+    days, lifting = set(), set()
     for sent in (s for line in text.split("\n") for s in CASUAL_SENTENCE_END.split(line)):  # a schedule: a line a day
+        lifts = False  # "I lift Monday and Thursday": a clause naming only days goes on with the one before
+        for clause in _CLAUSE.split(sent):
+            if runish.search(clause) or _NOT_LIFTING.search(clause):
+                lifts = False
+            elif _LIFT_WORDS.search(clause):
+                lifts = True
+            elif _DAY_RX.sub("", clause).strip(" .!?/&+"):
+                lifts = False  # words of its own, and none of lifting
+            if lifts:
+                lifting.update(_day(d) for d in _DAY_RX.findall(clause))
         # "Mon, Wed, Fri are rest days" names days without a run
-        if runish.search(sent) and not re.search(r"\b(lift\w*|gym|weights|strength|rest days?|days? off|off days?)\b", sent, re.I):
+        if runish.search(sent) and not re.search(r"\b(rest days?|days? off|off days?)\b", sent, re.I):
+            if not _LIFT_WORDS.search(sent):
+                days.update(_day(d) for d in _DAY_RX.findall(sent))
+                continue
+            # a sentence about both ("heavy squats on Saturday, long run on Sunday"): only a clause that names a run
+            # and no lift, and is no option ("I can do Mon/Wed/Fri"), names run days
             for clause in _CLAUSE.split(sent):
-                # "heavy squats on Saturday, long run on Sunday": a day named with a lift in its own clause is a
-                # lifting day, not a run day
-                if runish.search(clause) or not _LIFT_WORDS.search(clause):
+                if runish.search(clause) and not _LIFT_WORDS.search(clause) and not _NOT_LIFTING.search(clause):
                     days.update(_day(d) for d in _DAY_RX.findall(clause))
     days |= {d for d in [ctx.long_run_day, *ctx.hard_days] if d}
     ctx.run_days = sorted(days, key=DAYS.index)
+    ctx.lift_days = sorted(lifting - days, key=DAYS.index)
     if _REGULAR.search(text):
         ctx.experience = "regular"
     elif _NEW_LIFTER.search(text) or "beginner" in intent.topics:

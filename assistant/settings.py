@@ -104,6 +104,7 @@ class Settings:
     claim_restate_similarity: float = field(default=0.70, metadata={"help": "Similarity to one finding at which a claim that points the same way, about the same group and with the same numbers, is judged supported by it."})
     claim_similarity_unknown: float = field(default=0.80, metadata={"help": "The same, when the claim names something the corpus never mentions."})
     type_confidence: float = field(default=0.50, metadata={"help": "Question-type score (prototype similarity + cue bonus) needed to answer from the type's guide first."})
+    off_topic_probability: float = field(default=0.80, metadata={"help": "A message no part of which names strength training, a study, pain or a condition is declined when the learned type model gives its 'off-topic' class at least this probability (1 turns it off)."})
     max_sentences_per_part: int = field(default=3, metadata={"help": "Most sentences per part when a message asks several questions."})
     max_question_chars: int = field(default=2000, metadata={"help": "Longest question accepted, in characters."})
     chunk_chars: int = field(default=900, metadata={"help": "Paragraphs are merged into chunks of at most this many characters."})

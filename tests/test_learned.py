@@ -24,6 +24,14 @@ def test_fits_labelled_vectors_and_a_type_without_examples_never_wins(tmp_path):
     assert [int(model.proba(x).argmax()) for x in X] == list(y)
 
 
+def test_two_classes_give_the_probability_of_the_second(tmp_path):
+    rng = np.random.default_rng(2)
+    X, y = _blobs(rng, n_types=2)
+    model = LinearTypeModel.fit(X, y, n_types=2, c=16.0, cache_dir=tmp_path)
+    p = [model.proba(x)[1] for x in X]
+    assert all(v < 0.5 for v in p[:20]) and all(v > 0.5 for v in p[20:])
+
+
 def test_the_fitted_weights_are_cached_and_reloaded(tmp_path, monkeypatch):
     rng = np.random.default_rng(1)
     X, y = _blobs(rng)
@@ -54,3 +62,27 @@ def test_labelled_examples_steer_the_type_and_leave_its_score_alone(embedder, tm
     assert qtype == other
     assert TypeClassifier(embedder, tmp_path, ClassifierConfig(learned_weight=0.0), examples=examples).classify(question, qv) \
         == (base_type, base_score)
+
+
+def test_a_question_about_something_else_is_declined_despite_a_lifting_aside(assistant):
+    """The learned off-topic model declines a message that asks about another subject and mentions the gym only in
+    passing; questions about lifting, or what the evidence explains, are answered."""
+    assert assistant.ask("Gym is going fine. Any tips for running in 35 degree heat for a summer half marathon?").refused
+    assert assistant.ask("I lift twice a week, no questions there. What should my easy pace be if my 10k is 48 "
+                         "minutes?").refused
+    assert not assistant.ask("Is it worth doing strength training if I only run 20k a week?").refused
+    assert not assistant.ask("What actually is running economy and why does it matter for a marathoner?").refused
+
+
+def test_the_off_topic_threshold_is_a_setting(assistant):
+    message = "Gym is going fine. Any tips for running in 35 degree heat for a summer half marathon?"
+    u = assistant.understand(message)
+    assert assistant._asks_elsewhere(u, message)
+    from dataclasses import replace
+
+    saved = assistant.settings
+    try:
+        assistant.settings = replace(saved, off_topic_probability=1.0)
+        assert not assistant._asks_elsewhere(u, message) and not assistant.ask(message).refused  # the rule declined it
+    finally:
+        assistant.settings = saved

@@ -708,3 +708,15 @@ def test_where_should_it_go_after_a_new_session_is_a_scheduling_part_not_decline
     assert "outside what my sources cover" not in ans.answer
     u = assistant.understand("Coach wants me to add a second gym session. Where should it go?")
     assert u.parts[0].qtype == "scheduling"
+
+
+def test_the_runners_own_lifting_days_are_kept_checked_or_moved():
+    ctx = _ctx("gym on wed already, coach wants a second session - where should it go? I run tue thu sat sun, "
+               "long run sun, intervals tue")
+    assert ctx.lift_days == ["wed"] and schedule_note(ctx).startswith("Keep Wed and add Fri")
+    ctx = _ctx("I lift Monday and Thursday and run tue wed fri sat sun, long run Sunday.")
+    assert ctx.lift_days == ["mon", "thu"] and ctx.run_days == ["tue", "wed", "fri", "sat", "sun"]
+    assert schedule_note(ctx).startswith("Your lifting days, Mon and Thu, already keep")
+    note = schedule_note(_ctx("Heavy squats on SATURDAY, 30k long run on SUNDAY. I run mon wed fri sun."))
+    assert note.startswith("Sat is the day before your long run: moving it to Thu") and "convention" in note  # nearest
+    assert _ctx("was thinking tue + thu for the gym, or maybe mon").lift_days == []  # options, not lifting days
