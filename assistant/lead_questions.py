@@ -20,6 +20,8 @@ class SentenceQuestions:
         self.owners = np.asarray(owners, dtype=np.int64)
         self.vectors = cached_vectors(embedder, texts, cache_dir, "sentence-questions") if texts \
             else np.zeros((0, 1), dtype=np.float32)
+        # each question labelled with its guide's first question type: training data for the type classifier
+        self.types = [(snapshot.sent_metas[i].get("question_types") or "").split(",")[0] for i in owners]
 
     def similarity(self, qv: np.ndarray, idxs) -> dict[int, float]:
         """Per sentence in ``idxs`` that has questions, its closest question's similarity to ``qv``."""

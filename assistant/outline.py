@@ -108,7 +108,7 @@ def schedule_note(ctx: RunnerContext) -> str | None:
              if any(d in ctx.hard_days for d in picks) else "keeps heavy sessions off your key runs and the days before them")
     where = " and ".join(DAY_NAMES[d] for d in picks)
     week = f"for your week ({'; '.join(parts)})"
-    if moved:  # "heavy squats on Saturday, long run on Sunday": say why that day and where instead
+    if moved:  # "deadlifts on Friday, long run on Saturday": say why that day and where instead
         why = "; ".join(f"{DAY_NAMES[d]} is {_clash(d, ctx)}" for d in moved)
         new = [d for d in picks if d not in ctx.lift_days]
         it = "it" if len(moved) == 1 else "them"

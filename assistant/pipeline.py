@@ -156,11 +156,11 @@ class Assistant:
         s = self.settings
         self.encoder = QueryEncoder(self.index.embedder)
         self.fixer = SpellFixer(vocabulary(snap.chunk_texts), english=english_words(s.model_path))
+        questions = SentenceQuestions(snap, self.index.embedder, Path(s.data_dir) / "cache")
         self.classifier = TypeClassifier(self.index.embedder, Path(s.data_dir) / "cache", s.classifier,
-                                         examples=snap.type_examples())
+                                         examples=(questions.vectors, questions.types))
         self.retriever = HybridRetriever(snapshot=snap, encoder=self.encoder, fixer=self.fixer, dense_k=s.dense_k,
                                          lexical_k=s.lexical_k, rrf_k=s.rrf_k, top_k=s.top_k)
-        questions = SentenceQuestions(snap, self.index.embedder, Path(s.data_dir) / "cache")
         self.composer = GroundedComposer(snap, self.encoder, s.composer, refusal_text=REFUSAL,
                                          min_similarity=s.min_similarity, questions=questions)
         ledger = load_ledger(s.corpus_dir)
@@ -293,10 +293,11 @@ class Assistant:
                 return self.chain.invoke(x)
 
     def _asks_elsewhere(self, u: Understanding, message: str) -> bool:
-        """The message reads as a runner's question about something else ("can you work out my training paces? I lift
-        on tuesdays if that matters"): the learned type model's off-topic class, when no part names strength training
-        and the message names no study, pain or condition."""
-        if u.previous or any(p.named_domain for p in u.parts) or u.intent.medical or u.context.pain \
+        """The message reads as a runner's question about something else ("Gym is going fine. Any tips for running
+        in the heat?"): the scope model's off-topic class, when no part names strength training and the message
+        names no study, pain or condition."""
+        if self.settings.off_topic_probability >= 1 or u.previous or any(p.named_domain for p in u.parts) \
+                or u.intent.medical or u.context.pain \
                 or named_sources(message, self.composer.names):
             return False
         return self.classifier.off_topic(self.encoder(message)) >= self.settings.off_topic_probability

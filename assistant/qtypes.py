@@ -48,11 +48,10 @@ def question_types() -> tuple[QuestionType, ...]:
 
 
 @lru_cache(maxsize=1)
-def off_topic_examples() -> tuple[tuple[str, str], ...]:
+def off_topic_examples() -> tuple[str, ...]:
     """Runners' questions about something other than lifting, from ``data/off_topic_examples.yaml`` (written from
-    the scope of the assistant, never from eval cases): the learned model's off-topic class."""
-    raw = yaml.safe_load(EXAMPLES.read_text(encoding="utf-8")) or []
-    return tuple((q, "off-topic") for q in raw)
+    the scope of the assistant, never from eval cases): what the scope model learns as off topic."""
+    return tuple(yaml.safe_load(EXAMPLES.read_text(encoding="utf-8")) or ())
 
 
 @lru_cache(maxsize=1)
@@ -67,14 +66,14 @@ def question_type(type_id: str | None) -> QuestionType | None:
 
 class TypeClassifier:
     """Question type by embedding similarity to each type's prototypes and description, plus its cue words, plus a
-    linear model (``learned.py``) fitted on the prototypes and on ``examples``: labelled questions, the guides'
-    ``asks`` (the questions each guide sentence answers first), each labelled with its guide's type.
+    linear model (``learned.py``) fitted on the prototypes and on ``examples``: the vectors of labelled questions,
+    the guides' ``asks`` (the questions each guide sentence answers first), with their guides' types.
 
     Vectors and the fitted model are cached in ``cache_dir`` under a hash of the model and the texts,
     so only the first start after a change embeds and fits them."""
 
     def __init__(self, embedder, cache_dir: Path | None = None, config: ClassifierConfig | None = None,
-                 examples: Sequence[tuple[str, str]] = ()):
+                 examples: tuple[np.ndarray, Sequence[str]] | None = None):
         self.types = question_types()
         texts, owners = [], []
         for i, t in enumerate(self.types):
@@ -85,14 +84,13 @@ class TypeClassifier:
         self.owners = np.asarray(owners)
         self.config = config or ClassifierConfig()
         index = {t.id: i for i, t in enumerate(self.types)}
-        examples = [(q, index[t]) for q, t in examples if t in index]
-        ex_vectors = cached_vectors(embedder, [q for q, _ in examples], cache_dir, "type-examples") if examples \
-            else np.zeros((0, self.vectors.shape[1]), dtype=np.float32)
-        X = np.vstack([self.vectors, ex_vectors])
-        self.learned = LinearTypeModel.fit(X, np.concatenate([self.owners, [i for _, i in examples]]).astype(np.int64),
-                                           len(self.types), self.config.learned_c, cache_dir)
+        vectors, labels = examples if examples is not None else (np.zeros((0, self.vectors.shape[1])), [])
+        known = [j for j, t in enumerate(labels) if t in index]  # (vectors, their type ids): already embedded
+        X = np.vstack([self.vectors, np.asarray(vectors, dtype=np.float32).reshape(-1, self.vectors.shape[1])[known]])
+        y = np.concatenate([self.owners, [index[labels[j]] for j in known]]).astype(np.int64)
+        self.learned = LinearTypeModel.fit(X, y, len(self.types), self.config.learned_c, cache_dir)
         # apart from it, on the same questions against runners' questions about other things: is it about lifting?
-        off = [q for q, _ in off_topic_examples()]
+        off = list(off_topic_examples())
         off_vectors = cached_vectors(embedder, off, cache_dir, "off-topic-examples") if off \
             else np.zeros((0, X.shape[1]), dtype=np.float32)
         self.scope_model = LinearTypeModel.fit(np.vstack([X, off_vectors]),

@@ -81,7 +81,7 @@ class RunnerContext:
     run_days: list[str] = field(default_factory=list)
     long_run_day: str | None = None
     hard_days: list[str] = field(default_factory=list)
-    lift_days: list[str] = field(default_factory=list)  # days named with a lift and no run ("squats on Saturday")
+    lift_days: list[str] = field(default_factory=list)  # days named with a lift and no run ("deadlifts on Friday")
     experience: str | None = None           # none | regular
     lifts: list[LoadEstimate] = field(default_factory=list)
     age: int | None = None
@@ -150,7 +150,7 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
             if not _LIFT_WORDS.search(sent):
                 days.update(_day(d) for d in _DAY_RX.findall(sent))
                 continue
-            # a sentence about both ("heavy squats on Saturday, long run on Sunday"): only a clause that names a run
+            # a sentence about both ("deadlifts on Friday, long run on Saturday"): only a clause that names a run
             # and no lift, and is no option ("I can do Mon/Wed/Fri"), names run days
             for clause in _CLAUSE.split(sent):
                 if runish.search(clause) and not _LIFT_WORDS.search(clause) and not _NOT_LIFTING.search(clause):

@@ -113,11 +113,3 @@ class Snapshot:
 
     def source_ids(self) -> set[str]:
         return {m["source_id"] for m in self.chunk_metas}
-
-    def type_examples(self) -> list[tuple[str, str]]:
-        """Labelled questions for the type classifier: each guide sentence's ``asks``, with its guide's first type."""
-        out = []
-        for meta in self.sent_metas:
-            qtype = (meta.get("question_types") or "").split(",")[0]
-            out += [(q, qtype) for q in filter(None, (meta.get("asks") or "").split("\n")) if qtype]
-        return out

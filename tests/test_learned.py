@@ -55,8 +55,9 @@ def test_labelled_examples_steer_the_type_and_leave_its_score_alone(embedder, tm
     plain = TypeClassifier(embedder, tmp_path, ClassifierConfig(learned_weight=0.0))
     base_type, base_score = plain.classify(question, qv)
     other = next(t.id for t in plain.types if t.id not in (base_type, "scheduling"))
-    examples = [(q, other) for q in ("gym at lunch and a run after work on one day?", "lift midday, run in the evening?",
-                                     "same day lifting and running, hours apart?", "lunchtime weights then an evening run")]
+    texts = ("gym at lunch and a run after work on one day?", "lift midday, run in the evening?",
+             "same day lifting and running, hours apart?", "lunchtime weights then an evening run")
+    examples = (np.asarray(embedder.embed_documents(list(texts)), dtype=np.float32), [other] * len(texts))
     steered = TypeClassifier(embedder, tmp_path, ClassifierConfig(learned_weight=5.0), examples=examples)
     qtype, _ = steered.classify(question, qv)
     assert qtype == other
