@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .calculator import LoadEstimate, parse_all
+from .calculator import EXERCISES, LoadEstimate, parse_all
 from .scope import Intent, lexicons
 from .text import CASUAL_SENTENCE_END
 
@@ -102,8 +102,12 @@ _CLAUSE = re.compile(r"\s*(?:[,;]|\s[-–—]\s|\band\b|\bthen\b)\s*", re.I)
 # "Mon, Wed, Fri are rest days", "thinking of squats on Tue or Thu": days that are not (yet) lifting days
 _NOT_LIFTING = re.compile(r"\b(rest days?|days? off|off days?|or|either|thinking|considering|can|could|might|maybe|should)\b",
                           re.I)
+_DOSE_WORDS = re.compile(r"\b(once|twice|\d+ ?x|\d+|times?|a|per|every|each|week|wk|sessions?|days?|on)\b", re.I)
 _LIFT_WORDS = re.compile(r"\b(squats?|squatting|deadlifts?|rdls?|lunges?|leg (day|session)|legs|lifting|lift|gym|weights|"
-                         r"strength|plyos?|plyometrics?|jumps)\b", re.I)
+                         r"strength|plyos?|plyometrics?|jumps|"
+                         + "|".join(re.escape(e).replace(r"\ ", r"[\s-]") + "s?" for e in EXERCISES
+                                    if e not in ("row", "clean", "press"))  # "two days in a row" is no lift
+                         + r")\b", re.I)
 
 
 def runner_context(text: str, intent: Intent) -> RunnerContext:
@@ -141,8 +145,8 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
                 lifts = False
             elif _LIFT_WORDS.search(clause):
                 lifts = True
-            elif _DAY_RX.sub("", clause).strip(" .!?/&+"):
-                lifts = False  # words of its own, and none of lifting
+            elif _DOSE_WORDS.sub("", _DAY_RX.sub("", clause)).strip(" .!?/&+()"):
+                lifts = False  # words of its own, and none of lifting ("twice a week (mon/thu)" goes on)
             if lifts:
                 lifting.update(_day(d) for d in _DAY_RX.findall(clause))
         # "Mon, Wed, Fri are rest days" names days without a run

@@ -720,3 +720,5 @@ def test_the_runners_own_lifting_days_are_kept_checked_or_moved():
     note = schedule_note(_ctx("Deadlifts on FRIDAY, 32k long run on SATURDAY. I run sun tue thu sat."))
     assert note.startswith("Fri is the day before your long run: moving it to Wed") and "convention" in note  # nearest
     assert _ctx("was thinking tue + thu for the gym, or maybe mon").lift_days == []  # options, not lifting days
+    ctx = _ctx("Back squat 4x6 @ 70kg and step-ups, twice a week (tue/fri). Runs: mon, wed, sat, sun (long run sun).")
+    assert ctx.lift_days == ["tue", "fri"] and ctx.run_days == ["mon", "wed", "sat", "sun"]
