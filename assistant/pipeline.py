@@ -22,6 +22,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from . import caveats as caveat_rules
 from . import outline
 from .claims import ClaimMatcher, load_ledger
+from .claimtext import outcomes
 from .compose import GroundedComposer
 from .embed import Embedder
 from .errors import AssistantError, IndexDamagedError
@@ -295,11 +296,11 @@ class Assistant:
     def _asks_elsewhere(self, u: Understanding, message: str) -> bool:
         """The message reads as a runner's question about something else ("Gym is going fine. Any tips for running
         in the heat?"): the scope model's off-topic class, when no part names strength training and the message
-        names no study, pain or condition."""
+        names no study, running economy, pain or condition."""
         if self.settings.off_topic_probability >= 1 or u.previous or any(p.named_domain for p in u.parts) \
-                or u.intent.medical or u.context.pain \
+                or u.intent.medical or u.context.pain or "economy" in outcomes(message) \
                 or named_sources(message, self.composer.names):
-            return False
+            return False  # ...running economy, the outcome the evidence is about, is never off topic
         return self.classifier.off_topic(self.encoder(message)) >= self.settings.off_topic_probability
 
     def _out_of_scope(self, intent: Intent, question: str) -> bool:

@@ -11,6 +11,7 @@ import numpy as np
 import yaml
 
 from .embed import cached_vectors
+from .errors import CorpusError
 from .learned import LinearTypeModel
 from .settings import ClassifierConfig
 from .text import question_sentences
@@ -51,7 +52,12 @@ def question_types() -> tuple[QuestionType, ...]:
 def off_topic_examples() -> tuple[str, ...]:
     """Runners' questions about something other than lifting, from ``data/off_topic_examples.yaml`` (written from
     the scope of the assistant, never from eval cases): what the scope model learns as off topic."""
-    return tuple(yaml.safe_load(EXAMPLES.read_text(encoding="utf-8")) or ())
+    raw = yaml.safe_load(EXAMPLES.read_text(encoding="utf-8")) or []
+    bad = [q for q in (raw if isinstance(raw, list) else [raw]) if not isinstance(q, str)]
+    if bad:
+        raise CorpusError(f"{EXAMPLES}: every entry must be a question as text, not {bad[0]!r} — put a question "
+                          "that contains ': ' in quotes")
+    return tuple(raw)
 
 
 @lru_cache(maxsize=1)

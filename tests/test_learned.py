@@ -87,3 +87,20 @@ def test_the_off_topic_threshold_is_a_setting(assistant):
         assert not assistant._asks_elsewhere(u, message) and not assistant.ask(message).refused  # the rule declined it
     finally:
         assistant.settings = saved
+
+
+def test_an_off_topic_example_that_is_not_text_names_the_fix(tmp_path, monkeypatch):
+    import pytest
+
+    from assistant import qtypes
+    from assistant.errors import CorpusError
+
+    bad = tmp_path / "off_topic_examples.yaml"
+    bad.write_text("- how many gels in a marathon?\n- my question is about gels: how many?\n", encoding="utf-8")
+    monkeypatch.setattr(qtypes, "EXAMPLES", bad)
+    qtypes.off_topic_examples.cache_clear()
+    try:
+        with pytest.raises(CorpusError, match="put a question that contains ': ' in quotes"):
+            qtypes.off_topic_examples()
+    finally:
+        qtypes.off_topic_examples.cache_clear()
