@@ -131,7 +131,9 @@ def _clash(day: str, ctx: RunnerContext) -> str:
         return "your long-run day"
     if day in ctx.hard_days:
         return "a hard-session day"
-    return "the day before your long run" if after == ctx.long_run_day else f"the day before your hard session on {DAY_NAMES[after]}"
+    if after == ctx.long_run_day:
+        return "the day before your long run"
+    return f"the day before your hard session on {DAY_NAMES[after]}"
 
 
 def _spaced(days: list[str]) -> list[str]:
