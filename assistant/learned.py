@@ -1,8 +1,9 @@
-"""A small linear model over sentence embeddings: which question type a question's vector belongs to.
+"""A small linear model over sentence embeddings: which class a question's vector belongs to — a question type
+(fitted on the taxonomy's prototypes and the guides' ``asks``), or, in the scope model, about lifting or not (the same
+questions against ``data/off_topic_examples.yaml``).
 
-Fitted once on labelled questions (the taxonomy's prototypes and the guides' ``asks``) with scikit-learn's
-multinomial logistic regression; its weights are cached next to the embedding caches under a hash of the
-training data, so a later start loads them instead of fitting again.
+Fitted once with scikit-learn's logistic regression; its weights are cached next to the embedding caches under a hash
+of the training data, so a later start loads them instead of fitting again.
 """
 from __future__ import annotations
 

@@ -148,7 +148,7 @@ class TypeClassifier:
         return self.types[j].id, float(scores[i])
 
     def off_topic(self, qv: np.ndarray) -> float:
-        """The learned model's probability that a question (its vector ``qv``) is about something other than lifting."""
+        """The scope model's probability that a question (its vector ``qv``) is about something other than lifting."""
         return float(self.scope_model.proba(qv)[1])
 
     def _pick(self, scores: np.ndarray, cued: list[bool]) -> int:
