@@ -102,6 +102,7 @@ _CLAUSE = re.compile(r"\s*(?:[,;]|\s[-–—]\s|\band\b|\bthen\b)\s*", re.I)
 # "Mon, Wed, Fri are rest days", "thinking of squats on Tue or Thu": days that are not (yet) lifting days
 _NOT_LIFTING = re.compile(r"\b(rest days?|days? off|off days?|or|either|thinking|considering|can|could|might|maybe|should)\b",
                           re.I)
+_REST_DAYS = re.compile(r"\b(rest days?|days? off|off days?)\b", re.I)
 _DOSE_WORDS = re.compile(r"\b(once|twice|\d+ ?x|\d+|times?|a|per|every|each|week|wk|sessions?|days?|on)\b", re.I)
 _LIFT_WORDS = re.compile(r"\b(squats?|squatting|deadlifts?|rdls?|lunges?|leg (day|session)|legs|lifting|lift|gym|weights|"
                          r"strength|plyos?|plyometrics?|jumps|"
@@ -139,26 +140,23 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
     runish = re.compile(r"\b(run|runs|running|ran|long|easy|tempo|intervals?|track|workout|recovery|miles?|km|parkrun|race)\b", re.I)
     days, lifting = set(), set()
     for sent in (s for line in text.split("\n") for s in CASUAL_SENTENCE_END.split(line)):  # a schedule: a line a day
-        lifts = False  # "I lift Monday and Thursday": a clause naming only days goes on with the one before
+        if runish.search(sent) and not _LIFT_WORDS.search(sent) and not _REST_DAYS.search(sent):
+            days.update(_day(d) for d in _DAY_RX.findall(sent))  # about running only: every day it names
+            continue
+        # about lifting, rest days, or both ("deadlifts on Friday, long run on Saturday"): each clause's days belong to
+        # what the clause names; a clause of days and a dose ("thu", "twice a week (mon/thu)") goes on with the one
+        # before; an option ("I can do Mon/Wed/Fri"), a rest day or a clause naming both belongs to neither
+        doing = None
         for clause in _CLAUSE.split(sent):
-            if runish.search(clause) or _NOT_LIFTING.search(clause):
-                lifts = False
-            elif _LIFT_WORDS.search(clause):
-                lifts = True
+            run, lift = runish.search(clause), _LIFT_WORDS.search(clause)
+            if _NOT_LIFTING.search(clause) or (run and lift):
+                doing = None
+            elif run or lift:
+                doing = days if run else lifting
             elif _DOSE_WORDS.sub("", _DAY_RX.sub("", clause)).strip(" .!?/&+()"):
-                lifts = False  # words of its own, and none of lifting ("twice a week (mon/thu)" goes on)
-            if lifts:
-                lifting.update(_day(d) for d in _DAY_RX.findall(clause))
-        # "Mon, Wed, Fri are rest days" names days without a run
-        if runish.search(sent) and not re.search(r"\b(rest days?|days? off|off days?)\b", sent, re.I):
-            if not _LIFT_WORDS.search(sent):
-                days.update(_day(d) for d in _DAY_RX.findall(sent))
-                continue
-            # a sentence about both ("deadlifts on Friday, long run on Saturday"): only a clause that names a run
-            # and no lift, and is no option ("I can do Mon/Wed/Fri"), names run days
-            for clause in _CLAUSE.split(sent):
-                if runish.search(clause) and not _LIFT_WORDS.search(clause) and not _NOT_LIFTING.search(clause):
-                    days.update(_day(d) for d in _DAY_RX.findall(clause))
+                doing = None  # words of its own, and neither running nor lifting
+            if doing is not None:
+                doing.update(_day(d) for d in _DAY_RX.findall(clause))
     days |= {d for d in [ctx.long_run_day, *ctx.hard_days] if d}
     ctx.run_days = sorted(days, key=DAYS.index)
     ctx.lift_days = sorted(lifting - days, key=DAYS.index)

@@ -722,3 +722,5 @@ def test_the_runners_own_lifting_days_are_kept_checked_or_moved():
     assert _ctx("was thinking tue + thu for the gym, or maybe mon").lift_days == []  # options, not lifting days
     ctx = _ctx("Back squat 4x6 @ 70kg and step-ups, twice a week (tue/fri). Runs: mon, wed, sat, sun (long run sun).")
     assert ctx.lift_days == ["tue", "fri"] and ctx.run_days == ["mon", "wed", "sat", "sun"]
+    ctx = _ctx("I run mon, wed, fri and sat (long run sat) and go to the gym on Thursday evening.")
+    assert ctx.run_days == ["mon", "wed", "fri", "sat"] and ctx.lift_days == ["thu"]  # the list goes on with its run
