@@ -324,7 +324,7 @@ class GroundedComposer:
             score, i, sim = max(scored)
             best.append(Candidate(i, snap.sent_texts[i], snap.sent_metas[i], score, sim))
         best.sort(key=lambda c: -c.score)
-        return best[:limit]
+        return self._distinct(best)[:limit]  # a synthesis restating a study's finding is that finding once
 
 def render(question: str, chosen: list[Candidate]) -> Answer:
     """The direct answer (best sentence) first, then the supporting evidence."""

@@ -155,7 +155,7 @@ class Findings:
                            pro=pro[:2], con=con[:2], how="evidence")
         if not part_out or total < 1.5 or _COMPARE.search(part):  # a comparison needs a trial that compared
             near = [c for c in cands if c.semantic >= 0.35][:3]
-            near = _dedupe_sources(near, 2)
+            near = _dedupe_sources(near, 2, self.a.composer)
             return Judged(part, "no-evidence", "No study here tested this directly; the nearest evidence is quoted below.",
                            nearest=near, how="nearest")
         if w_for >= 2 * w_against:
@@ -276,7 +276,7 @@ class Findings:
     def untested(self, part: str, vec: np.ndarray, reason: str) -> Judged:
         cands = [c for c in self.a.composer.candidates(part, self.a.retriever.invoke(part))
                  if c.meta["source_id"] != ARTICLE_ID and c.meta.get("type") != "article" and c.semantic >= 0.35]
-        return Judged(part, "no-evidence", reason, nearest=_dedupe_sources(cands, 2), how="nearest")
+        return Judged(part, "no-evidence", reason, nearest=_dedupe_sources(cands, 2, self.a.composer), how="nearest")
 
     def outside_subject(self, part: str) -> str | None:
         """An out-of-scope subject the part names (a supplement, fasting, sleep) that no corpus sentence mentions."""
@@ -315,11 +315,12 @@ def _short(sid: str) -> str:
     m = re.match(r"([a-z-]+?)-(\d{4})", sid)
     return " ".join(w.capitalize() for w in m.group(1).split("-")) + " " + m.group(2) if m else sid
 
-def _dedupe_sources(cands: list, per: int) -> list:
+def _dedupe_sources(cands: list, per: int, composer) -> list:
+    """At most ``per`` candidates, one per source, none saying what an earlier one says (a guide restating a study)."""
     out, n = [], {}
     for c in cands:
         sid = c.meta["source_id"]
-        if n.get(sid, 0) < 1:
+        if n.get(sid, 0) < 1 and not composer._repeats(out, c):
             out.append(c)
             n[sid] = n.get(sid, 0) + 1
         if len(out) >= per:
