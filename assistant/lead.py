@@ -11,7 +11,9 @@ about something more particular that another sentence of a guide names and the o
    or a *duration* ("is 8 weeks long enough?" — the short-answer sentence saying how many weeks it took);
 6. a *gap* ("what the evidence doesn't cover") that names what was asked, or fits clearly better — then the lead
    says plainly that no study tested it and names the closest evidence; or any guide's gap naming an untested
-   subject the question names ("core work", "a smith machine").
+   subject the question names ("core work", "a smith machine");
+7. after the rules, any sentence of the guide closer to the question on both signals at once: its own questions
+   clearly closer, and the sentence itself closer ("how many days between legs and a workout?").
 
 Every alternative must name its studies, as a lead does, and a facet or gap of the type's guide must answer
 questions (the guide's ``asks``) at least as close to what was asked as the opening's. Margins are
@@ -54,6 +56,33 @@ def gap_subjects(text: str) -> set[str]:
 def type_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, question: str = "") -> Candidate | None:
     """The lead for a question of type ``qtype`` among the scored candidate sentences (None: the type's guide
     was not retrieved)."""
+    lead = _rule_lead(composer, cands, qtype, question)
+    if lead is None or composer.questions is None or not question:
+        return lead
+    return _closer_on_both(composer, cands, qtype, question, lead) or lead
+
+
+def _closer_on_both(composer: GroundedComposer, cands: list[Candidate], qtype: str, question: str,
+                    lead: Candidate) -> Candidate | None:
+    """Another sentence of the type's guide that is closer to the question on both signals: its own questions
+    (``asks``) clearly closer, and the sentence itself closer too. Two weak signals that agree outweigh the rules'
+    pick ("how many days between legs and a workout?" is the gap on how long heavy legs take to clear)."""
+    mine = [c for c in cands if c.meta["source_id"] in composer.guides.get(qtype, ())
+            and c.meta.get("section") in (SHORT_ANSWER, GAPS)]
+    if lead not in mine:
+        return None  # a group's, a measure's or another guide's sentence: chosen for what it names
+    cfg = composer.config
+    sims = composer.questions.similarity(composer.encoder(question_sentences(question) or question), [c.idx for c in mine])
+    if lead.idx not in sims:
+        return None
+    names = composer.names
+    closer = [c for c in mine if c is not lead and c.idx in sims and named_sources(c.text, names)
+              and sims[c.idx] >= sims[lead.idx] + cfg.asks_switch_margin
+              and c.semantic >= lead.semantic + cfg.asks_switch_semantic]
+    return max(closer, key=lambda c: sims[c.idx] + c.semantic, default=None)
+
+
+def _rule_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, question: str) -> Candidate | None:
     mine = [c for c in cands if c.meta["source_id"] in composer.guides.get(qtype, ())]
     short = [c for c in mine if c.meta.get("section") == SHORT_ANSWER]
     if not short:

@@ -70,6 +70,8 @@ class ComposerConfig:
     facet_margin: float = _w(0.08, "Another sentence of the guide's short answer leads when this much closer to the question than its opening (and naming more of it).")
     next_sentence_similarity: float = _w(0.30, "After a short-answer lead, the short answer goes on (its opening, or its next sentence) when that sentence is at least this similar to the question.")
     asks_margin: float = _w(0.0, "A facet or gap of the guide leads only when its own questions ('asks') are this much closer to the question than the opening's (negative: within that much).")
+    asks_switch_margin: float = _w(0.10, "After the lead rules, another sentence of the guide leads when its own questions ('asks') are this much closer to the question than the chosen lead's...")
+    asks_switch_semantic: float = _w(0.05, "...and the sentence itself is this much closer to the question too.")
     gap_margin: float = _w(0.08, "A 'not covered' sentence leads when this much closer to the question than the short answer...")
     gap_tolerance: float = _w(0.03, "...or, naming two more words of what was asked, when no more than this much further from it.")
     gap_wide_tolerance: float = _w(0.10, "Any guide's gap naming an untested subject the question names leads within this much of the short answer.")
