@@ -85,7 +85,9 @@ class ClaimChecker:
         if cited:
             notices.append(cited)
         body = _HEDGE.sub("", body)  # "From what I've read, X": a hedge on X, not an anecdote
-        anecdote = bool(_FIRST_PERSON.search(body))
+        # an anecdote tells of the speaker's own experience; a first person only in a lead-in ("Two myths I'm done
+        # with: …") or a remark ("…is why I sell jumps to my squad") does not make one
+        anecdote = any(_FIRST_PERSON.search(p) for p in decompose(body))
         docs = self.a.retriever.invoke(body)
         if self.out_of_scope(intent, c, body, in_passage):
             res = ClaimResult(question=c, answer=NO_EVIDENCE, verdict="no-evidence")
@@ -342,7 +344,7 @@ class ClaimChecker:
         general statements; a bare anecdote is judged whole, on what the trials measured."""
         parts = decompose(body)
         general = [p for p in parts if not _FIRST_PERSON.search(p)]
-        return general if general and len(general) < len(parts) else [body]
+        return general or [body]
 
     def _render(self, claim: str, judged: list[Judged], notices: list[str], anecdote: bool) -> ClaimResult:
         return render(claim, judged, notices, anecdote)

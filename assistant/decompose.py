@@ -344,7 +344,9 @@ def _segments(sent: str, flags: list[bool] | None = None) -> list[str]:
         concl.append(so)
         so = bool(_SO.fullmatch(m.group(0)))
         pos = m.end()
-        if so and not _PRESCRIPTION.search(sent[pos:]):
+        rest = sent[pos:].split()
+        if so and not (_PRESCRIPTION.search(sent[pos:]) or (rest and _bare(rest[0]) in _VERBS and _bare(rest[0]) not in _AUX)):
+            # (an imperative after "so" is a conclusion too: "…, so get your squat there first")
             so = False  # "…, so you run faster" is a claim of its own; "…, so you should …" is a conclusion
     out.append(sent[pos:])
     concl.append(so)
@@ -365,8 +367,31 @@ def _segments(sent: str, flags: list[bool] | None = None) -> list[str]:
 _LEAD_IN = re.compile(r"^(let'?s|let me|let us|here'?s|here is)\b", re.I)  # "Let's be clear for …": said to the reader
 
 
+_SOURCE = re.compile(r"\b(stud(y|ies)|trials?|papers?|(meta-?)?analys[ie]s|reviews?|research|infographics?|podcasts?|"
+                     r"articles?|books?)\b", re.I)
+_MEASURED = re.compile(r"(?<![\w.])(?!(19|20)\d\d\b)\d|%|\b(percent|found|finds|shows|showed|shown|reported|improv\w*|"
+                       r"increas\w*|reduc\w*|lower\w*|cut|kept|faster|slower|more|less|fewer|better|worse|no change|"
+                       r"didn'?t|did not|halv\w*|doubl\w*|which|that|when|where|if)\b", re.I)
+
+
+def remark_on_source(part: str) -> bool:
+    """A remark about a study or source rather than a statement of what it found: "Piacentini's trial is small but
+    telling", "Damasceno's study is the one to show sceptics", "Interesting 2023 trial for the bands crowd"."""
+    ws = _words(part)
+    past = next((i for i in range(1, len(ws)) if _bare(ws[i]) in _PAST), None)
+    v = min((i for i in (past, _first_verb(ws)) if i is not None), default=None)
+    subject, said = (ws, []) if v is None else (ws[:v], ws[v:])
+    if not _SOURCE.search(" ".join(subject)) or len(said) > 8 or (v is None and len(ws) > 10) \
+            or _CONDITION.match(part) or any(w.endswith(",") for w in subject):  # "When you pool the trials, X is …"
+        return False
+    if any(re.match(r"(show|suggest|prove|confirm|report|find|found|demonstrat)\w*$", _bare(w)) for w in said[:1] or ws):
+        return False  # "the runner-only trials show the same drop": what a source found
+    return not any(f(" ".join(said or ws)) for f in (outcomes, _MEASURED.search, _CLAIM_WORDS.search))
+
+
 def _drop_prefaces(pieces: list[str], claim: str) -> list[str]:
-    """Drop lead-ins with nothing to check ("The research here is fairly consistent", "That last point matters")."""
+    """Drop lead-ins with nothing to check ("The research here is fairly consistent", "That last point matters") and
+    remarks about a source ("X's trial is small but telling") beside the statements that say what it found."""
     if len(pieces) < 2:
         return pieces
     keep = []
@@ -374,7 +399,7 @@ def _drop_prefaces(pieces: list[str], claim: str) -> list[str]:
         short = len(p.split()) <= 7
         checkable = bool(outcomes(p)) or bool(re.search(r"\b(lift\w*|strength|squat\w*|heavy|light|reps?|sessions?|"
                                                         r"plyometric\w*|weights?|circuits?)\b", p, re.I))
-        if i < len(pieces) - 1 and ((short and not checkable) or _LEAD_IN.match(p)):
+        if (i < len(pieces) - 1 and ((short and not checkable) or _LEAD_IN.match(p))) or remark_on_source(p):
             continue
         keep.append(p)
     return keep or pieces

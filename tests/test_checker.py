@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant.checker import decompose, extract_claims, overall_verdict
+from assistant.decompose import decompose_marked
 from assistant.claims import load_ledger
 from assistant.corpus import load_corpus
 from assistant.settings import Settings
@@ -137,6 +138,25 @@ def test_a_reply_word_before_a_statement_does_not_negate_it():
 def test_decompose_names_the_swapped_in_exercise():
     parts = decompose("Swap your back squats for single-leg squats, because they are more specific")
     assert parts[-1] == "Single-leg squats are more specific"
+
+
+def test_a_remark_about_a_source_is_not_a_part_but_what_the_source_found_is():
+    from assistant.decompose import remark_on_source
+    parts = decompose("Damasceno's 10-km study is the one to show sceptics: eight weeks of heavy lifting made runners "
+                      "about 2.5% faster over 10 km.")
+    assert parts == ["Eight weeks of heavy lifting made runners about 2.5% faster over 10 km"]
+    assert remark_on_source("Sedano's 2013 study of well-trained male runners gave us the answer")
+    assert remark_on_source("The 40-week study on competitive distance runners is overrated")
+    assert not remark_on_source("The runner-only trials show the same large drop")
+    assert not remark_on_source("A Norwegian trial in well-trained women found zero change in running economy")
+    assert not remark_on_source("When you pool the trials, the standardised effects are small")
+    assert not remark_on_source("Heavy lifting improves running economy")
+
+
+def test_an_imperative_after_so_is_a_conclusion():
+    marked = decompose_marked("You won't see any economy benefit until you can squat 1.5 times your bodyweight, "
+                              "so get your squat there before you expect anything.")
+    assert [c for _, c in marked] == [False, True]
 
 
 def test_a_load_given_as_a_percentage_is_not_a_claimed_effect():

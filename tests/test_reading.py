@@ -303,6 +303,13 @@ def test_a_hedge_is_not_an_anecdote_and_this_in_a_claim_is_the_lifting(assistant
     assert assistant.check("This will knock minutes off your next marathon.").verdict == "no-evidence"
 
 
+def test_a_first_person_lead_in_does_not_make_an_anecdote(assistant):
+    res = assistant.check("Two myths I'm done with: lifting makes runners heavier, and heavy low-rep work adds no muscle.")
+    assert "One person's result" not in res.answer and len(res.parts) == 2
+    res = assistant.check("I started 5x5 two weeks ago and took three minutes off my 5k.")
+    assert "One person's result" in res.answer
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
