@@ -175,6 +175,12 @@ def numbers(text: str) -> set[float]:
     return found | {float(_NUMERALS[w.lower()]) for w in re.findall(rf"\b({'|'.join(_NUMERALS)})\b", text, re.I)}
 
 
+def percents(text: str) -> set[float]:
+    """The numbers a text states as percentages ("10%", "3.9 percent"): a 10% gain is not a 10-km race."""
+    text = text.replace("−", "-")
+    return {float(x) for x in re.findall(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)", text, re.I)}
+
+
 def _num(w: str) -> float:
     """A number written in digits or words ("three", "twice") as a float."""
     w = w.lower()

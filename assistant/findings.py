@@ -14,7 +14,7 @@ import numpy as np
 
 from .claims import EVALUATIVE
 from .claimtext import (ABSOLUTE, _COMPARE, _DOMAIN_WORD, _EFFECT, _HARM, _NULL, _ONLY, _OUTCOME_RX, negated, normalise_polarity,
-                        numbers, outcomes, populations)
+                        numbers, outcomes, percents, populations)
 from .compose import Candidate
 from .corpus import ARTICLE_ID, ARTICLE_SECTION, GAPS, LIMITATIONS, WHAT_WAS_DONE
 from .decompose import _first_verb, _words
@@ -183,7 +183,7 @@ class Findings:
         if not cands:
             return None
         if numbers(part):  # a part with numbers is matched by a sentence stating them all
-            cands = [c for c in cands if numbers(part) <= numbers(c.text)] or cands
+            cands = [c for c in cands if numbers(part) <= numbers(c.text) and percents(part) <= percents(c.text)] or cands
         best = max(cands, key=lambda c: c.semantic)
         # the study's own sentence rather than a guide's or a review's summary of it, when it says it about as closely
         own = [c for c in cands if c.meta.get("type") == "study" and c.semantic >= best.semantic - 0.05]
@@ -207,7 +207,8 @@ class Findings:
         if group and not group <= populations(f"{best.text} {self.meta.get(best.meta['source_id'], {}).get('population', '')}",
                                               study=True):
             return None
-        if not numbers(part) <= numbers(best.text) or not _races(part) <= _races(best.text):
+        if not numbers(part) <= numbers(best.text) or not percents(part) <= percents(best.text) \
+                or not _races(part) <= _races(best.text):
             return None  # "…late in a long race, where the marathon is won" says more than a 10-km finding
         design = self.meta.get(best.meta["source_id"], {}).get("design_class", "")
         if any(rx.search(part) and design not in kinds for rx, kinds in _DESIGNS):

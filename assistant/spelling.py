@@ -52,8 +52,8 @@ class SpellFixer:
     def known(self, w: str) -> bool:
         """A known word, or a regular inflection of one ("spacing", "spaced", "boosts", "completely");
         "runing" is not one ("run" doubles its n)."""
-        if self._is_word(w):
-            return True
+        if self._is_word(w) or (len(w) >= 5 and self._is_word(w + "s")):
+            return True  # (a singular whose plural is known: "marathoner" is not a typo of "marathoners")
         for suffix in ("ing", "ed", "es", "s", "ly"):
             if w.endswith(suffix) and len(w) - len(suffix) >= 3:
                 stem = w[: -len(suffix)]

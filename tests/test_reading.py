@@ -551,6 +551,15 @@ def test_sex_is_read_only_when_the_runner_says_it_of_themselves(text, sex):
     assert runner_context(text, analyse(text, None)).sex == sex
 
 
+def test_a_percentage_is_not_restated_by_a_distance_and_the_figure_is_compared(assistant):
+    from assistant.claimtext import percents
+
+    assert percents("economy improved by 10% over 10 km, or 3.9 percent") == {10.0, 3.9}
+    res = assistant.check("Heavy lifting improves running economy by 10%.")
+    # a 10-km finding is not this claim restated: the claim's figure is set against the reviews' 2–8%
+    assert res.verdict == "not-supported" and "How the numbers compare" in res.answer and "2–8%" in res.answer
+
+
 def test_a_claim_that_restates_one_finding_is_judged_on_that_finding_not_on_a_broader_ledger_claim(assistant):
     from assistant.checker import ClaimChecker
 
