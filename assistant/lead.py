@@ -57,8 +57,8 @@ def type_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, qu
     """The lead for a question of type ``qtype`` among the scored candidate sentences (None: the type's guide
     was not retrieved)."""
     lead = _rule_lead(composer, cands, qtype, question)
-    if lead is None or composer.questions is None or not question:
-        return lead
+    if lead is None or composer.questions is None or len(question.split()) < composer.config.asks_switch_words:
+        return lead  # ("and near a race?" leans on the turn before it: its own words are too few to compare)
     return _closer_on_both(composer, cands, qtype, question, lead) or lead
 
 
