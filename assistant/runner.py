@@ -103,7 +103,8 @@ _CLAUSE = re.compile(r"\s*(?:[,;]|\s[-–—]\s|\band\b|\bthen\b)\s*", re.I)
 _NOT_LIFTING = re.compile(r"\b(rest days?|days? off|off days?|or|either|thinking|considering|can|could|might|maybe|should)\b",
                           re.I)
 _REST_DAYS = re.compile(r"\b(rest days?|days? off|off days?)\b", re.I)
-_DOSE_WORDS = re.compile(r"\b(once|twice|\d+ ?x|\d+|times?|a|per|every|each|week|wk|sessions?|days?|on)\b", re.I)
+_DOSE_WORDS = re.compile(r"\b(once|twice|\d+ ?x|\d+|times?|a|per|every|each|week|wk|sessions?|days?|on|only|just|usually|"
+                         r"normally|always|mostly)\b", re.I)
 _LIFT_WORDS = re.compile(r"\b(squats?|squatting|deadlifts?|rdls?|lunges?|leg (day|session)|legs|lifting|lift|gym|weights|"
                          r"strength|plyos?|plyometrics?|jumps|"
                          + "|".join(re.escape(e).replace(r"\ ", r"[\s-]") + "s?" for e in EXERCISES

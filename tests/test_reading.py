@@ -740,3 +740,6 @@ def test_the_runners_own_lifting_days_are_kept_checked_or_moved():
     assert ctx.lift_days == ["tue", "fri"] and ctx.run_days == ["mon", "wed", "sat", "sun"]
     ctx = _ctx("I run mon, wed, fri and sat (long run sat) and go to the gym on Thursday evening.")
     assert ctx.run_days == ["mon", "wed", "fri", "sat"] and ctx.lift_days == ["thu"]  # the list goes on with its run
+    ctx = _ctx("Intervals on Tuesday, long run Sunday. Goblet squats 3x12 and some lunges, Mondays only.")
+    assert ctx.lift_days == ["mon"]  # "only" qualifies the day: the clause goes on with the lifting before it
+    assert schedule_note(ctx).startswith("Mon is the day before")
