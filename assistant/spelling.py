@@ -73,8 +73,8 @@ class SpellFixer:
 
     def _fix_word(self, word: str) -> str:
         w = word.lower()
-        if len(w) < MIN_LENGTH or self.known(w):
-            return word
+        if len(w) < MIN_LENGTH or self.known(w) or re.search(r"['’](t|s|re|ve|ll|d|m)$", w):
+            return word  # (a contraction is not a typo: "haven't" is not "haven")
         best = process.extractOne(w, self.candidates(w), scorer=fuzz.ratio, processor=None,
                                   score_cutoff=self.cutoff * 100 - _EPS)
         return best[0] if best else word  # extractOne keeps the first of equally good candidates

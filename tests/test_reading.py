@@ -310,6 +310,15 @@ def test_a_first_person_lead_in_does_not_make_an_anecdote(assistant):
     assert "One person's result" in res.answer
 
 
+def test_a_lifter_returning_after_years_or_never_under_a_barbell_gets_the_progression_caveat(assistant):
+    # ACSM 2009 treats anyone who has not lifted for several years as a novice again
+    for q in ("Haven't lifted in 6 years. How heavy should I squat for my 10k?",
+              "I've never touched a barbell. How heavy should I squat for my 10k?"):
+        assert "beginner-progression" in {c.id for c in assistant.ask(q).caveats}, q
+    assert "beginner-progression" not in {c.id for c in assistant.ask(
+        "I've squatted twice a week for three years. How heavy should I squat for my 10k?").caveats}
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
