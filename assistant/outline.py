@@ -224,6 +224,11 @@ def _after_lead(body: str, sentence: str) -> str:
     return f"{head}\n\n{sentence}" + (f"\n\n{rest}" if sep else "")
 
 
+_PREVENTION_AIM = re.compile(r"\b((prevent\w*|avoid\w*|reduc\w*|lower\w*|cut\w*|protect\w* (against|from))\s+(\w+\s+){0,2}"
+                             r"injur\w*|injury[- ](free|prevention|risk)|(stay|staying|keep\w*) (\w+ )?(healthy|injury[- ]free)|"
+                             r"(not|never|without|avoid) (getting |get )?(hurt|injured))\b", re.I)
+
+
 def caveat_intent(u: Understanding, type_confidence: float) -> Intent:
     """The intent caveats are chosen from: what the answered parts are about, plus the runner's context.
     Pain or a medical condition anywhere in the message still counts."""
@@ -239,6 +244,8 @@ def caveat_intent(u: Understanding, type_confidence: float) -> Intent:
             t.add("marathon")      # "will this take minutes off my time?", "does it improve mile performance?"
         topics |= t
     topics |= u.intent.topics & {"beginner"}  # "I only started running in May": said anywhere, it counts
+    if _PREVENTION_AIM.search(u.message):  # "…and not getting injured again", "…keep them injury free": an aim said
+        topics.add("injury")                # anywhere in the message makes the injury evidence part of the answer
     if u.context.race in LONG_RACES and any(p.qtype == "race-performance" for p in u.answerable):
         topics.add("marathon")
     if u.context.experience == "none" or any(not e.reliable for e in u.context.lifts):

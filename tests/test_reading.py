@@ -319,6 +319,12 @@ def test_a_lifter_returning_after_years_or_never_under_a_barbell_gets_the_progre
         "I've squatted twice a week for three years. How heavy should I squat for my 10k?").caveats}
 
 
+def test_an_aim_to_stay_injury_free_said_anywhere_brings_the_injury_evidence(assistant):
+    q = "Main goal this year is staying injury free after a rough 2025. Should I do 3 sets of squats or 5?"
+    assert "injury-evidence" in {c.id for c in assistant.ask(q).caveats}
+    assert "injury-evidence" not in {c.id for c in assistant.ask("Should I do 3 sets of squats or 5?").caveats}
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
