@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 import re
 
 from .qtypes import question_type
@@ -41,16 +42,22 @@ _RACE_GAIN = re.compile(r"\b(faster|quicker|pb|pr|personal best|minutes? off|sec
                         r"(a|any) difference (to|on|in) (my |the )?(race|time|marathon|race day))\b", re.I)
 
 
+_ENUMERATED = re.compile(r"^\W*(\(?\d\)|\(?[a-d]\)|\d\.)?[\s\-–—:,]*((and|also|or|so|but|plus|secondly|second)\b[\s\-–—:,]*)*",
+                         re.I)
+
+
 def title_of(part: Part) -> str:
     qt = question_type(part.qtype)
     if qt:
         return qt.title
-    text = part.text.rstrip("?").strip()
-    return text[:60] + ("…" if len(text) > 60 else "")
+    # the question's own words, without its number or a joining word ("2) and does being sore…" -> "Does being sore…")
+    text = _ENUMERATED.sub("", part.text.strip()).rstrip("?!. ")
+    text = text[:1].upper() + text[1:]
+    return text if len(text) <= 60 else text[:60].rsplit(" ", 1)[0] + "…"
 
 
 def decline(part: Part) -> str:
-    asked = part.text.strip().rstrip("?.! ")
+    asked = re.sub(r"^\W*(\(?\d\)|\(?[a-d]\)|\d\.)\s*", "", part.text.strip()).rstrip("?.! ")  # without its "1)"
     if len(asked) > 90:
         asked = asked[:87].rsplit(" ", 1)[0] + "…"
     return (f"You also asked “{asked}”: that is outside what my sources cover — they are about strength training "
@@ -169,14 +176,18 @@ def assemble(question: str, u: Understanding, answered: list[tuple[Part, Answer]
             body = _after_lead(body, " ".join(notes))
         ans.answer = "\n\n".join([*notes, body]) if numbers_first else body
     else:
-        blocks, citations = [], []
+        blocks, citations, titles = [], [], set()
         for part, a in answered:
             text, cites = _renumber(a, len(citations))
+            title = title_of(part)
+            if title in titles:  # a second question of the same type is titled by its own words
+                title = title_of(replace(part, qtype=None))
+            titles.add(title)
             if sched and part.qtype == "scheduling":
                 text = _sched_into(text, sched, part)
             if notes and not numbers_first and part.qtype in LOAD_TYPES:
                 text = _after_lead(text, " ".join(notes))  # load_notes only gives notes when such a part exists
-            blocks.append(f"**{title_of(part)}**\n{text}")
+            blocks.append(f"**{title}**\n{text}")
             citations += cites
         ans = Answer(question=question, answer="\n\n".join([*notes, *blocks]) if numbers_first
                      else "\n\n".join(blocks), citations=citations)  # otherwise the numbers sit in their load section

@@ -219,11 +219,20 @@ def _merge_unsure_followers(parts: list[Part], unsure: float = 0.5) -> list[Part
     return out
 
 
+_LEANS_BACK = re.compile(r"\b(it|its|that|this|they|them|those|these|he|she|either|both)\b", re.I)
+# a question announced as another one: numbered ("2)", "(b)", "2."), or "also", "secondly", "another thing"
+NEW_QUESTION = re.compile(r"^\W*(\(?\d\)|\(?[a-d]\)|\d\.\s|also\b|and also\b|second(ly)?\b|another\b|plus\b|other q)", re.I)
+
+
 def _merge_same_type(parts: list[Part]) -> list[Part]:
-    """Adjacent parts of one type asked in a row are one question put twice."""
+    """Adjacent parts of one type asked in a row are one question put twice ("…on saturday? like 2 hrs once = same
+    as 2x1hr right?") — unless the later one is announced as another question ("1) is interference real? 2) and
+    does being sore mess up my intervals?") and stands on its own words; then each is answered."""
     out: list[Part] = []
     for p in parts:
-        if out and p.qtype and p.qtype == out[-1].qtype and p.in_scope == out[-1].in_scope:
+        own = bool(NEW_QUESTION.match(p.text)) and len(p.text.split()) >= 6 and not _LEANS_BACK.search(p.text) \
+            and not ANAPHORIC.search(re.sub(r"^\W*(\(?\w\)|\d\.)\s*", "", p.text))
+        if out and p.qtype and p.qtype == out[-1].qtype and p.in_scope == out[-1].in_scope and not own:
             out[-1] = _joined(out[-1], p)
         else:
             out.append(p)

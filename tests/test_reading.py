@@ -325,6 +325,19 @@ def test_an_aim_to_stay_injury_free_said_anywhere_brings_the_injury_evidence(ass
     assert "injury-evidence" not in {c.id for c in assistant.ask("Should I do 3 sets of squats or 5?").caveats}
 
 
+def test_a_numbered_second_question_of_the_same_type_gets_its_own_titled_section(assistant):
+    msg = ("Running 60 km a week and lifting twice. 1) Does all that running stop me building leg strength? "
+           "2) And will sore quads from squats spoil my track session two days later?")
+    u = assistant.understand(msg)
+    assert len(u.answerable) == 2 and u.parts[0].qtype == u.parts[1].qtype
+    ans = assistant.ask(msg)
+    assert "**Will sore quads from squats spoil my track session two days…**" in ans.answer
+    # ...but a question put twice, or one leaning on the one before it, stays one
+    assert len(assistant.understand("What did Støren 2008 do? And what did it find?").answerable) == 1
+    assert len(assistant.understand("Can I do both gym sessions back to back on Saturday? Like 2 hours once "
+                                    "instead of 2 x 1 hour?").answerable) == 1
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
