@@ -31,6 +31,7 @@ LONG_RACES = {"marathon", "ultra", "half"}
 _MARK = re.compile(r"\[(\d+)\]")
 _ASKS_NUMBER = re.compile(r"\b(1 ?rm|one[- ]rep(etition)? max|max(imum)?|working (weight|load|sets?)|what weight|how much weight|"
                           r"what load|\d+ ?%|percent|aim(ing)? for|target)\b", re.I)
+_ASKS_PERCENT = re.compile(r"\b(what|which|how much|how many|roughly what)\s+(\w+\s+)?(%|percent(age)?)|\bpercentage\b", re.I)
 # "which two days should the lifting go on?": the placement for the runner's week is the answer, so it leads
 _ASKS_DAYS = re.compile(r"\b(which|what) (\w+ )?(days?|nights?)\b|\bwhen (should|do|can|would) (i|we|you)\b|\bwhere (should|do|would|can) "
                         r"(i|we) (put|fit|slot|place)\b", re.I)
@@ -166,7 +167,9 @@ def assemble(question: str, u: Understanding, answered: list[tuple[Part, Answer]
     sched = schedule_note(u.context) if any(p.qtype == "scheduling" for p in parts) else None
     # the runner's own numbers lead when the question asks for them ("what's my max?"), else follow the lead
     # ...but not when it asks how to add load over time ("how much weight do I add each week?")
-    numbers_first = bool(notes) and any(_ASKS_NUMBER.search(p.text) and not asks_progression(p.text) for p in parts)
+    # ...nor when it asks what percentage to work at: the evidence's percentage answers that, the kilos follow
+    numbers_first = bool(notes) and any(_ASKS_NUMBER.search(p.text) and not asks_progression(p.text)
+                                        and not _ASKS_PERCENT.search(p.text) for p in parts)
     if len(answered) == 1:
         ans = copy.copy(answered[0][1])
         body = ans.answer

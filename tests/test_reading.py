@@ -338,6 +338,21 @@ def test_a_numbered_second_question_of_the_same_type_gets_its_own_titled_section
                                     "instead of 2 x 1 hour?").answerable) == 1
 
 
+def test_a_bracketed_aside_is_its_own_clause_when_reading_lifts():
+    from assistant.calculator import parse_all
+
+    lifts = parse_all("squat 3x6 @ 70kg (I reckon my 1RM is somewhere around 90), split squats with 16kg dumbbells")
+    assert [(e.weight, e.reps) for e in lifts] == [(70.0, 6)]  # not a 70 kg one-rep max
+    assert [(e.weight, e.reps, e.exercise) for e in parse_all("squat (back) 100kg x 5")] == [(100.0, 5, "squat")]
+    assert [(e.weight, e.reps, e.exercise) for e in parse_all("thursday squats (3x5 @ 60kg) or skip?")] == [(60.0, 5, "squat")]
+
+
+def test_a_question_asking_what_percentage_leads_with_the_evidence_then_the_runners_kilos(assistant):
+    ans = assistant.ask("My squat is 3x5 @ 80kg. Roughly what % of 1RM should I be lifting at for running economy?")
+    first, _, rest = ans.answer.partition("\n")
+    assert "90%" in first and "80 kg for 5" in ans.answer
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
