@@ -209,6 +209,12 @@ class ClaimChecker:
             if j.verdict == "mixed" and ABSOLUTE.search(part):
                 j.verdict = "not-supported"  # "wipes out completely": mixed evidence can't carry an absolute
                 j.reason = (f"{j.reason.rstrip('.')}; the claim's absolute wording goes beyond that mixed evidence.")
+            elif j.verdict == "mixed" and not fig_hit and (side := self.findings.one_side(
+                    part, vec, match, a.settings.claim_one_side_similarity, a.settings.claim_one_side_margin)):
+                j.verdict = "supported"  # it says what one side found, not that the evidence agrees
+                j.reason = (f"It says what one side of the evidence found (quoted first below), though the wider "
+                            f"evidence is mixed: {j.reason[:1].lower() + j.reason[1:]}")
+                j.pro = [side]
         if populations(part) and (j is None or j.verdict == "mixed") and not fig_hit:
             pj = self.findings.from_population(part, vec, part_out)
             if pj is not None:
@@ -354,7 +360,8 @@ class ClaimChecker:
 # "you only need two sessions" (a sufficiency) or "not only"
 _EXCLUSIVE = re.compile(r"(?<!\bnot )(?<!\bif )\b(only|solely|exclusively)\b(?!\s+(about|around|roughly|approximately|"
                         r"an?|one|two|three|four|five|six|seven|eight|nine|ten|\d|if|just|slightly|modest\w*|small|"
-                        r"marginal\w*|few|little|half|a bit|needs?|takes?|requires?|costs?|ha(ve|s) to|once|twice|after)\b)|"
+                        r"marginal\w*|few|little|half|a bit|needs?|takes?|requires?|costs?|ha(ve|s) to|once|twice|after|"
+                        r"in|among|within)\b)|"  # ("trials done only in runners" scopes a finding)
                         r"\bnothing (but|else)\b", re.I)
 # a ceiling: more than the dose adds nothing
 _BEYOND = re.compile(r"\b(beyond|anything (over|above|more)|the most that|ceiling|wasted?|pointless|useless|"

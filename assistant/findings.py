@@ -92,6 +92,39 @@ class Findings:
         return self.a.composer.best_from_sources(qv, text, [s for s in source_ids if s != ARTICLE_ID], limit,
                                                  keep=keep, penalise_commentary=True)
 
+    def one_side(self, part: str, vec: np.ndarray, match, min_similarity: float, margin: float) -> Candidate | None:
+        """A claim that says what one side of split evidence found ("the meta-analysis of runner trials found no
+        significant reduction", where the ledger's injury claim is mixed): the finding of the claim's side, as written,
+        that it restates — at least ``min_similarity`` alike, ``margin`` closer than anything on the other side, and
+        pointing the claim's way. None when the claim is as close to both sides (it is about the split itself)."""
+        if self._says_more_than_a_finding(part):
+            return None
+        snap = self.a.composer.snapshot
+
+        def closest(sources) -> tuple[int | None, float]:
+            idx = [i for sid in sources if sid != ARTICLE_ID for i in snap.sents_by_source.get(sid, [])
+                   if snap.sent_metas[i].get("section") not in _NOT_FINDINGS]
+            if not idx:
+                return None, 0.0
+            sims = snap.sent_emb[idx] @ vec
+            k = int(sims.argmax())
+            return idx[k], float(sims[k])
+        i, near = closest(match.evidence_for)
+        _, other = closest(match.evidence_against)
+        if i is None or near < min_similarity or near - other < margin:
+            return None
+        c = Candidate(i, snap.sent_texts[i], snap.sent_metas[i], near, near)
+        if not (numbers(part) <= numbers(c.text) and percents(part) <= percents(c.text) and _races(part) <= _races(c.text)):
+            return None  # "…late in a long race" says more than a 90-minute run
+        found = self.direction(c)  # a finding that points the claim's way ("…not proven for runners" is a limit)
+        return c if found == claim_direction(part) and not (found == "effect" and _LIMITED.search(c.text)) else None
+
+    @staticmethod
+    def _says_more_than_a_finding(part: str) -> bool:
+        """Certainty, an absolute, a comparison or a pointer back: more than any one finding says."""
+        return bool(_POINTS_ELSEWHERE.match(part) or ABSOLUTE.search(part) or _CERTAIN.search(part)
+                    or _COMPARE.search(part) or _MORE_THAN.search(part))
+
     def direction(self, c: Candidate) -> str | None:
         text = c.text
         meta = self.meta.get(c.meta["source_id"], {})
@@ -174,8 +207,7 @@ class Findings:
         part is supported by that finding, whatever broader ledger claim its topic resembles ("the 2018
         meta-analysis found every 10% more strength training went with 4 points less injury risk" is not the
         claim that strength training cuts injuries to a third). None when no finding is that close."""
-        if _POINTS_ELSEWHERE.match(part) or ABSOLUTE.search(part) or _CERTAIN.search(part) or _COMPARE.search(part) \
-                or _MORE_THAN.search(part):  # which of two is better needs the trial that compared them
+        if self._says_more_than_a_finding(part):  # (which of two is better needs the trial that compared them)
             return None
         cands = [c for c in self.a.composer.candidates(part, self.a.retriever.invoke(part))
                  if c.meta["source_id"] != ARTICLE_ID and c.meta.get("type") != "article"
@@ -299,7 +331,9 @@ class Findings:
 
     def unknown_agent(self, part: str) -> bool:
         """The part's subject names something the corpus never mentions ("creatine loading boosts ...")."""
-        ws = _words(part)
+        # "When researchers pooled the runner trials, exercise programmes did not …": the subject follows the clause
+        ws = _words(re.sub(r"^(when|if|after|once|as|since|while|because|although|though)\b[^,]{3,160},\s*", "", part,
+                           flags=re.I))
         v = _first_verb(ws)
         subject = " ".join(ws[:v]) if v else ""
         subject = subject.split(",")[0]  # "That's new muscle, and it's exactly why …": a subject stops at a comma

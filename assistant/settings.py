@@ -105,6 +105,8 @@ class Settings:
     scope_similarity: float = field(default=0.45, metadata={"help": "Best sentence similarity needed to answer a question that names no strength-training topic."})
     claim_similarity: float = field(default=0.62, metadata={"help": "Similarity to a ledger claim needed to judge a claim (else no-evidence)."})
     claim_restate_similarity: float = field(default=0.70, metadata={"help": "Similarity to one finding at which a claim that points the same way, about the same group and with the same numbers, is judged supported by it."})
+    claim_one_side_similarity: float = field(default=0.72, metadata={"help": "A claim matching a mixed ledger claim is supported when it is this alike to a finding on its own side..."})
+    claim_one_side_margin: float = field(default=0.10, metadata={"help": "...and this much closer to it than to any finding on the other side (it restates one side of split evidence)."})
     claim_similarity_unknown: float = field(default=0.80, metadata={"help": "The same, when the claim names something the corpus never mentions."})
     type_confidence: float = field(default=0.50, metadata={"help": "Question-type score (prototype similarity + cue bonus) needed to answer from the type's guide first."})
     off_topic_probability: float = field(default=0.80, metadata={"help": "A message no part of which names strength training, a study, pain or a condition is declined when the learned type model gives its 'off-topic' class at least this probability (1 turns it off)."})

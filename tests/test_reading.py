@@ -353,6 +353,17 @@ def test_a_question_asking_what_percentage_leads_with_the_evidence_then_the_runn
     assert "90%" in first and "80 kg for 5" in ans.answer
 
 
+def test_a_claim_restating_one_side_of_split_evidence_is_supported_a_general_one_stays_mixed(assistant):
+    from assistant.checker import ClaimChecker
+
+    judge = ClaimChecker(assistant).judge
+    j = judge("When researchers pooled the prevention trials done only in endurance runners, exercise programmes "
+              "did not significantly reduce running injuries")
+    assert j.verdict == "supported" and "mixed" in j.reason and j.pro and "Wu 2024" in j.pro[0].text
+    assert judge("Strength training keeps runners injury-free").verdict == "mixed"
+    assert judge("Only heavy lifting improves running economy").verdict == "not-supported"
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
