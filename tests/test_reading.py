@@ -364,6 +364,11 @@ def test_a_claim_restating_one_side_of_split_evidence_is_supported_a_general_one
     assert judge("Only heavy lifting improves running economy").verdict == "not-supported"
 
 
+def test_hurting_your_running_is_interference_and_hurting_your_knees_is_injury(assistant):
+    assert assistant.understand("Will lifting hurt my running?").parts[0].qtype == "soreness-interference"
+    assert assistant.understand("Will squats hurt my knees?").parts[0].qtype == "injury"
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
