@@ -20,7 +20,9 @@ from .scope import EXAMPLES, Intent, analyse, lexicons, off_topic_first, off_top
 from .text import question_sentences
 
 MAX_PARTS = 3
-_LOADS = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:kg|kgs|kilos?|lbs?|pounds?)?\s*(?:x|×|for|@|at)?\s*\d*\s*(?:reps?|kg|lbs?)?\b", re.I)
+# numbers of loads, times and paces say nothing about the type — but one compared ("a 3rd session … than 2") does
+_LOADS = re.compile(r"(?<!\bthan )(?<!\bvs )(?<!\bversus )\b\d+(?:[.,]\d+)?\s*(?:kg|kgs|kilos?|lbs?|pounds?)?\s*(?:x|×|for|@|at)?"
+                    r"\s*\d*\s*(?:reps?|kg|lbs?)?\b", re.I)
 _LOAD_WORDS = re.compile(r"\b(how (heavy|much weight|much should i (lift|squat|deadlift))|what (weight|load)|(heavy|light) enough|"
                          r"too (heavy|light)|go (heavier|lighter)|1 ?rm|one[- ]rep max|max\b|aim(ing)? for|target|"
                          r"working (weight|load)|percent|%|what should i (lift|use|squat|deadlift|bench|be lifting)|"

@@ -369,6 +369,11 @@ def test_hurting_your_running_is_interference_and_hurting_your_knees_is_injury(a
     assert assistant.understand("Will squats hurt my knees?").parts[0].qtype == "injury"
 
 
+def test_a_number_compared_with_is_kept_when_reading_the_question_type(assistant):
+    assert assistant.understand("Would a 3rd gym day make me faster than 2, or just tire me out?").parts[-1].qtype \
+        == "frequency"
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
