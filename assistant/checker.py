@@ -25,7 +25,7 @@ from . import caveats as caveat_rules
 from .check_render import ClaimResult, Part, overall_verdict, render
 from .citing import strip_citation
 from .claims import EVALUATIVE, antonym_flips
-from .claimtext import (_COMPARE, _DOMAIN_WORD, _FIRST_PERSON, _ONLY, _QUALIFIED, ABSOLUTE, FIGURE,
+from .claimtext import (_COMPARE, _DOMAIN_WORD, _FIRST_PERSON, _HARM, _ONLY, _QUALIFIED, ABSOLUTE, FIGURE,
                         compares_populations, negated, normalise_polarity, other_doses, outcomes, populations)
 from .decompose import _first_verb, _segments, _words, decompose, decompose_marked, split_figure_phrase
 from .figures import compare_figure, figures
@@ -315,7 +315,8 @@ class ClaimChecker:
             led_pop = populations(" ".join(claim.texts))
             if bool(part_pop) != bool(led_pop) or (part_pop and not (part_pop <= led_pop or led_pop <= part_pop)):
                 continue  # a claim about teenagers is not judged by a claim about masters runners
-            flips = lambda r: ((negated(part) != negated(r)) + antonym_flips(part, r)) % 2  # noqa: E731
+            flips = lambda r: ((negated(part) != negated(r)) + antonym_flips(part, r)  # noqa: E731
+                               + _worse_for_better(part, r)) % 2
             near = [j for j, (c2, _) in enumerate(m.keys) if c2 == cid and float(sims[j]) >= sim - self.PARAPHRASE_MARGIN]
             readings = [flips(claim.texts[m.keys[j][1]]) for j in near]
             return Match(claim, sim, flips(ref) == 1 and 0 not in readings)
@@ -372,6 +373,18 @@ _HEDGE = re.compile(r"^\s*(from what i'?ve (read|seen|heard)|i (think|believe|re
                     re.I)
 _THIS_LIFTING = re.compile(r"^(this|it)\s+(?=(will|would|can|could|does|makes?|helps?|improves?|knocks?|cuts?|takes?|"
                            r"gives?|builds?|buys?|adds?|keeps?|lowers?|raises?)\b)", re.I)
+
+
+_BETTER = re.compile(r"\b(improv\w*|better|more economical|faster|quicker|boost\w*|enhanc\w*)\b", re.I)
+
+
+def _worse_for_better(part: str, ref: str) -> int:
+    """1 when the part speaks of making an outcome worse ("made economy worse"; negated, "doesn't hurt economy")
+    where the ledger text says it makes it better ("makes runners more economical") and no opposite-word pair says
+    so already: "worse" reverses "better", and "doesn't hurt" then agrees with it."""
+    if negated(ref) or antonym_flips(part, ref) or not _BETTER.search(ref) or _HARM.search(ref):
+        return 0
+    return int(bool(_HARM.search(part)) and not _BETTER.search(part))
 
 
 def _rests_on(j: Judged, premise: Judged) -> None:

@@ -32,7 +32,7 @@ _NOUN_CONTEXT = {"the", "a", "an", "heavy", "light", "two", "three", "few", "man
 _LEAD_DROP = re.compile(r"^(and|but|so|also|then|thus|therefore|hence|plus|or|because|since)\s+", re.I)
 _PRONOUN_SUBJECT = re.compile(r"^(it|this|that|which)\s+", re.I)
 _STRONG = re.compile(r"\s*;\s*|\s+[—–]\s+|,?\s+which means( that)?\s+|,\s*so( that)?\s+|,?\s+so\s+(?=(you|it|they|we|runners?|"
-                     r"this|that|your|their|lifters?|athletes?)\b)|,?\s+while\s+|,?\s+whereas\s+|,\s*but\s+|,?\s+because\s+|"
+                     r"this|that|your|their|lifters?|athletes?)\b)|,?\s+while\s+|,?\s+whereas\s+|,\s*but\s+|,?\s+because\s+(?!of\b)|"
                      r",\s+(?=which\s+\w+s\b)|:\s+", re.I)
 _AND = re.compile(r",?\s+(and|or)\s+", re.I)
 # "or more", "or fewer", "or so": a quantity's range, not a second statement
@@ -336,12 +336,13 @@ CONCLUSION = re.compile(r"^(so|this is why|that'?s why|that is why|which is why|
 def _segments(sent: str, flags: list[bool] | None = None) -> list[str]:
     """Split at strong clause boundaries (";", ", so", "which means", "while", "because", ": "...); ``flags`` gets,
     per segment, whether it is a conclusion ("…, so you should …")."""
-    out, pos, so, concl = [], 0, False, []
+    out, pos, so, concl, after = [], 0, False, [], [""]
     for m in _STRONG.finditer(sent):
         if _in_brackets(sent, m.start()):
             continue
         out.append(sent[pos:m.start()])
         concl.append(so)
+        after.append(m.group(0))
         so = bool(_SO.fullmatch(m.group(0)))
         pos = m.end()
         rest = sent[pos:].split()
@@ -351,9 +352,10 @@ def _segments(sent: str, flags: list[bool] | None = None) -> list[str]:
     out.append(sent[pos:])
     concl.append(so)
     segs: list[str] = []
-    for seg, c in ((s, c) for s, c in zip(out, concl) if s.strip()):
+    for seg, c, d in ((s, c, d) for s, c, d in zip(out, concl, after) if s.strip()):
         ws = seg.split()
         verbless = _first_verb(ws, 0) is None and not any(_bare(w) in _PAST for w in ws[1:])  # "…; the update found"
+        verbless = verbless and "because" not in d.lower()  # "…, because the extra muscle costs more": a reason
         if segs and ((verbless and not _gerund_base(ws[0])) or _COMPARISON_ARM.match(seg)):
             # "...powerlifting: heavy, low reps" stays one statement; so does "..., while the control group didn't change"
             segs[-1] = f"{segs[-1]}, {seg.strip()}"

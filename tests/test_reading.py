@@ -374,6 +374,22 @@ def test_a_number_compared_with_is_kept_when_reading_the_question_type(assistant
         == "frequency"
 
 
+def test_worse_reverses_a_claim_of_better_and_doesnt_hurt_agrees_with_it(assistant):
+    from assistant.checker import ClaimChecker
+
+    judge = ClaimChecker(assistant).judge
+    assert judge("Heavy lifting actually made distance runners' economy worse").verdict == "not-supported"
+    assert judge("Lifting doesn't hurt your running economy").verdict == "supported"
+    assert judge("Heavy lifting improves running economy").verdict == "supported"
+
+
+def test_a_reason_after_because_is_its_own_part_but_because_of_is_not():
+    assert decompose("Heavy lifting made runners' economy worse, because the extra muscle costs more oxygen to carry") \
+        == ["Heavy lifting made runners' economy worse", "The extra muscle costs more oxygen to carry"]
+    assert decompose("Heavy lifting improves economy because of neural adaptations") == \
+        ["Heavy lifting improves economy because of neural adaptations"]
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
