@@ -264,6 +264,9 @@ class Findings:
         if not sids:
             return None
         best = self.best(vec, part, sids, 4, need=part_out)
+        if part_out and not best:  # the group was studied, but not for this outcome ("keeps older runners injury-free")
+            return self.untested(part, vec, "No study here looked at this outcome in that group of runners, so the "
+                                            "claim can't be judged for them; the nearest evidence is quoted below.")
         best = [c for c in best if c.semantic >= 0.45]
         claim_dir = claim_direction(part)
         pro, con = [], []

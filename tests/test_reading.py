@@ -390,6 +390,15 @@ def test_a_reason_after_because_is_its_own_part_but_because_of_is_not():
         ["Heavy lifting improves economy because of neural adaptations"]
 
 
+def test_a_claim_about_a_group_never_studied_for_that_outcome_is_untested(assistant):
+    from assistant.checker import ClaimChecker
+
+    judge = ClaimChecker(assistant).judge
+    j = judge("Heavy lifting clearly keeps older runners injury-free")
+    assert j.verdict == "no-evidence" and "that group" in j.reason
+    assert judge("Heavy lifting improves running economy in masters runners").verdict == "supported"
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
