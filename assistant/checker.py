@@ -229,8 +229,13 @@ class ClaimChecker:
                 j = Judged(part, fv, note, how="figure")
             if dose_detail and not (fv == "supported" and j.verdict == "no-evidence"):
                 pass  # (a dose the trials used does show the claim was tested)
+            elif fv == "supported" and j.verdict == "no-evidence" and j.how == "ledger" \
+                    and (_COMPARE.search(part) or _DOSE_COMPARED.search(part)):
+                pass  # ...but not a comparison of doses ("two a week beats one"): no trial compared them
             elif fv in ("not-supported", "mixed") or j.how == "figure" or (fv == "supported" and j.verdict in ("mixed", "no-evidence")) \
                     or fig.verdict == "no-evidence":
+                if j.verdict == "no-evidence" and fv == "supported":
+                    j.reason = note  # the figure shows it was tested: "no trial tested this" no longer holds
                 j.verdict = fv
             j.figure_note = note
             fs, fa = fig.sources, fig.against
@@ -375,6 +380,9 @@ _THIS_LIFTING = re.compile(r"^(this|it)\s+(?=(will|would|can|could|does|makes?|h
                            r"gives?|builds?|buys?|adds?|keeps?|lowers?|raises?)\b)", re.I)
 
 
+# "…improves economy more than one", "twice a week beats once": one dose set against another
+_DOSE_COMPARED = re.compile(r"\bmore than (one|two|three|four|once|twice|\d)\b(?!\s*(%|percent|kg|lbs?|reps?|weeks?|months?))",
+                            re.I)
 _BETTER = re.compile(r"\b(improv\w*|better|more economical|faster|quicker|boost\w*|enhanc\w*)\b", re.I)
 
 

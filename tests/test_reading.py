@@ -399,6 +399,15 @@ def test_a_claim_about_a_group_never_studied_for_that_outcome_is_untested(assist
     assert judge("Heavy lifting improves running economy in masters runners").verdict == "supported"
 
 
+def test_a_dose_the_trials_used_does_not_make_a_comparison_of_doses_tested(assistant):
+    from assistant.checker import ClaimChecker
+
+    judge = ClaimChecker(assistant).judge
+    assert judge("Two heavy sessions a week will improve your economy more than one").verdict == "no-evidence"
+    j = judge("Two heavy sessions a week improve running economy")
+    assert j.verdict == "supported" and not j.reason.startswith("No ")  # the reason is the figure's, not "untested"
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
