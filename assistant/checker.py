@@ -234,8 +234,8 @@ class ClaimChecker:
                 pass  # ...but not a comparison of doses ("two a week beats one"): no trial compared them
             elif fv in ("not-supported", "mixed") or j.how == "figure" or (fv == "supported" and j.verdict in ("mixed", "no-evidence")) \
                     or fig.verdict == "no-evidence":
-                if j.verdict == "no-evidence" and fv == "supported":
-                    j.reason = note  # the figure shows it was tested: "no trial tested this" no longer holds
+                if j.verdict != fv or fig.verdict == "no-evidence":
+                    j.reason = note  # the figure decides the verdict, so its comparison is the reason
                 j.verdict = fv
             j.figure_note = note
             fs, fa = fig.sources, fig.against
@@ -256,8 +256,10 @@ class ClaimChecker:
             # "only light sets build size", "the only way to … is to lift heavy": the evidence shows the one thing
             # works; the claim adds that nothing else does, which no study here showed
             j.verdict = "not-supported"
-            j.reason = ("The evidence backs it as one thing that works, not as the only one: no study here showed "
-                        "that nothing else does, so the claim goes beyond what was tested.")
+            j.reason = ("The evidence backs it for that group, but not for them alone: runners of other levels "
+                        "benefited too, so the claim goes beyond what was tested.") if ex.group(0).lower().endswith("for") \
+                else ("The evidence backs it as one thing that works, not as the only one: no study here showed "
+                      "that nothing else does, so the claim goes beyond what was tested.")
         if j.how not in ("evidence", "study") and j.verdict != "no-evidence":
             # a figure judged alone is quoted with the sentences about that figure, not those nearest the wording
             qv = a.encoder(fig_hit[0].query) if fig_hit and j.how == "figure" else vec
@@ -368,6 +370,7 @@ _EXCLUSIVE = re.compile(r"(?<!\bnot )(?<!\bif )\b(only|solely|exclusively)\b(?!\
                         r"an?|one|two|three|four|five|six|seven|eight|nine|ten|\d|if|just|slightly|modest\w*|small|"
                         r"marginal\w*|few|little|half|a bit|needs?|takes?|requires?|costs?|ha(ve|s) to|once|twice|after|"
                         r"in|among|within)\b)|"  # ("trials done only in runners" scopes a finding)
+                        r"\b(is|are|'s|'re)\s+(really|mainly|mostly|just|strictly|reserved|meant)\s+(only\s+)?for\b|"
                         r"\bnothing (but|else)\b", re.I)
 # a ceiling: more than the dose adds nothing
 _BEYOND = re.compile(r"\b(beyond|anything (over|above|more)|the most that|ceiling|wasted?|pointless|useless|"

@@ -259,6 +259,8 @@ class Findings:
         """A claim about a population (teenagers, masters runners, older women) judged on the studies of that
         population: the direction of their findings on the claim's outcome."""
         want = populations(part)
+        if not part_out:
+            return None  # (with no outcome named, a group's findings can't say which way the claim points)
         sids = [sid for sid, m in self.meta.items() if m.get("type") == "study"
                 and want <= populations(f"{m.get('population', '')} {m.get('title', '')}", study=True)]
         if not sids:

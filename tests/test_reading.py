@@ -408,6 +408,16 @@ def test_a_dose_the_trials_used_does_not_make_a_comparison_of_doses_tested(assis
     assert j.verdict == "supported" and not j.reason.startswith("No ")  # the reason is the figure's, not "untested"
 
 
+def test_really_for_one_group_is_exclusive_and_a_body_weight_target_is_untested(assistant):
+    from assistant.checker import ClaimChecker
+
+    judge = ClaimChecker(assistant).judge
+    j = judge("Strength training is really for elite runners")
+    assert j.verdict == "not-supported" and "not for them alone" in j.reason
+    j = judge("Runners should squat 1.5 to 2.5 times body weight")
+    assert j.verdict == "no-evidence" and "squat-to-body-weight" in j.reason  # the figure's reason, not the ledger's
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
