@@ -418,6 +418,13 @@ def test_really_for_one_group_is_exclusive_and_a_body_weight_target_is_untested(
     assert j.verdict == "no-evidence" and "squat-to-body-weight" in j.reason  # the figure's reason, not the ledger's
 
 
+def test_fainting_or_a_replaced_joint_brings_the_clinician_caveat(assistant):
+    for q in ("I went dizzy and nearly blacked out after a heavy squat set last week. How heavy should I go?",
+              "I'm 68 with a knee replacement. Should I lift heavy for my running?"):
+        assert "see-clinician" in {c.id for c in assistant.ask(q).caveats}, q
+    assert "see-clinician" not in {c.id for c in assistant.ask("How heavy should I squat for my 10k?").caveats}
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
