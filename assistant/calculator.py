@@ -118,7 +118,8 @@ def parse_all(text: str) -> list[LoadEstimate]:
     out: list[LoadEstimate] = []
     # a remark in brackets ("squat 3x6 @ 70kg (my 1RM is around 90)") is a clause of its own; a load in brackets
     # ("squats (3x5 @ 60kg)") belongs to the lift before it, and so does a word ("squat (back)")
-    text = re.sub(r"\s*\(((?![^()]*\d\s*(kg|kgs|kilos?|lbs?|pounds?)\b)[^()]*\s[^()]*\s[^()]*)\)", r", \1, ", text)
+    text = re.sub(r"\s*\(((?![^()]*\d\s*(kg|kgs|kilos?|lbs?|pounds?)\b)[^()]*\s[^()]*\s[^()]*|"
+                  r"[^()]*\b(1 ?rm|one[- ]rep max|max)\b[^()]*)\)", r", \1, ", text, flags=re.I)  # "(my 1RM is ~100kg)" too
     for clause in re.split(r"(?<=[.!?;\n])\s+|,\s+|\band\b", text):
         est = parse(clause)
         if est and not any((e.weight, e.reps, e.exercise) == (est.weight, est.reps, est.exercise) for e in out):

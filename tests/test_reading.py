@@ -345,6 +345,12 @@ def test_a_bracketed_aside_is_its_own_clause_when_reading_lifts():
     assert [(e.weight, e.reps) for e in lifts] == [(70.0, 6)]  # not a 70 kg one-rep max
     assert [(e.weight, e.reps, e.exercise) for e in parse_all("squat (back) 100kg x 5")] == [(100.0, 5, "squat")]
     assert [(e.weight, e.reps, e.exercise) for e in parse_all("thursday squats (3x5 @ 60kg) or skip?")] == [(60.0, 5, "squat")]
+    assert [(e.weight, e.reps) for e in parse_all("front squats, 4x6 @ 70kg (my 1RM is ~100kg)")] == [(70.0, 6), (100.0, 1)]
+
+
+def test_a_session_written_as_repeats_or_a_race_is_a_hard_day():
+    ctx = _ctx("Mon easy 5k\nTue 6x800m @ 5k pace\nThu 5 x 3 min hills\nSat parkrun, raced\nSun long run")
+    assert ctx.hard_days == ["tue", "thu", "sat"] and ctx.long_run_day == "sun"
 
 
 def test_a_question_asking_what_percentage_leads_with_the_evidence_then_the_runners_kilos(assistant):
