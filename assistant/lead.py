@@ -46,6 +46,12 @@ _DOMAIN_WORDS = set(terms("run runs runner runners running lift lifts lifting li
                           "race races racing marathon marathons half 5k 10k ultra km mile miles time times"))
 
 
+# after a race rather than before it: the embedding model reads "before the race" and "after the race" alike
+_AFTER_RACE = re.compile(r"\b(after|post|since|following)[- ](\w+[- ]){0,3}(races?|racing|marathons?|half(?![- ]?squats?)|10k|5k|"
+                         r"ultras?)\b|"
+                         r"\bpost-?race\b|\brecover\w* from (a|the|my) (race|marathon|half)", re.I)
+
+
 def gap_subjects(text: str) -> set[str]:
     """Untested subjects a text names (data/intents.yaml ``gap_subjects``), as normalised stems."""
     from .scope import lexicons
@@ -56,6 +62,8 @@ def gap_subjects(text: str) -> set[str]:
 def type_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, question: str = "") -> Candidate | None:
     """The lead for a question of type ``qtype`` among the scored candidate sentences (None: the type's guide
     was not retrieved)."""
+    if not _AFTER_RACE.search(question):  # "how many weeks out should I drop the weights?" is before, not after
+        cands = [c for c in cands if not _AFTER_RACE.search(c.text)]
     lead = _rule_lead(composer, cands, qtype, question)
     if lead is None or composer.questions is None or len(question.split()) < composer.config.asks_switch_words:
         return lead  # ("and near a race?" leans on the turn before it: its own words are too few to compare)

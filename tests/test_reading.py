@@ -431,6 +431,13 @@ def test_fainting_or_a_replaced_joint_brings_the_clinician_caveat(assistant):
     assert "see-clinician" not in {c.id for c in assistant.ask("How heavy should I squat for my 10k?").caveats}
 
 
+def test_after_a_race_and_before_one_are_told_apart(assistant):
+    after = assistant.ask("Ran my first marathon on Sunday. How long after the marathon should I wait before heavy squats?")
+    assert "after a race" in after.answer.split("\n")[0]
+    before = assistant.ask("How many weeks out from my marathon should I cut the lifting back?")
+    assert "after a race" not in before.answer.split("\n")[0]
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
