@@ -22,6 +22,7 @@ _SUBSPLIT = re.compile(r"(?:,|;)?\s+(?:and|also|plus|&)\s+(?=(?:(?:for|in|at|by)
                        r"is|are|can|will|would|on|before|after|what about|whether)\b)|;\s+|,\s+(?=(?:how|what|which|when|why)\s+\w+)",
                        re.I)
 
+_SUBORDINATE = re.compile(r"^\W*(since|because|as|if|given|seeing as|now that|although|though|while)\b", re.I)
 ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+((any|all|some|none|much|most|either) of\s+)?"
                         r"(that|this|it|they|those|these|there|she|he|them)\b|"
                         r"(what'?s|whats|what is|where'?s|is)\s+(that|this|it)\b|.*\b(do|does|help|work|worth)\s+(it|that|this)\W*$|"
@@ -150,6 +151,9 @@ def question_texts(message: str) -> list[tuple[str, str]]:
         # "Who's right, and also my watch says …, so should I use it?": a second question after ", and"
         pieces = [x for p in pieces for x in _second_question(p)]
         pieces = [x for p in pieces for x in _verdict_or(p)]
+        for k in range(len(pieces) - 2, -1, -1):  # "Since there's no rest day, which days make sense?": the clause
+            if _SUBORDINATE.match(pieces[k]) and "?" not in pieces[k]:  # is the question's premise, not a question
+                pieces[k:k + 2] = [f"{pieces[k]}, {pieces[k + 1]}"]
         for k in range(len(pieces) - 1, 0, -1):  # "When do I move up and by how much?": a detail of the same question
             if _DETAIL.match(pieces[k]) and len(pieces[k].split()) <= 4:
                 pieces[k - 1:k + 1] = [f"{pieces[k - 1]} and {pieces[k]}"]

@@ -438,6 +438,13 @@ def test_after_a_race_and_before_one_are_told_apart(assistant):
     assert "after a race" not in before.answer.split("\n")[0]
 
 
+def test_a_premise_clause_before_a_question_is_not_a_question_of_its_own():
+    from assistant.questions import question_texts
+
+    qs = [q for q, _ in question_texts("I lift twice a week. Since my Saturdays are busy, which days suit the gym best?")]
+    assert qs == ["Since my Saturdays are busy, which days suit the gym best?"]
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
