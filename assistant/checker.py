@@ -31,7 +31,7 @@ from .decompose import _first_verb, _segments, _words, decompose, decompose_mark
 from .figures import compare_figure, figures
 from .findings import Findings, Judged
 from .passage import MAX_PASSAGE_CLAIMS, PassageResult, extract_claims, format_passage
-from .scope import analyse
+from .scope import analyse, lexicons
 from .text import STOPWORDS, named_sources, split_sentences, terms
 
 __all__ = ["ClaimChecker", "ClaimResult", "Part", "PassageResult", "decompose", "extract_claims", "format_passage",
@@ -109,8 +109,10 @@ class ClaimChecker:
                     _rests_on(judged[k], judged[k - 1])
             res = self._render(c, judged, notices, anecdote)
             claim_ids = {j.article_claim for j in judged if j.article_claim}
-            # the claim's own words, not the names of the journals it cites ("Sports Medicine"), say if it is medical
-            intent.medical = analyse(" ".join(parts), self.a.fixer).medical
+            # a claim needs the clinician caveat when it is about a condition a person has or about treating pain
+            # or an injury ("heavy squats fix runner's knee"), not when it names injury rates as an outcome
+            said = " ".join(parts)  # (its own words, not the names of the journals it cites)
+            intent.medical = any(rx.search(said) for rx in lexicons()["person_condition"]) or bool(_TREATS.search(said))
             # what the article overstates is news only for a claim from the article: one that names it or repeats
             # its wording ("three to eight percent"); a coach's own claim gets the caveats of its topics
             about = from_article or bool(_NAMES_ARTICLE.search(c)) or caveat_rules.echoes_article(c)
@@ -386,6 +388,9 @@ _THIS_LIFTING = re.compile(r"^(this|it)\s+(?=(will|would|can|could|does|makes?|h
 # "…improves economy more than one", "twice a week beats once": one dose set against another
 _DOSE_COMPARED = re.compile(r"\bmore than (one|two|three|four|once|twice|\d)\b(?!\s*(%|percent|kg|lbs?|reps?|weeks?|months?))",
                             re.I)
+_TREATS = re.compile(r"\b(fix(es|ed)?|cures?|cured|treat(s|ed|ing|ment)?|heals?|rehab\w*)\b[^.;]{0,60}\b(pain|injur\w*|knee|achilles|"
+                     r"tendon\w*|tendin\w*|shins?|hips?|back|fracture\w*|plantar|itb|it band)|\b(have|has|having|if you('ve| have)?)"
+                     r"\b[^.;]{0,25}\b(pain|an injury|injured|runner'?s knee|tendin\w*|shin splints|a stress fracture)", re.I)
 _BETTER = re.compile(r"\b(improv\w*|better|more economical|faster|quicker|boost\w*|enhanc\w*)\b", re.I)
 
 

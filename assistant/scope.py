@@ -28,6 +28,7 @@ def lexicons() -> dict:
         "off_topic": comp(raw["off_topic"]),
         "medical": comp(raw["medical"]),
         "condition": comp(raw["medical"][1:]),  # the medical lexicon without its first line, the pain words
+        "person_condition": comp(raw["medical"][2:]),  # ...and without injuries: conditions a person has
         "injection": comp(raw["injection"]),
         "topics": {k: re.compile(v, re.I) for k, v in raw["topics"].items()},
         "words": _lexicon_words(raw),

@@ -445,6 +445,15 @@ def test_a_premise_clause_before_a_question_is_not_a_question_of_its_own():
     assert qs == ["Since my Saturdays are busy, which days suit the gym best?"]
 
 
+def test_a_claim_gets_the_clinician_caveat_only_about_a_persons_condition_or_treating_pain(assistant):
+    ids = lambda claim: {c.id for c in assistant.check(claim).caveats}  # noqa: E731
+    assert "see-clinician" in ids("Heavy squats fix runner's knee.")
+    assert "see-clinician" in ids("If you have osteoporosis you should lift heavy.")
+    assert "see-clinician" not in ids("Heavy squats halve stress-fracture rates in female runners.")
+    assert "see-clinician" not in ids("The Sports Medicine meta-analyses show plyometrics beat lifting for economy.")
+    assert "see-clinician" not in {c.id for c in assistant.ask("Will heavy leg work hurt my run off the bike?").caveats}
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
