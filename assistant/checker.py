@@ -31,6 +31,7 @@ from .decompose import _first_verb, _segments, _words, decompose, decompose_mark
 from .figures import compare_figure, figures
 from .findings import Findings, Judged
 from .passage import MAX_PASSAGE_CLAIMS, PassageResult, extract_claims, format_passage
+from .outline import RACE_GAIN
 from .scope import analyse, lexicons
 from .text import STOPWORDS, named_sources, split_sentences, terms
 
@@ -113,6 +114,8 @@ class ClaimChecker:
             # or an injury ("heavy squats fix runner's knee"), not when it names injury rates as an outcome
             said = " ".join(parts)  # (its own words, not the names of the journals it cites)
             intent.medical = any(rx.search(said) for rx in lexicons()["person_condition"]) or bool(_TREATS.search(said))
+            if not RACE_GAIN.search(c):  # marathoners as the people studied, or race season, are not race times
+                intent.topics = set(intent.topics) - {"marathon"}
             # what the article overstates is news only for a claim from the article: one that names it or repeats
             # its wording ("three to eight percent"); a coach's own claim gets the caveats of its topics
             about = from_article or bool(_NAMES_ARTICLE.search(c)) or caveat_rules.echoes_article(c)

@@ -35,7 +35,8 @@ _ASKS_PERCENT = re.compile(r"\b(what|which|how much|how many|roughly what)\s+(\w
 # "which two days should the lifting go on?": the placement for the runner's week is the answer, so it leads
 _ASKS_DAYS = re.compile(r"\b(which|what) (\w+ )?(days?|nights?)\b|\bwhen (should|do|can|would) (i|we|you)\b|\bwhere (should|do|would|can) "
                         r"(i|we) (put|fit|slot|place)\b", re.I)
-_RACE_GAIN = re.compile(r"\b(faster|quicker|pb|pr|personal best|minutes? off|seconds? off|race times?|finish(ing)? time|"
+RACE_GAIN = re.compile(r"\b(faster|quicker|pb|pr|personal best|minutes? off|seconds? off|(race|marathon|10k|5k) times?|"
+                        r"finish(ing)? times?|time[- ]trials?|(worth|cut|take|shave)\w* [^.]{0,30}(marathon|race) time|"
                         r"under \d|sub[- ]?\d|improve (my |your )?(time|race|marathon)|help (my |your |me )?(race|marathon|run)|"
                         r"(race|running|\d+ ?m|mile|5k|10k) performance|performance (in|at|over)|time to exhaustion|"
                         r"last \d+ ?(k|km|miles?)|late in (the|a) race|end of (the|a) race|hit(ting)? the wall|fad(e|ing) late|"
@@ -251,10 +252,10 @@ def caveat_intent(u: Understanding, type_confidence: float) -> Intent:
         t = set(p.topics)
         if p.type_score >= type_confidence and (kind := question_type(p.qtype)):
             t |= kind.caveat_topics  # "will squats put weight on me?" is a muscle question, whatever words it uses
-        if "marathon" in t and p.qtype in HOW_TO_TYPES | NOT_RACE_TYPES and not _RACE_GAIN.search(p.text):
+        if "marathon" in t and p.qtype in HOW_TO_TYPES | NOT_RACE_TYPES and not RACE_GAIN.search(p.text):
             t.discard("marathon")  # "how many days before my marathon" is not a race-performance question,
             # nor is "does foot work prevent injuries? (marathon in May)"
-        if _RACE_GAIN.search(p.text):
+        if RACE_GAIN.search(p.text):
             t.add("marathon")      # "will this take minutes off my time?", "does it improve mile performance?"
         topics |= t
     topics |= u.intent.topics & {"beginner"}  # "I only started running in May": said anywhere, it counts
@@ -266,7 +267,7 @@ def caveat_intent(u: Understanding, type_confidence: float) -> Intent:
         topics.add("beginner")
     if u.previous:  # a follow-up carries the topics of the conversation it continues — racing only when that
         # conversation was about race times, not because a race was mentioned in passing
-        topics |= u.intent.topics & ({"marathon", "injury", "muscle"} if _RACE_GAIN.search(u.previous)
+        topics |= u.intent.topics & ({"marathon", "injury", "muscle"} if RACE_GAIN.search(u.previous)
                                      else {"injury", "muscle"})
     intent = copy.copy(u.intent)
     intent.topics = topics

@@ -454,6 +454,13 @@ def test_a_claim_gets_the_clinician_caveat_only_about_a_persons_condition_or_tre
     assert "see-clinician" not in {c.id for c in assistant.ask("Will heavy leg work hurt my run off the bike?").caveats}
 
 
+def test_a_claim_gets_the_race_caveat_only_when_it_is_about_race_times(assistant):
+    ids = lambda claim: {c.id for c in assistant.check(claim).caveats}  # noqa: E731
+    assert "marathon-evidence" in ids("Two heavy sessions a week will take minutes off your marathon time.")
+    assert "marathon-evidence" in ids("Strength training improves 10k time-trial results.")
+    assert "marathon-evidence" not in ids("First-time marathoners who did a short strength routine had fewer injuries.")
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
