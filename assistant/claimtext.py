@@ -130,6 +130,7 @@ _NEG_CONTRAST = re.compile(r",\s*(and\s+)?not\s+[^,.;]*", re.I)   # "from force,
 # A claim that something does not change says what a negated one says ("leaves VO2max unchanged" = "doesn't raise
 # VO2max"); "neither X nor Y" is one negation, not two
 _NULL_CLAIM = re.compile(r"\b(unchanged|unaffected|(stays?|stayed|remains?|remained|holds?) (the same|put|flat|steady|unchanged)|"
+                         r"(stays?|stayed|remains?|remained) (where|as) (they|it|he|she) (were|was|are|is)|"
                          r"no (real |meaningful )?change)\b", re.I)
 _NEITHER_NOR = re.compile(r"\bneither\b([^.;]*?)\bnor\b", re.I)
 

@@ -461,6 +461,13 @@ def test_a_claim_gets_the_race_caveat_only_when_it_is_about_race_times(assistant
     assert "marathon-evidence" not in ids("First-time marathoners who did a short strength routine had fewer injuries.")
 
 
+def test_stayed_where_they_were_is_a_claim_of_no_change(assistant):
+    from assistant.checker import ClaimChecker
+
+    assert negated("VO2max and lactate threshold stayed where they were")
+    assert ClaimChecker(assistant).judge("After plyometrics, VO2max stayed where it was").verdict == "supported"
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
