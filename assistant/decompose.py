@@ -376,12 +376,22 @@ _MEASURED = re.compile(r"(?<![\w.])(?!(19|20)\d\d\b)\d|%|\b(percent|found|finds|
                        r"didn'?t|did not|halv\w*|doubl\w*|which|that|when|where|if)\b", re.I)
 
 
+# a verbless attribution: "From the 2014 BJSM meta-analysis of 25 trials", "Stat from the NYC Marathon injury trial"
+_ATTRIBUTION = re.compile(r"^[^.;]{0,90}\b(stud(y|ies)|trials?|(meta-?)?analys[ie]s|reviews?|papers?|(position )?stand|summary|"
+                          r"podcasts?|infographic|articles?|newsletter|handout|notes|caption)"
+                          r"(\s+(of|in|from|on|with|by)\s+[^.;]{0,70})?$", re.I)
+
+
 def remark_on_source(part: str) -> bool:
     """A remark about a study or source rather than a statement of what it found: "Piacentini's trial is small but
-    telling", "Damasceno's study is the one to show sceptics", "Interesting 2023 trial for the bands crowd"."""
+    telling", "Damasceno's study is the one to show sceptics", "Interesting 2023 trial for the bands crowd", or a
+    verbless attribution ("From the 2014 BJSM meta-analysis of 25 trials and over 26,000 athletes")."""
     ws = _words(part)
     past = next((i for i in range(1, len(ws)) if _bare(ws[i]) in _PAST), None)
     v = min((i for i in (past, _first_verb(ws)) if i is not None), default=None)
+    if v is None and _ATTRIBUTION.match(part) and not re.search(r"\b(better|worse|improv\w*|more|less|faster|slower|fewer|"
+                                                              r"higher|lower|gains?|no change|cut|halved?)\b", part, re.I):
+        return True
     subject, said = (ws, []) if v is None else (ws[:v], ws[v:])
     if not _SOURCE.search(" ".join(subject)) or len(said) > 8 or (v is None and len(ws) > 10) \
             or _CONDITION.match(part) or any(w.endswith(",") for w in subject):  # "When you pool the trials, X is …"
