@@ -88,14 +88,18 @@ class ClaimChecker:
         body = _HEDGE.sub("", body)  # "From what I've read, X": a hedge on X, not an anecdote
         # an anecdote tells of the speaker's own experience; a first person only in a lead-in ("Two myths I'm done
         # with: …") or a remark ("…is why I sell jumps to my squad") does not make one
-        anecdote = any(_FIRST_PERSON.search(p) for p in decompose(body))
+        anecdote = any(_FIRST_PERSON.search(p) and _EXPERIENCED.search(p) for p in decompose(body))
         docs = self.a.retriever.invoke(body)
         if self.out_of_scope(intent, c, body, in_passage):
             res = ClaimResult(question=c, answer=NO_EVIDENCE, verdict="no-evidence")
             res.parts = [Part(c, "no-evidence")]
         else:
             parts, concl = [], []
-            for p, is_concl in [(x, False) for x in self._general_parts(body)] if anecdote else decompose_marked(body):
+            marked = [(x, False) for x in self._general_parts(body)] if anecdote else decompose_marked(body)
+            # the speaker's own practice ("Why I cap runners at five sessions", "that's why I programme heavy") is
+            # not a claim about the evidence: judged are the statements beside it
+            marked = [(x, c) for x, c in marked if not _FIRST_PERSON.search(x)] or marked
+            for p, is_concl in marked:
                 p, cited = self._strip_citation(p)  # "…, and a 2019 study in Sports Medicine showed X": X
                 if cited and cited not in notices:
                     notices.append(cited)
@@ -394,6 +398,9 @@ _DOSE_COMPARED = re.compile(r"\bmore than (one|two|three|four|once|twice|\d)\b(?
 _TREATS = re.compile(r"\b(fix(es|ed)?|cures?|cured|treat(s|ed|ing|ment)?|heals?|rehab\w*)\b[^.;]{0,60}\b(pain|injur\w*|knee|achilles|"
                      r"tendon\w*|tendin\w*|shins?|hips?|back|fracture\w*|plantar|itb|it band)|\b(have|has|having|if you('ve| have)?)"
                      r"\b[^.;]{0,25}\b(pain|an injury|injured|runner'?s knee|tendin\w*|shin splints|a stress fracture)", re.I)
+# what happened to the speaker ("took three minutes off", "I've never been hurt"), not a practice ("why I programme heavy")
+_EXPERIENCED = re.compile(r"\b(\w{3,}ed|took|got|ran|felt|went|did|had|made|lost|knocked|shaved|been|gone|run|hit|set|broke|"
+                          r"came|grew|kept)\b", re.I)
 _BETTER = re.compile(r"\b(improv\w*|better|more economical|faster|quicker|boost\w*|enhanc\w*)\b", re.I)
 
 

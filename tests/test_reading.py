@@ -308,6 +308,9 @@ def test_a_first_person_lead_in_does_not_make_an_anecdote(assistant):
     assert "One person's result" not in res.answer and len(res.parts) == 2
     res = assistant.check("I started 5x5 two weeks ago and took three minutes off my 5k.")
     assert "One person's result" in res.answer
+    # the speaker's practice is neither an anecdote nor a part to judge
+    res = assistant.check("Why I cap my runners at two gym sessions a week: two sessions a week improve running economy.")
+    assert "One person's result" not in res.answer and all("I cap" not in p.claim for p in res.parts)
 
 
 def test_a_lifter_returning_after_years_or_never_under_a_barbell_gets_the_progression_caveat(assistant):
