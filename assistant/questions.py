@@ -122,7 +122,10 @@ def question_texts(message: str) -> list[tuple[str, str]]:
             # and when that sentence is the previous question, it is the same question continued
             if before and ANAPHORIC.search(s) and questions and questions[-1][0].endswith(before):
                 questions[-1] = (f"{questions[-1][0]} {s}", questions[-1][1])
-            elif before and _points_back(s):
+            elif before and _points_back(s) and _is_question(before) and questions and questions[-1][0].endswith(before) \
+                    and not re.search(r"\w+(\s+\w+){3,},\s", s):
+                questions[-1] = (f"{questions[-1][0]} {s}", questions[-1][1])  # "…the problem? Should I move it?"
+            elif before and _points_back(s) and not _is_question(before):  # ("I've been sleeping 10 h, is that ok?")
                 earlier = sents[i - 2] if i >= 2 and not _is_question(sents[i - 2]) else ""
                 if earlier and not _names_lifting(before) and _names_lifting(earlier):
                     # "She wants to add heavy squats. My instinct is to say yes. Thoughts?": what is asked about

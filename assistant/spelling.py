@@ -68,13 +68,17 @@ class SpellFixer:
                     return True
         return False
 
+    def _compound(self, w: str) -> bool:
+        """Two known words written as one ("supershoes", "legday")."""
+        return any(self.known(w[:i]) and self.known(w[i:]) for i in range(3, len(w) - 2))
+
     def _is_word(self, w: str) -> bool:
         return w in self.vocab or w in self.english
 
     def _fix_word(self, word: str) -> str:
         w = word.lower()
-        if len(w) < MIN_LENGTH or self.known(w) or re.search(r"['’](t|s|re|ve|ll|d|m)$", w):
-            return word  # (a contraction is not a typo: "haven't" is not "haven")
+        if len(w) < MIN_LENGTH or self.known(w) or re.search(r"['’](t|s|re|ve|ll|d|m)$", w) or self._compound(w):
+            return word  # (a contraction is not a typo: "haven't" is not "haven"; nor is "supershoes" "supersets")
         best = process.extractOne(w, self.candidates(w), scorer=fuzz.ratio, processor=None,
                                   score_cutoff=self.cutoff * 100 - _EPS)
         return best[0] if best else word  # extractOne keeps the first of equally good candidates

@@ -444,6 +444,12 @@ def test_after_a_race_and_before_one_are_told_apart(assistant):
 def test_a_premise_clause_before_a_question_is_not_a_question_of_its_own():
     from assistant.questions import question_texts
 
+    # a question pointing back joins the question before it, unless it carries its own statement
+    assert [q for q, _ in question_texts("Intervals feel flat. Is Tuesday's leg day the problem? Should I move it?")] \
+        == ["Is Tuesday's leg day the problem? Should I move it?"]
+    assert [q for q, _ in question_texts("How heavy should I squat? And I've been sleeping 10 hours a night, is that normal?")] \
+        == ["How heavy should I squat?", "And I've been sleeping 10 hours a night, is that normal?"]
+
     qs = [q for q, _ in question_texts("I lift twice a week. Since my Saturdays are busy, which days suit the gym best?")]
     assert qs == ["Since my Saturdays are busy, which days suit the gym best?"]
 
@@ -469,6 +475,14 @@ def test_stayed_where_they_were_is_a_claim_of_no_change(assistant):
 
     assert negated("VO2max and lactate threshold stayed where they were")
     assert ClaimChecker(assistant).judge("After plyometrics, VO2max stayed where it was").verdict == "supported"
+
+
+def test_supershoes_and_sleeping_asked_beside_lifting_are_declined_by_name(assistant):
+    ans = assistant.ask("Should I keep squatting heavy twice a week in my marathon block? "
+                        "Also are supershoes worth it for a 3:30 marathoner?")
+    assert not ans.refused and "outside what my sources cover" in ans.answer
+    ans = assistant.ask("How heavy should I squat for my half? And I've been sleeping 10 hours a night, is that normal?")
+    assert not ans.refused and "outside what my sources cover" in ans.answer
 
 
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
