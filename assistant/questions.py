@@ -22,6 +22,8 @@ _SUBSPLIT = re.compile(r"(?:,|;)?\s+(?:and|also|plus|&)\s+(?=(?:(?:for|in|at|by)
                        r"is|are|can|will|would|on|before|after|what about|whether)\b)|;\s+|,\s+(?=(?:how|what|which|when|why)\s+\w+)",
                        re.I)
 
+_ENUMERATOR = re.compile(r"^\W*(\(?\d\)|\(?[a-d]\)|\d\.)\s*")  # "2) ", "(b) ", "3. "
+_INDIRECT = re.compile(r"\b(whether|wonder\w*|wants? to know|asking|asked)\b", re.I)  # "she wants to know whether …"
 _SUBORDINATE = re.compile(r"^\W*(since|because|as|if|given|seeing as|now that|although|though|while)\b", re.I)
 ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+((any|all|some|none|much|most|either) of\s+)?"
                         r"(that|this|it|they|those|these|there|she|he|them)\b|"
@@ -154,8 +156,9 @@ def question_texts(message: str) -> list[tuple[str, str]]:
         # "Who's right, and also my watch says …, so should I use it?": a second question after ", and"
         pieces = [x for p in pieces for x in _second_question(p)]
         pieces = [x for p in pieces for x in _verdict_or(p)]
-        for k in range(len(pieces) - 2, -1, -1):  # "Since there's no rest day, which days make sense?": the clause
-            if _SUBORDINATE.match(pieces[k]) and "?" not in pieces[k]:  # is the question's premise, not a question
+        for k in range(len(pieces) - 2, -1, -1):  # "Since there's no rest day, which days make sense?" or "my intervals
+            bare = _ENUMERATOR.sub("", pieces[k])    # are Thursday, which days should the gym go on?": the clause is
+            if "?" not in pieces[k] and (_SUBORDINATE.match(bare) or not (_is_question(bare) or _INDIRECT.search(bare))):
                 pieces[k:k + 2] = [f"{pieces[k]}, {pieces[k + 1]}"]
         for k in range(len(pieces) - 1, 0, -1):  # "When do I move up and by how much?": a detail of the same question
             if _DETAIL.match(pieces[k]) and len(pieces[k].split()) <= 4:
@@ -185,5 +188,8 @@ def asked_sentences(text: str) -> str:
     return " ".join(asked) if asked else text
 
 # "Gym twice a week, thoughts on ice baths?": a verbless fragment before the question is backstory
-_LEADING_FRAGMENT = re.compile(r"^(?!\W*(if|when|once|since|because|as|after|before)\b)[^,?]{3,50},\s*(?=(thoughts|any|what|how|should|is|are|do|does|can|which|when|why|worth)\b"
+# (…unless what follows points back to it: "caffeine pill before lifting, worth it?", "X, is it any good?")
+_LEADING_FRAGMENT = re.compile(r"^(?!\W*(if|when|once|since|because|as|after|before)\b)[^,?]{3,50},\s*"
+                               r"(?!(is|are|does|do|can|should|would|will) (it|that|this|they|those)\b)"
+                               r"(?=(thoughts|any|what|how|should|is|are|do|does|can|which|when|why)\b"
                                r"[^,]*\?\s*$)", re.I)

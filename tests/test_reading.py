@@ -485,6 +485,16 @@ def test_supershoes_and_sleeping_asked_beside_lifting_are_declined_by_name(assis
     assert not ans.refused and "outside what my sources cover" in ans.answer
 
 
+def test_a_numbered_statement_before_its_question_and_a_subject_before_worth_it_are_read_whole(assistant):
+    msg = ("Half in 10 weeks. 1) should I switch to heavy lifting for the half? 2) my intervals are Thursday and long "
+           "run Sunday, which days should the gym go on? 3) any good gel brands?")
+    u = assistant.understand(msg)
+    assert [p.in_scope for p in u.parts] == [True, True, False] and "intervals are Thursday" in u.parts[1].text
+    ans = assistant.ask("1) caffeine pill before lifting, worth it? 2) is 4 sets of squats too many for a runner?")
+    declined = [ln for ln in ans.answer.split("\n") if "outside what my sources cover" in ln]
+    assert declined and "caffeine" in declined[0].lower()
+
+
 def test_race_words_are_whole_words_so_problems_is_not_a_pr(assistant):
     ans = assistant.ask("Will doing calf raises stop me getting Achilles problems?")
     assert "marathon-evidence" not in {c.id for c in ans.caveats}
