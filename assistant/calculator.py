@@ -116,10 +116,10 @@ def parse(text: str) -> LoadEstimate | None:
 def parse_all(text: str) -> list[LoadEstimate]:
     """Every lift a message states ("I squat 60 kg for 10, deadlift 80 kg x 5"), one per clause, in order."""
     out: list[LoadEstimate] = []
-    # a remark in brackets ("squat 3x6 @ 70kg (my 1RM is around 90)") is a clause of its own; a load in brackets
+    # a remark in brackets ("squat 5x5 @ 90kg (my max is about 120)") is a clause of its own; a load in brackets
     # ("squats (3x5 @ 60kg)") belongs to the lift before it, and so does a word ("squat (back)")
     text = re.sub(r"\s*\(((?![^()]*\d\s*(kg|kgs|kilos?|lbs?|pounds?)\b)[^()]*\s[^()]*\s[^()]*|"
-                  r"[^()]*\b(1 ?rm|one[- ]rep max|max)\b[^()]*)\)", r", \1, ", text, flags=re.I)  # "(my 1RM is ~100kg)" too
+                  r"[^()]*\b(1 ?rm|one[- ]rep max|max)\b[^()]*)\)", r", \1, ", text, flags=re.I)  # "(my max is about 120kg)" too
     for clause in re.split(r"(?<=[.!?;\n])\s+|,\s+|\band\b", text):
         est = parse(clause)
         if est and not any((e.weight, e.reps, e.exercise) == (est.weight, est.reps, est.exercise) for e in out):

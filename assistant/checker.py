@@ -96,7 +96,7 @@ class ClaimChecker:
         else:
             parts, concl = [], []
             marked = [(x, False) for x in self._general_parts(body)] if anecdote else decompose_marked(body)
-            # the speaker's own practice ("Why I cap runners at five sessions", "that's why I programme heavy") is
+            # the speaker's own practice ("Why I keep my squad to two gym days", "that's why I programme heavy") is
             # not a claim about the evidence: judged are the statements beside it
             marked = [(x, c) for x, c in marked if not _FIRST_PERSON.search(x)] or marked
             for p, is_concl in marked:
@@ -398,7 +398,7 @@ _DOSE_COMPARED = re.compile(r"\bmore than (one|two|three|four|once|twice|\d)\b(?
 _TREATS = re.compile(r"\b(fix(es|ed)?|cures?|cured|treat(s|ed|ing|ment)?|heals?|rehab\w*)\b[^.;]{0,60}\b(pain|injur\w*|knee|achilles|"
                      r"tendon\w*|tendin\w*|shins?|hips?|back|fracture\w*|plantar|itb|it band)|\b(have|has|having|if you('ve| have)?)"
                      r"\b[^.;]{0,25}\b(pain|an injury|injured|runner'?s knee|tendin\w*|shin splints|a stress fracture)", re.I)
-# what happened to the speaker ("took three minutes off", "I've never been hurt"), not a practice ("why I programme heavy")
+# what happened to the speaker ("took three minutes off", "I haven't been hurt since"), not a practice ("why I programme heavy")
 _EXPERIENCED = re.compile(r"\b(\w{3,}ed|took|got|ran|felt|went|did|had|made|lost|knocked|shaved|been|gone|run|hit|set|broke|"
                           r"came|grew|kept)\b", re.I)
 _BETTER = re.compile(r"\b(improv\w*|better|more economical|faster|quicker|boost\w*|enhanc\w*)\b", re.I)

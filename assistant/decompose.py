@@ -376,7 +376,7 @@ _MEASURED = re.compile(r"(?<![\w.])(?!(19|20)\d\d\b)\d|%|\b(percent|found|finds|
                        r"didn'?t|did not|halv\w*|doubl\w*|which|that|when|where|if)\b", re.I)
 
 
-# a verbless attribution: "From the 2014 BJSM meta-analysis of 25 trials", "Stat from the NYC Marathon injury trial"
+# a verbless attribution: "From the 2019 review of 12 trials", "Figures from the big marathon injury trial"
 _ATTRIBUTION = re.compile(r"^[^.;]{0,90}\b(stud(y|ies)|trials?|(meta-?)?analys[ie]s|reviews?|papers?|(position )?stand|summary|"
                           r"podcasts?|infographic|articles?|newsletter|handout|notes|caption)"
                           r"(\s+(of|in|from|on|with|by)\s+[^.;]{0,70})?$", re.I)
@@ -384,8 +384,8 @@ _ATTRIBUTION = re.compile(r"^[^.;]{0,90}\b(stud(y|ies)|trials?|(meta-?)?analys[i
 
 def remark_on_source(part: str) -> bool:
     """A remark about a study or source rather than a statement of what it found: "Piacentini's trial is small but
-    telling", "Damasceno's study is the one to show sceptics", "Interesting 2023 trial for the bands crowd", or a
-    verbless attribution ("From the 2014 BJSM meta-analysis of 25 trials and over 26,000 athletes")."""
+    telling", "Støren's study is the one I send to doubters", "Neat little trial for the home-gym crowd", or a
+    verbless attribution ("From the 2019 review of 12 trials and 3,000 athletes")."""
     ws = _words(part)
     past = next((i for i in range(1, len(ws)) if _bare(ws[i]) in _PAST), None)
     v = min((i for i in (past, _first_verb(ws)) if i is not None), default=None)
@@ -403,7 +403,7 @@ def remark_on_source(part: str) -> bool:
 
 def _drop_prefaces(pieces: list[str], claim: str) -> list[str]:
     """Drop lead-ins with nothing to check ("The research here is fairly consistent", "That last point matters") and
-    remarks about a source ("X's trial is small but telling") beside the statements that say what it found."""
+    remarks about a source ("X's trial is small but useful") beside the statements that say what it found."""
     if len(pieces) < 2:
         return pieces
     keep = []

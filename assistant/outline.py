@@ -52,7 +52,7 @@ def title_of(part: Part) -> str:
     qt = question_type(part.qtype)
     if qt:
         return qt.title
-    # the question's own words, without its number or a joining word ("2) and does being sore…" -> "Does being sore…")
+    # its own words, without its number or a joining word ("2) and will lifting slow me…" -> "Will lifting slow me…")
     text = _ENUMERATED.sub("", part.text.strip()).rstrip("?!. ")
     text = text[:1].upper() + text[1:]
     return text if len(text) <= 60 else text[:60].rsplit(" ", 1)[0] + "…"

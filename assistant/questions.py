@@ -23,6 +23,9 @@ _SUBSPLIT = re.compile(r"(?:,|;)?\s+(?:and|also|plus|&)\s+(?=(?:(?:for|in|at|by)
                        re.I)
 
 _ENUMERATOR = re.compile(r"^\W*(\(?\d\)|\(?[a-d]\)|\d\.)\s*")  # "2) ", "(b) ", "3. "
+# "Two things: what shoes should I race in": a question after a label
+_LABELLED_QUESTION = re.compile(r"^[^:]{2,40}:\s*(what|how|which|when|why|where|who|should|is|are|do|does|can|could|would|will)\b",
+                                re.I)
 _INDIRECT = re.compile(r"\b(whether|wonder\w*|wants? to know|asking|asked)\b", re.I)  # "she wants to know whether …"
 _SUBORDINATE = re.compile(r"^\W*(since|because|as|if|given|seeing as|now that|although|though|while)\b", re.I)
 ANAPHORIC = re.compile(r"^\W*((is|are|was|were|does|do|did|would|will|can|could|should)\s+((any|all|some|none|much|most|either) of\s+)?"
@@ -156,9 +159,10 @@ def question_texts(message: str) -> list[tuple[str, str]]:
         # "Who's right, and also my watch says …, so should I use it?": a second question after ", and"
         pieces = [x for p in pieces for x in _second_question(p)]
         pieces = [x for p in pieces for x in _verdict_or(p)]
-        for k in range(len(pieces) - 2, -1, -1):  # "Since there's no rest day, which days make sense?" or "my intervals
+        for k in range(len(pieces) - 2, -1, -1):  # "Since I work weekends, which days suit the gym?" or "my intervals
             bare = _ENUMERATOR.sub("", pieces[k])    # are Thursday, which days should the gym go on?": the clause is
-            if "?" not in pieces[k] and (_SUBORDINATE.match(bare) or not (_is_question(bare) or _INDIRECT.search(bare))):
+            if "?" not in pieces[k] and (_SUBORDINATE.match(bare) or not (_is_question(bare) or _INDIRECT.search(bare)
+                                                                          or _LABELLED_QUESTION.search(bare))):
                 pieces[k:k + 2] = [f"{pieces[k]}, {pieces[k + 1]}"]
         for k in range(len(pieces) - 1, 0, -1):  # "When do I move up and by how much?": a detail of the same question
             if _DETAIL.match(pieces[k]) and len(pieces[k].split()) <= 4:

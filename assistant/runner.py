@@ -55,7 +55,7 @@ _RUNS_PER_WEEK = re.compile(r"\b(\d)\s*(?:x|times|runs?|days?|sessions?)\s*(?:a|
 _LONG_RUN = re.compile(rf"long (?:run|runs)\W+(?:is |are |on |usually |every )*{_DAY}|{_DAY}[ \t:–-]+(?:is )?(?:my |the |a )?long\b", re.I)
 _HARD = re.compile(rf"(?:intervals?|tempo|track|workouts?|speed ?work|hills?|hard (?:session|run|day)s?|quality (?:session|day)s?)\W+"
                    rf"(?:are |is |on |every )*{_DAY}|{_DAY}[ \t:–-]+(?:is |are )?(?:my |the )?(?:club |group |hill |long )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality|"
-                   # a session written as repeats ("Tue 8x1k @ 3:55", "Thu 5 x 3 min") or a race ("Sat parkrun, raced")
+                   # a session written as repeats ("Wed 6x800 @ 3:40", "Thu 5 x 3 min") or a race ("Sat parkrun, raced it")
                    rf"\d+ ?[x×] ?\d+(?:\.\d+)? ?(?:k|km|m|mi|miles?|mins?|minutes?)\b|parkrun\W+rac|race\b|raced\b)", re.I)
 _NEW_LIFTER = re.compile(r"\b(never (really |properly |actually |ever )?(lifted|done|been|touched|used|tried|set foot)\b[^.?!]{0,30}"
                          r"\b(gym|weights?|lifting|strength|barbells?)|new to (lifting|the gym|weights|strength)|"

@@ -151,8 +151,8 @@ def test_a_remark_about_a_source_is_not_a_part_but_what_the_source_found_is():
     assert not remark_on_source("A Norwegian trial in well-trained women found zero change in running economy")
     assert not remark_on_source("When you pool the trials, the standardised effects are small")
     assert not remark_on_source("Heavy lifting improves running economy")
-    assert remark_on_source("From the 2014 BJSM meta-analysis of 25 trials and over 26,000 athletes")  # an attribution
-    assert remark_on_source("Stat from the NYC Marathon injury trial")
+    assert remark_on_source("From the 2019 review of 12 trials and 3,000 athletes")  # an attribution
+    assert remark_on_source("Figures from the big marathon injury trial")
     assert not remark_on_source("Better economy in the heavy group of the Støren trial")
 
 
