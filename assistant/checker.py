@@ -25,8 +25,9 @@ from . import caveats as caveat_rules
 from .check_render import ClaimResult, Part, overall_verdict, render
 from .citing import strip_citation
 from .claims import EVALUATIVE, antonym_flips
-from .claimtext import (_COMPARE, _DOMAIN_WORD, _FIRST_PERSON, _HARM, _ONLY, _QUALIFIED, ABSOLUTE, FIGURE,
-                        compares_populations, negated, normalise_polarity, other_doses, outcomes, populations)
+from .claimtext import (_COMPARE, _DOMAIN_WORD, _FIRST_PERSON, _ONLY, _QUALIFIED, ABSOLUTE, DOSE_COMPARED, EXPERIENCED,
+                        FIGURE, TREATS, compares_populations, negated, normalise_polarity, other_doses, outcomes,
+                        populations, worse_for_better)
 from .decompose import _first_verb, _segments, _words, decompose, decompose_marked, split_figure_phrase
 from .figures import compare_figure, figures
 from .findings import Findings, Judged
@@ -88,7 +89,7 @@ class ClaimChecker:
         body = _HEDGE.sub("", body)  # "From what I've read, X": a hedge on X, not an anecdote
         # an anecdote tells of the speaker's own experience; a first person only in a lead-in ("Two myths I'm done
         # with: …") or a remark ("…is why I sell jumps to my squad") does not make one
-        anecdote = any(_FIRST_PERSON.search(p) and _EXPERIENCED.search(p) for p in decompose(body))
+        anecdote = any(_FIRST_PERSON.search(p) and EXPERIENCED.search(p) for p in decompose(body))
         docs = self.a.retriever.invoke(body)
         if self.out_of_scope(intent, c, body, in_passage):
             res = ClaimResult(question=c, answer=NO_EVIDENCE, verdict="no-evidence")
@@ -117,7 +118,7 @@ class ClaimChecker:
             # a claim needs the clinician caveat when it is about a condition a person has or about treating pain
             # or an injury ("heavy squats fix runner's knee"), not when it names injury rates as an outcome
             said = " ".join(parts)  # (its own words, not the names of the journals it cites)
-            intent.medical = any(rx.search(said) for rx in lexicons()["person_condition"]) or bool(_TREATS.search(said))
+            intent.medical = any(rx.search(said) for rx in lexicons()["person_condition"]) or bool(TREATS.search(said))
             if not RACE_GAIN.search(c):  # marathoners as the people studied, or race season, are not race times
                 intent.topics = set(intent.topics) - {"marathon"}
             # what the article overstates is news only for a claim from the article: one that names it or repeats
@@ -239,7 +240,7 @@ class ClaimChecker:
             if dose_detail and not (fv == "supported" and j.verdict == "no-evidence"):
                 pass  # (a dose the trials used does show the claim was tested)
             elif fv == "supported" and j.verdict == "no-evidence" and j.how == "ledger" \
-                    and (_COMPARE.search(part) or _DOSE_COMPARED.search(part)):
+                    and (_COMPARE.search(part) or DOSE_COMPARED.search(part)):
                 pass  # ...but not a comparison of doses ("two a week beats one"): no trial compared them
             elif fv in ("not-supported", "mixed") or j.how == "figure" or (fv == "supported" and j.verdict in ("mixed", "no-evidence")) \
                     or fig.verdict == "no-evidence":
@@ -332,7 +333,7 @@ class ClaimChecker:
             if bool(part_pop) != bool(led_pop) or (part_pop and not (part_pop <= led_pop or led_pop <= part_pop)):
                 continue  # a claim about teenagers is not judged by a claim about masters runners
             flips = lambda r: ((negated(part) != negated(r)) + antonym_flips(part, r)  # noqa: E731
-                               + _worse_for_better(part, r)) % 2
+                               + worse_for_better(part, r)) % 2
             near = [j for j, (c2, _) in enumerate(m.keys) if c2 == cid and float(sims[j]) >= sim - self.PARAPHRASE_MARGIN]
             readings = [flips(claim.texts[m.keys[j][1]]) for j in near]
             return Match(claim, sim, flips(ref) == 1 and 0 not in readings)
@@ -390,27 +391,6 @@ _HEDGE = re.compile(r"^\s*(from what i'?ve (read|seen|heard)|i (think|believe|re
                     re.I)
 _THIS_LIFTING = re.compile(r"^(this|it)\s+(?=(will|would|can|could|does|makes?|helps?|improves?|knocks?|cuts?|takes?|"
                            r"gives?|builds?|buys?|adds?|keeps?|lowers?|raises?)\b)", re.I)
-
-
-# "…improves economy more than one", "twice a week beats once": one dose set against another
-_DOSE_COMPARED = re.compile(r"\bmore than (one|two|three|four|once|twice|\d)\b(?!\s*(%|percent|kg|lbs?|reps?|weeks?|months?))",
-                            re.I)
-_TREATS = re.compile(r"\b(fix(es|ed)?|cures?|cured|treat(s|ed|ing|ment)?|heals?|rehab\w*)\b[^.;]{0,60}\b(pain|injur\w*|knee|achilles|"
-                     r"tendon\w*|tendin\w*|shins?|hips?|back|fracture\w*|plantar|itb|it band)|\b(have|has|having|if you('ve| have)?)"
-                     r"\b[^.;]{0,25}\b(pain|an injury|injured|runner'?s knee|tendin\w*|shin splints|a stress fracture)", re.I)
-# what happened to the speaker ("took three minutes off", "I haven't been hurt since"), not a practice ("why I programme heavy")
-_EXPERIENCED = re.compile(r"\b(\w{3,}ed|took|got|ran|felt|went|did|had|made|lost|knocked|shaved|been|gone|run|hit|set|broke|"
-                          r"came|grew|kept)\b", re.I)
-_BETTER = re.compile(r"\b(improv\w*|better|more economical|faster|quicker|boost\w*|enhanc\w*)\b", re.I)
-
-
-def _worse_for_better(part: str, ref: str) -> int:
-    """1 when the part speaks of making an outcome worse ("made economy worse"; negated, "doesn't hurt economy")
-    where the ledger text says it makes it better ("makes runners more economical") and no opposite-word pair says
-    so already: "worse" reverses "better", and "doesn't hurt" then agrees with it."""
-    if negated(ref) or antonym_flips(part, ref) or not _BETTER.search(ref) or _HARM.search(ref):
-        return 0
-    return int(bool(_HARM.search(part)) and not _BETTER.search(part))
 
 
 def _rests_on(j: Judged, premise: Judged) -> None:

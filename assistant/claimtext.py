@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .claims import is_negated
+from .claims import antonym_flips, is_negated
 
 # -- outcomes: what a claim is about (general vocabularies, used to keep ledger matches on topic) -------------
 OUTCOMES = {
@@ -211,3 +211,25 @@ def other_doses(a: str, b: str) -> bool:
     """Do two texts state different doses of the same kind (8–12 reps against three to six; once a week against two)?"""
     da, db = doses(a), doses(b)
     return any(k in db and (lo > db[k][1] or hi < db[k][0]) for k, (lo, hi) in da.items())
+
+
+# -- claim-check readings (checker.py) ------------------------------------------------------------------------
+# "…improves economy more than one", "twice a week beats once": one dose set against another
+DOSE_COMPARED = re.compile(r"\bmore than (one|two|three|four|once|twice|\d)\b(?!\s*(%|percent|kg|lbs?|reps?|weeks?|months?))",
+                            re.I)
+TREATS = re.compile(r"\b(fix(es|ed)?|cures?|cured|treat(s|ed|ing|ment)?|heals?|rehab\w*)\b[^.;]{0,60}\b(pain|injur\w*|knee|achilles|"
+                     r"tendon\w*|tendin\w*|shins?|hips?|back|fracture\w*|plantar|itb|it band)|\b(have|has|having|if you('ve| have)?)"
+                     r"\b[^.;]{0,25}\b(pain|an injury|injured|runner'?s knee|tendin\w*|shin splints|a stress fracture)", re.I)
+# what happened to the speaker ("took three minutes off", "I haven't been hurt since"), not a practice ("why I programme heavy")
+EXPERIENCED = re.compile(r"\b(\w{3,}ed|took|got|ran|felt|went|did|had|made|lost|knocked|shaved|been|gone|run|hit|set|broke|"
+                          r"came|grew|kept)\b", re.I)
+_BETTER = re.compile(r"\b(improv\w*|better|more economical|faster|quicker|boost\w*|enhanc\w*)\b", re.I)
+
+
+def worse_for_better(part: str, ref: str) -> int:
+    """1 when the part speaks of making an outcome worse ("made economy worse"; negated, "doesn't hurt economy")
+    where the ledger text says it makes it better ("makes runners more economical") and no opposite-word pair says
+    so already: "worse" reverses "better", and "doesn't hurt" then agrees with it."""
+    if negated(ref) or antonym_flips(part, ref) or not _BETTER.search(ref) or _HARM.search(ref):
+        return 0
+    return int(bool(_HARM.search(part)) and not _BETTER.search(part))
