@@ -216,13 +216,13 @@ def other_doses(a: str, b: str) -> bool:
 # -- claim-check readings (checker.py) ------------------------------------------------------------------------
 # "…improves economy more than one", "twice a week beats once": one dose set against another
 DOSE_COMPARED = re.compile(r"\bmore than (one|two|three|four|once|twice|\d)\b(?!\s*(%|percent|kg|lbs?|reps?|weeks?|months?))",
-                            re.I)
+                           re.I)
 TREATS = re.compile(r"\b(fix(es|ed)?|cures?|cured|treat(s|ed|ing|ment)?|heals?|rehab\w*)\b[^.;]{0,60}\b(pain|injur\w*|knee|achilles|"
-                     r"tendon\w*|tendin\w*|shins?|hips?|back|fracture\w*|plantar|itb|it band)|\b(have|has|having|if you('ve| have)?)"
-                     r"\b[^.;]{0,25}\b(pain|an injury|injured|runner'?s knee|tendin\w*|shin splints|a stress fracture)", re.I)
+                    r"tendon\w*|tendin\w*|shins?|hips?|back|fracture\w*|plantar|itb|it band)|\b(have|has|having|if you('ve| have)?)"
+                    r"\b[^.;]{0,25}\b(pain|an injury|injured|runner'?s knee|tendin\w*|shin splints|a stress fracture)", re.I)
 # what happened to the speaker ("took three minutes off", "I haven't been hurt since"), not a practice ("why I programme heavy")
 EXPERIENCED = re.compile(r"\b(\w{3,}ed|took|got|ran|felt|went|did|had|made|lost|knocked|shaved|been|gone|run|hit|set|broke|"
-                          r"came|grew|kept)\b", re.I)
+                         r"came|grew|kept)\b", re.I)
 _BETTER = re.compile(r"\b(improv\w*|better|more economical|faster|quicker|boost\w*|enhanc\w*)\b", re.I)
 
 
