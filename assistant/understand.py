@@ -223,7 +223,7 @@ def _merge_unsure_followers(parts: list[Part], unsure: float = 0.5) -> list[Part
 
 _LEANS_BACK = re.compile(r"\b(it|its|that|this|they|them|those|these|he|she|either|both)\b", re.I)
 # a question announced as another one: numbered ("2)", "(b)", "2."), or "also", "secondly", "another thing"
-NEW_QUESTION = re.compile(r"^\W*(\(?\d\)|\(?[a-d]\)|\d\.\s|also\b|and also\b|second(ly)?\b|another\b|plus\b|other q)", re.I)
+_NEW_QUESTION = re.compile(r"^\W*(\(?\d\)|\(?[a-d]\)|\d\.\s|also\b|and also\b|second(ly)?\b|another\b|plus\b|other q)", re.I)
 
 
 def _merge_same_type(parts: list[Part]) -> list[Part]:
@@ -232,7 +232,7 @@ def _merge_same_type(parts: list[Part]) -> list[Part]:
     does being sore mess up my intervals?") and stands on its own words; then each is answered."""
     out: list[Part] = []
     for p in parts:
-        own = bool(NEW_QUESTION.match(p.text)) and len(p.text.split()) >= 6 and not _LEANS_BACK.search(p.text) \
+        own = bool(_NEW_QUESTION.match(p.text)) and len(p.text.split()) >= 6 and not _LEANS_BACK.search(p.text) \
             and not ANAPHORIC.search(re.sub(r"^\W*(\(?\w\)|\d\.)\s*", "", p.text))
         if out and p.qtype and p.qtype == out[-1].qtype and p.in_scope == out[-1].in_scope and not own:
             out[-1] = _joined(out[-1], p)
