@@ -32,9 +32,8 @@ from .decompose import _first_verb, _segments, _words, decompose, decompose_mark
 from .figures import compare_figure, figures
 from .findings import Findings, Judged
 from .passage import MAX_PASSAGE_CLAIMS, PassageResult, extract_claims, format_passage
-from .outline import RACE_GAIN
 from .scope import analyse, lexicons
-from .text import STOPWORDS, named_sources, split_sentences, terms
+from .text import RACE_GAIN, STOPWORDS, named_sources, split_sentences, terms
 
 __all__ = ["ClaimChecker", "ClaimResult", "Part", "PassageResult", "decompose", "extract_claims", "format_passage",
            "overall_verdict", "to_dict"]
@@ -87,16 +86,18 @@ class ClaimChecker:
         if cited:
             notices.append(cited)
         body = _HEDGE.sub("", body)  # "From what I've read, X": a hedge on X, not an anecdote
-        # an anecdote tells of the speaker's own experience; a first person only in a lead-in ("Two myths I'm done
-        # with: …") or a remark ("…is why I sell jumps to my squad") does not make one
-        anecdote = any(_FIRST_PERSON.search(p) and EXPERIENCED.search(p) for p in decompose(body))
+        # an anecdote tells of the speaker's own experience; a first person only in a lead-in ("Three things I keep
+        # hearing: …") or a remark ("…so that's what my group does") does not make one
+        marked = decompose_marked(body)
+        anecdote = any(_FIRST_PERSON.search(p) and EXPERIENCED.search(p) for p, _ in marked)
         docs = self.a.retriever.invoke(body)
         if self.out_of_scope(intent, c, body, in_passage):
             res = ClaimResult(question=c, answer=NO_EVIDENCE, verdict="no-evidence")
             res.parts = [Part(c, "no-evidence")]
         else:
             parts, concl = [], []
-            marked = [(x, False) for x in self._general_parts(body)] if anecdote else decompose_marked(body)
+            if anecdote:
+                marked = [(x, False) for x in self._general_parts(body, [p for p, _ in marked])]
             # the speaker's own practice ("Why I keep my squad to two gym days", "that's why I programme heavy") is
             # not a claim about the evidence: judged are the statements beside it
             marked = [(x, c) for x, c in marked if not _FIRST_PERSON.search(x)] or marked
@@ -363,10 +364,9 @@ class ClaimChecker:
         return sims[0] - min(sims[1:]) > self.EXTRA_CLAUSE_GAP
 
     @staticmethod
-    def _general_parts(body: str) -> list[str]:
+    def _general_parts(body: str, parts: list[str]) -> list[str]:
         """An anecdote with a general conclusion ("I did X and Y happened, so runners should ...") is judged on its
         general statements; a bare anecdote is judged whole, on what the trials measured."""
-        parts = decompose(body)
         general = [p for p in parts if not _FIRST_PERSON.search(p)]
         return general or [body]
 

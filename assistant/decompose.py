@@ -369,16 +369,16 @@ def _segments(sent: str, flags: list[bool] | None = None) -> list[str]:
 _LEAD_IN = re.compile(r"^(let'?s|let me|let us|here'?s|here is)\b", re.I)  # "Let's be clear for …": said to the reader
 
 
-_SOURCE = re.compile(r"\b(stud(y|ies)|trials?|papers?|(meta-?)?analys[ie]s|reviews?|research|infographics?|podcasts?|"
-                     r"articles?|books?)\b", re.I)
+# what a claim can cite: a study, a review, a podcast…
+_SOURCE_NOUNS = r"stud(y|ies)|trials?|papers?|(meta-?)?analys[ie]s|reviews?|infographics?|podcasts?|articles?"
+_SOURCE = re.compile(rf"\b({_SOURCE_NOUNS}|research|books?)\b", re.I)
 _MEASURED = re.compile(r"(?<![\w.])(?!(19|20)\d\d\b)\d|%|\b(percent|found|finds|shows|showed|shown|reported|improv\w*|"
                        r"increas\w*|reduc\w*|lower\w*|cut|kept|faster|slower|more|less|fewer|better|worse|no change|"
                        r"didn'?t|did not|halv\w*|doubl\w*|which|that|when|where|if)\b", re.I)
 
 
 # a verbless attribution: "From the 2019 review of 12 trials", "Figures from the big marathon injury trial"
-_ATTRIBUTION = re.compile(r"^[^.;]{0,90}\b(stud(y|ies)|trials?|(meta-?)?analys[ie]s|reviews?|papers?|(position )?stand|summary|"
-                          r"podcasts?|infographic|articles?|newsletter|handout|notes|caption)"
+_ATTRIBUTION = re.compile(rf"^[^.;]{{0,90}}\b({_SOURCE_NOUNS}|(position )?stand|summary|newsletter|handout|notes|caption)"
                           r"(\s+(of|in|from|on|with|by)\s+[^.;]{0,70})?$", re.I)
 
 

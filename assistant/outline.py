@@ -14,10 +14,11 @@ from dataclasses import replace
 import re
 
 from .qtypes import question_type
+from .questions import ENUMERATOR
 from .runner import DAYS, RunnerContext
 from .schema import Answer, Citation
 from .scope import Intent
-from .text import asks_progression
+from .text import RACE_GAIN, asks_progression
 from .understand import Part, Understanding
 
 CONVENTION = "convention — not tested in these sources"
@@ -35,17 +36,10 @@ _ASKS_PERCENT = re.compile(r"\b(what|which|how much|how many|roughly what)\s+(\w
 # "which two days should the lifting go on?": the placement for the runner's week is the answer, so it leads
 _ASKS_DAYS = re.compile(r"\b(which|what) (\w+ )?(days?|nights?)\b|\bwhen (should|do|can|would) (i|we|you)\b|\bwhere (should|do|would|can) "
                         r"(i|we) (put|fit|slot|place)\b", re.I)
-RACE_GAIN = re.compile(r"\b(faster|quicker|pb|pr|personal best|minutes? off|seconds? off|(race|marathon|10k|5k) times?|"
-                        r"finish(ing)? times?|time[- ]trials?|(worth|cut|take|shave)\w* [^.]{0,30}(marathon|race) time|"
-                        r"under \d|sub[- ]?\d|improve (my |your )?(time|race|marathon)|help (my |your |me )?(race|marathon|run)|"
-                        r"(race|running|\d+ ?m|mile|5k|10k) performance|performance (in|at|over)|time to exhaustion|"
-                        r"last \d+ ?(k|km|miles?)|late in (the|a) race|end of (the|a) race|hit(ting)? the wall|fad(e|ing) late|"
-                        r"(in|for|during|on) the (downhill|uphill|hilly|final|last|late|closing) (sections?|miles?|km|stages?|part)|"
-                        r"(a|any) difference (to|on|in) (my |the )?(race|time|marathon|race day))\b", re.I)
 
 
-_ENUMERATED = re.compile(r"^\W*(\(?\d\)|\(?[a-d]\)|\d\.)?[\s\-–—:,]*((and|also|or|so|but|plus|secondly|second)\b[\s\-–—:,]*)*",
-                         re.I)
+
+_JOINING = re.compile(r"^[\s\-–—:,]*((and|also|or|so|but|plus|secondly|second)\b[\s\-–—:,]*)*", re.I)
 
 
 def title_of(part: Part) -> str:
@@ -53,13 +47,13 @@ def title_of(part: Part) -> str:
     if qt:
         return qt.title
     # its own words, without its number or a joining word ("2) and will lifting slow me…" -> "Will lifting slow me…")
-    text = _ENUMERATED.sub("", part.text.strip()).rstrip("?!. ")
+    text = _JOINING.sub("", ENUMERATOR.sub("", part.text.strip())).rstrip("?!. ")
     text = text[:1].upper() + text[1:]
     return text if len(text) <= 60 else text[:60].rsplit(" ", 1)[0] + "…"
 
 
 def decline(part: Part) -> str:
-    asked = re.sub(r"^\W*(\(?\d\)|\(?[a-d]\)|\d\.)\s*", "", part.text.strip()).rstrip("?.! ")  # without its "1)"
+    asked = ENUMERATOR.sub("", part.text.strip()).rstrip("?.! ")  # without its "1)"
     if len(asked) > 90:
         asked = asked[:87].rsplit(" ", 1)[0] + "…"
     return (f"You also asked “{asked}”: that is outside what my sources cover — they are about strength training "

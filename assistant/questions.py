@@ -22,7 +22,7 @@ _SUBSPLIT = re.compile(r"(?:,|;)?\s+(?:and|also|plus|&)\s+(?=(?:(?:for|in|at|by)
                        r"is|are|can|will|would|on|before|after|what about|whether)\b)|;\s+|,\s+(?=(?:how|what|which|when|why)\s+\w+)",
                        re.I)
 
-_ENUMERATOR = re.compile(r"^\W*(\(?\d\)|\(?[a-d]\)|\d\.)\s*")  # "2) ", "(b) ", "3. "
+ENUMERATOR = re.compile(r"^\W*(\(?\d\)|\(?[a-d]\)|\d\.)\s*")  # a question's number: "2) ", "(b) ", "3. "
 # "Two things: what shoes should I race in": a question after a label
 _LABELLED_QUESTION = re.compile(r"^[^:]{2,40}:\s*(what|how|which|when|why|where|who|should|is|are|do|does|can|could|would|will)\b",
                                 re.I)
@@ -160,7 +160,7 @@ def question_texts(message: str) -> list[tuple[str, str]]:
         pieces = [x for p in pieces for x in _second_question(p)]
         pieces = [x for p in pieces for x in _verdict_or(p)]
         for k in range(len(pieces) - 2, -1, -1):  # "Since I work weekends, which days suit the gym?" or "my intervals
-            bare = _ENUMERATOR.sub("", pieces[k])    # are Thursday, which days should the gym go on?": the clause is
+            bare = ENUMERATOR.sub("", pieces[k])     # are Thursday, which days should the gym go on?": the clause is
             if "?" not in pieces[k] and (_SUBORDINATE.match(bare) or not (_is_question(bare) or _INDIRECT.search(bare)
                                                                           or _LABELLED_QUESTION.search(bare))):
                 pieces[k:k + 2] = [f"{pieces[k]}, {pieces[k + 1]}"]

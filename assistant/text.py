@@ -198,3 +198,14 @@ def weekly_counts(text: str) -> set[float]:
             w = m.group(1).lower()
             out.add(float(_COUNT.get(w, w) if not w.isdigit() else w))
     return out
+
+
+# wording about racing faster ("minutes off", "a 10k PB", "late in the race"): what makes a question or a claim
+# about race performance rather than one that only names a race
+RACE_GAIN = re.compile(r"\b(faster|quicker|pb|pr|personal best|minutes? off|seconds? off|(race|marathon|10k|5k) times?|"
+                       r"finish(ing)? times?|time[- ]trials?|(worth|cut|take|shave)\w* [^.]{0,30}(marathon|race) time|"
+                       r"under \d|sub[- ]?\d|improve (my |your )?(time|race|marathon)|help (my |your |me )?(race|marathon|run)|"
+                       r"(race|running|\d+ ?m|mile|5k|10k) performance|performance (in|at|over)|time to exhaustion|"
+                       r"last \d+ ?(k|km|miles?)|late in (the|a) race|end of (the|a) race|hit(ting)? the wall|fad(e|ing) late|"
+                       r"(in|for|during|on) the (downhill|uphill|hilly|final|last|late|closing) (sections?|miles?|km|stages?|part)|"
+                       r"(a|any) difference (to|on|in) (my |the )?(race|time|marathon|race day))\b", re.I)

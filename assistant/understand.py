@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from .messages import FOLLOW_ON
 from .qtypes import OUTCOME_TYPES, POPULATION_TYPES, TypeClassifier, question_type, question_types
 from .runner import DAYS, RunnerContext, pain_now, runner_context
-from .questions import ANAPHORIC, Q_START, asked_sentences, question_texts
+from .questions import ANAPHORIC, ENUMERATOR, Q_START, asked_sentences, question_texts
 from .scope import EXAMPLES, Intent, analyse, lexicons, off_topic_first, off_topic_terms
 from .text import question_sentences
 
@@ -233,7 +233,7 @@ def _merge_same_type(parts: list[Part]) -> list[Part]:
     out: list[Part] = []
     for p in parts:
         own = bool(_NEW_QUESTION.match(p.text)) and len(p.text.split()) >= 6 and not _LEANS_BACK.search(p.text) \
-            and not ANAPHORIC.search(re.sub(r"^\W*(\(?\w\)|\d\.)\s*", "", p.text))
+            and not ANAPHORIC.search(ENUMERATOR.sub("", p.text))
         if out and p.qtype and p.qtype == out[-1].qtype and p.in_scope == out[-1].in_scope and not own:
             out[-1] = _joined(out[-1], p)
         else:
