@@ -226,7 +226,11 @@ class ClaimChecker:
                 j.reason = (f"It says what one side of the evidence found (quoted first below), though the wider "
                             f"evidence is mixed: {j.reason[:1].lower() + j.reason[1:]}")
                 j.pro = [side]
-        if populations(part) and (j is None or j.verdict == "mixed") and not fig_hit:
+        # a claim about a group ("for 16-18-year-olds…") is judged on that group's studies when the ledger text it
+        # matched is about runners at large
+        general_match = bool(match) and j is not None and j.how == "ledger" and not (
+            populations(part) & populations(" ".join((match.claim.statement, *match.claim.paraphrases))))
+        if populations(part) and (j is None or j.verdict == "mixed" or general_match) and (not fig_hit or dose_detail):
             pj = self.findings.from_population(part, vec, part_out)
             if pj is not None:
                 j = pj

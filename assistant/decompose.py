@@ -19,12 +19,15 @@ become run use lift do stop avoid need protect strengthen enhance decrease bulk 
 injure take train allow let produce maintain preserve delay guarantee transfer translate matter work beat outperform
 trace show prove find cost buy compound count turn put want develop create mean require benefit affect change hold go
 come depend tend fail wreck ruin kill destroy blunt interfere impair damage shorten lengthen save fix cure stiffen
-recruit activate teach convert double halve triple begin start""".split())
+recruit activate teach convert double halve triple begin start wipe erase undo negate cancel offset counteract outweigh
+dent sap drain waste stall plateau rise climb grow shrink stay remain last survive respond adapt predict flag post
+report record register spend soften loosen tighten enrol enroll randomise randomize assign""".split())
 _AMBIGUOUS = set("""work run lift train cost count change need help set hold drop cut use show want benefit turn put gain
 speed slow bulk fix save damage force load stop go come lead burn run start""".split())
 _VERB_CONTEXT = {"to", "will", "would", "can", "could", "should", "must", "may", "might", "you", "i", "we", "they", "he",
                  "she", "it", "don't", "doesn't", "dont", "doesnt", "not", "never", "also", "who", "that", "which",
-                 "runners", "lifting", "training", "won't", "wont", "really", "actually", "just", "only"}
+                 "runners", "lifting", "training", "won't", "wont", "really", "actually", "just", "only",
+                 "them", "us"}  # ("each of them put on weight")
 _NOUN_CONTEXT = {"the", "a", "an", "heavy", "light", "two", "three", "few", "many", "some", "your", "my", "their", "of",
                  "and", "or", "long", "short", "easy", "hard", "big", "compound", "these", "those", "weekly", "gym",
                  # a noun before it makes a compound noun: "strength gains", "muscle loss", "economy changes"
@@ -58,7 +61,7 @@ def _is_verb(w: str, prev: str | None = None) -> bool:
     """Is ``w`` a verb?  A word that is as often a noun ("work", "lifts", "cost") counts only after a subject
     pronoun, a modal or "to" (``prev``), or when no context is given."""
     w = _bare(w)
-    if w in _AUX:
+    if w in _AUX or w in _PAST:
         return True
     base = w if w in _VERBS else None
     if base is None:
@@ -75,6 +78,8 @@ def _is_verb(w: str, prev: str | None = None) -> bool:
     return True
 
 
+# a noun phrase's first word: "…, and their time to exhaustion after a long run went up" is a clause of its own
+_DETERMINERS = {"the", "their", "his", "her", "its", "our", "each", "every"}
 _PLURAL_DET = {"the", "these", "those", "some", "many", "most", "all", "both", "two", "three", "several", "other"}
 
 
@@ -89,12 +94,15 @@ def _first_verb(words: list[str], start: int = 1) -> int | None:
     return None
 
 
-_PAST = set("found showed saw got made took gave ran led kept held lost fell rose grew did had was were".split())
+# irregular past forms (regular "-ed" forms of known verbs are read by ``_is_verb``)
+_PAST = set("""found showed saw got made took gave ran led kept held lost fell rose grew did had was were came went put
+brought became began built felt knew meant paid said sent stood thought told won wrote spent taught caught bought
+sat slept swam drove fought""".split())
 
 
 def _finite_clause(ws: list[str]) -> bool:
     """A full clause: a finite verb ("is", "keeps", "found") after a short subject, with no relative pronoun before it."""
-    for i, w in enumerate(ws[:8]):
+    for i, w in enumerate(ws[:10]):
         b = _bare(w)
         if b in {"that", "which", "who", "whose", "whom"} or (i > 0 and ws[i - 1].endswith(",")):
             return False  # a relative clause, or a subject that runs past a comma, is not a short subject
@@ -134,9 +142,13 @@ def _subject_prefix(clause: str, fragment_first: str) -> str | None:
     return " ".join(ws[:j]) if j > 0 else None
 
 
+# words ending in "-ing" that are not verbs: "anything shorter" is no gerund
+_NOT_GERUNDS = {"during", "morning", "evening", "ceiling", "spring", "string", "wing", "king", "ring", "bring", "sing"}
+
+
 def _gerund_base(word: str) -> str | None:
     w = _bare(word)
-    if not w.endswith("ing") or len(w) < 5:
+    if not w.endswith("ing") or len(w) < 5 or w.endswith("thing") or w in _NOT_GERUNDS:
         return None
     stem = w[:-3]
     for cand in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem):
@@ -196,15 +208,18 @@ def _split_and(clause: str) -> list[str]:
         if _SUBORDINATE_TAIL.search(left) and _bare(rw[0]) not in _PRONOUNS:
             continue  # "…more so when lifting and cardio shared a session": the subject of a clause inside
         first = rw[0]
+        adverb = _bare(first) in {"also", "then"} or (_bare(first).endswith("ly") and len(_bare(first)) > 4)
         if (_is_verb(first, "to") and _bare(first) not in {"not", "never"} and (len(rw) > 1 or _bare(first) not in _AMBIGUOUS)) or \
-                (_bare(first) in {"also", "then", "not", "never"} and len(rw) > 1 and _is_verb(rw[1], "to")):
-            prefix = _subject_prefix(left, rw[1] if _bare(first) in {"also", "then"} else first)
+                ((adverb or _bare(first) in {"not", "never"}) and len(rw) > 1 and _is_verb(rw[1], "to")):
+            # ("…, and nearly halved their injuries": an adverb before the verb)
+            prefix = _subject_prefix(left, rw[1] if adverb else first)
             new_right = f"{prefix} {right}" if prefix else right
         elif _bare(first) in {"you", "it", "they", "we", "runners", "runner", "lifting", "strength", "this", "your",
                               "their", "heavy", "light", "plyometrics", "squats", "lifters"} \
                 and (rv := _first_verb(rw)) is not None and rv <= 3:
             new_right = right  # a full clause with its own subject
-        elif len(rw) > 2 and _finite_clause(rw) and ((fv := _first_verb(rw, 0)) is None or fv <= 4):
+        elif len(rw) > 2 and _finite_clause(rw) and ((fv := _first_verb(rw, 0)) is None or fv <= 4
+                                                      or _bare(first) in _DETERMINERS):
             new_right = right  # "..., and staying healthy is the biggest lever"
         elif _bare(first) in {"the", "a", "an", "one", "another", "this", "these", "each"} and _REPORTS.search(right):
             new_right = right  # "..., and the meta-analysis that compared them found …": a finding of its own
@@ -214,7 +229,10 @@ def _split_and(clause: str) -> list[str]:
             lo, ro = outcomes(obj), outcomes(rnoun)
             if len(rnoun.split()) > 5 or not (lo and ro and not (ro <= lo)):
                 continue
-            new_right = " ".join(lw[:lv + 1]) + " " + right
+            end = lv  # the whole verb group: "did NOT change their economy or VO2max" -> "did NOT change VO2max"
+            while end + 1 < len(lw) and _bare(lw[end]) in _AUX and (_bare(lw[end + 1]) in _AUX or _is_verb(lw[end + 1], "to")):
+                end += 1
+            new_right = " ".join(lw[:end + 1]) + " " + right
         head = clause[:m.start()]
         return _split_and(head) + [new_right]
     return out

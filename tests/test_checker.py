@@ -135,6 +135,33 @@ def test_a_reply_word_before_a_statement_does_not_negate_it():
     assert decompose("No runner needs more than two sessions a week") == ["No runner needs more than two sessions a week"]
 
 
+def test_decompose_reads_irregular_past_tenses_long_subjects_and_adverbs():
+    # "went", "came", "put" are verbs; a clause after "and" may open with a long noun phrase
+    assert decompose("Lifting made them 2.5% faster over 10 km, and the whole gain came from better economy") == [
+        "Lifting made them 2.5% faster over 10 km", "The whole gain came from better economy"]
+    assert decompose("The trial added plyometrics twice a week, and their time to exhaustion after a long run went up "
+                     "by about 35%")[1] == "Their time to exhaustion after a long run went up by about 35%"
+    assert decompose("Squats gave runners 5% better economy, but each of them put on two kilos")[1] == \
+        "Each of them put on two kilos"
+    assert decompose("The strength programme reduced sprains and nearly halved overuse injuries") == [
+        "The strength programme reduced sprains", "The strength programme nearly halved overuse injuries"]
+
+
+def test_decompose_keeps_a_negated_verb_group_and_never_reads_anything_as_a_gerund():
+    assert decompose("Explosive work did NOT change their running economy or VO2max")[1] == \
+        "Explosive work did NOT change VO2max"
+    assert decompose("Lift for at least ten weeks; anything shorter barely registers")[1] == \
+        "Anything shorter barely registers"
+
+
+def test_ages_name_a_group():
+    from assistant.claimtext import populations
+    assert populations("For 16-18-year-old runners") == {"youth"}
+    assert populations("my 15 year old daughter") == {"youth"}
+    assert populations("a 52-year-old marathoner") == {"masters"}
+    assert populations("a 25-year-old runner") == set()
+
+
 def test_decompose_names_the_swapped_in_exercise():
     parts = decompose("Swap your back squats for single-leg squats, because they are more specific")
     assert parts[-1] == "Single-leg squats are more specific"
@@ -208,6 +235,11 @@ def test_verdict_accuracy_on_own_claims(assistant):
             wrong.append(f"{claim!r}: {r.verdict} (want {want})")
     accuracy = 1 - len(wrong) / len(CLAIMS)
     assert accuracy >= 0.9, "\n".join(wrong)
+
+
+def test_a_group_named_by_age_is_judged_on_its_own_studies_though_a_general_ledger_text_matches(assistant):
+    r = assistant.check("For 16-18-year-old runners, eight weeks of explosive work did not change running economy.")
+    assert r.verdict == "supported" and "mikkola-2007" in {c.source_id for c in r.citations}
 
 
 def test_compound_claim_gets_part_verdicts(assistant):
