@@ -28,6 +28,14 @@ _LOAD_WORDS = re.compile(r"\b(how (heavy|much weight|much should i (lift|squat|d
                          r"working (weight|load)|percent|%|what should i (lift|use|squat|deadlift|bench|be lifting)|"
                          r"what next|next (step|week|month|session)|progress\w*|go up|add (weight|kg|lbs?))", re.I)
 # 'that "Runners don't need to lift more." piece': a quoted title names what was read, not what is asked about
+# "My worry isn't bulking, it's that lifting will eat into my fitness", "I'm not worried about size, more about
+# fitness": what is set aside is not what is asked
+_NOT_THIS = re.compile(r"\b(?:my|the|our)\s+(?:main\s+|real\s+|big\s+)?(?:worry|concern|question|issue|problem|fear|goal|"
+                       r"point|aim)\s+(?:isn'?t|is not|'s not)\s+[^,.;:?!]{1,60}?[,;—–-]\s*(?:it'?s\s+|but\s+|rather\s+|more\s+)"
+                       r"(?:that\s+|about\s+|whether\s+)?|"
+                       r"\b(?:i'?m|im|i am)\s+not\s+(?:really\s+)?(?:worried|bothered|concerned|fussed|asking)\s+about\s+"
+                       r"[^,.;:?!]{1,60}?[,;—–-]\s*(?:(?:it'?s\s+|but\s+|rather\s+|more\s+)(?:that\s+|about\s+|whether\s+)?)?",
+                       re.I)
 _TITLE = re.compile(r"[\"“][^\"”]{3,160}[\"”]\s*(?=(piece|post|article|blog|video|podcast|episode)\b)", re.I)
 _ARTICLE = re.compile(r"[\"”]\s*(piece|post|article|blog)\b|\b(article|blog( post)?|the (piece|post|author|writer)|that (piece|post)|this (piece|post)|"
                       r"(it|they) (says?|claims?)|the claim that)\b", re.I)
@@ -103,10 +111,11 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
         if previous and (len(text.split()) < 8 or not intent.domain or FOLLOW_ON.match(text)):
             probe = f"{previous} {probe}"
         # "I squat 60 kg for 10": the numbers say nothing about the question type; "weds" is a day, not a wedding
-        bare = _day_names(_LOADS.sub(" ", _TITLE.sub("the ", probe)))
+        bare = _day_names(_LOADS.sub(" ", _TITLE.sub("the ", _NOT_THIS.sub("", probe))))
         # cue words count in what was asked ("…what happens to my leg size?"), not in the backstory around it —
         # except who is asking ("I have osteoporosis", "never lifted"), which backstory is where people say it
-        qtype, score = (classifier.classify(_TITLE.sub("the ", asked_sentences(text)), encoder(bare), context=probe, prior=prior)
+        qtype, score = (classifier.classify(_TITLE.sub("the ", _NOT_THIS.sub("", asked_sentences(text))), encoder(bare),
+                                            context=probe, prior=prior)
                         if classifier else (None, 0.0))
         if classifier and previous and probe != text:
             # "and rest between sets?" after a question about sets: its own words, when they name a type's cue,

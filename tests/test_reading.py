@@ -928,3 +928,10 @@ def test_the_runners_own_lifting_days_are_kept_checked_or_moved():
     ctx = _ctx("Intervals on Tuesday, long run Sunday. Goblet squats 3x12 and some lunges, Mondays only.")
     assert ctx.lift_days == ["mon"]  # "only" qualifies the day: the clause goes on with the lifting before it
     assert schedule_note(ctx).startswith("Mon is the day before")
+
+
+def test_what_a_runner_sets_aside_does_not_type_the_question(assistant):
+    # "my worry isn't X, it's Y" asks about Y; X alone would make it a question about muscle
+    u = assistant.understand("I lift twice a week. My worry isn't bulking, it's that lifting will eat into my fitness - "
+                             "like will my VO2max or threshold drop because my legs are always tired?")
+    assert u.parts[0].qtype == "soreness-interference"
