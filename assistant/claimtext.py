@@ -51,7 +51,7 @@ _NEG_RELATIVE = re.compile(r",?\s+(that|which|who)\s+(can't|cannot|can not|don't
 # A negation inside a condition ("if you have never lifted, don't start heavy") does not negate the claim.
 _NEG_CONDITION = re.compile(r"^\s*(if|when|unless|until|once)\b[^,;]*,\s*|\s+(if|when|unless|until)\s+[^,;]*"
                             r"\b(never|not|n't)\b[^,;]*", re.I)
-_DOMAIN_WORD = re.compile(r"\b(strength|lift\w*|weights?|squat\w*|deadlift\w*|plyometric\w*|resistance|sessions?|reps?|"
+_DOMAIN_WORD = re.compile(r"\b(strength|lift\w*|weights?|barbells?|squat\w*|deadlift\w*|plyometric\w*|resistance|sessions?|reps?|"
                           r"circuits?|gym|race\w*|taper\w*)\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(I|I'?ve|I'm|my|me)\b")
 _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -111,7 +111,7 @@ def compares_populations(text: str) -> bool:
 
 
 # Absolute wording: a claim that something always / completely happens is not carried by evidence that is mixed.
-ABSOLUTE = re.compile(r"\b(completely|entirely|totally|wipes? out|wiped out|cancels? out|cancel(s|led)? (it|them|everything)|"
+ABSOLUTE = re.compile(r"\b(completely|entirely|totally|wipes? out|wiped out|cancel(s|led|ling)?|"
                       r"eliminates?|erases?|always|every single|guarantee[sd]?|certain(ly)? to|100 ?%|all of (it|them|those)|"
                       r"(does|do|did) (absolutely )?nothing|no (effect|benefit|difference) (at all|whatsoever)|zero (effect|benefit)|"
                       r"useless|pointless|worthless|a waste of time)\b", re.I)

@@ -346,7 +346,7 @@ class Findings:
             return False
         corpus_words = self._words_of_corpus()
         words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", subject)
-                 if not populations(w)} - STOPWORDS - EVALUATIVE  # "teenage" names who, not what
+                 if not populations(w) and not w.lower().endswith("ly")} - STOPWORDS - EVALUATIVE  # "teenage" names who
         return any(w not in corpus_words and w.rstrip("s") not in corpus_words for w in words)
 
 

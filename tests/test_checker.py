@@ -242,6 +242,14 @@ def test_a_group_named_by_age_is_judged_on_its_own_studies_though_a_general_ledg
     assert r.verdict == "supported" and "mikkola-2007" in {c.source_id for c in r.citations}
 
 
+def test_an_adverb_or_a_barbell_in_the_subject_is_not_an_untested_agent(assistant):
+    # "basically" and "barbell" are not in any corpus sentence, but they name nothing untested
+    r = assistant.check("Concurrent training basically cancels hypertrophy.")
+    assert r.verdict == "not-supported"
+    assert not assistant.checker.findings.unknown_agent("Barbell work came out ahead of jump training for economy")
+    assert assistant.checker.findings.unknown_agent("Creatine loading boosts strength gains")
+
+
 def test_compound_claim_gets_part_verdicts(assistant):
     r = assistant.check(CLAIMS[0][0])
     assert r.verdict == "mixed"
