@@ -28,6 +28,7 @@ from .claims import EVALUATIVE, antonym_flips
 from .claimtext import (_COMPARE, _DOMAIN_WORD, _FIRST_PERSON, _ONLY, _QUALIFIED, ABSOLUTE, DOSE_COMPARED, EXPERIENCED,
                         FIGURE, TREATS, compares_populations, negated, normalise_polarity, other_doses, outcomes,
                         populations, worse_for_better)
+from .described import described_studies
 from .decompose import _first_verb, _segments, _words, decompose, decompose_marked, split_figure_phrase
 from .figures import compare_figure, figures
 from .findings import Findings, Judged
@@ -347,7 +348,9 @@ class ClaimChecker:
     def _named_study(self, part: str, whole: str) -> set[str]:
         """Studies the part names, or the sentence of the claim it came from ("Damasceno's study is the one: …")."""
         names = self.a.composer.names
-        found = named_sources(part, names)
+        # named ("Damasceno's study"), or described ("the 40-week study on competitive runners")
+        named = lambda text: named_sources(text, names) or described_studies(text, self.findings.meta)  # noqa: E731
+        found = named(part)
         if found or not whole:
             return found
         words = set(terms(part))
@@ -356,7 +359,7 @@ class ClaimChecker:
         # "it's a myth that X (the part): in Lauersen's meta-analysis …" brings the study in as evidence about X
         head = " ".join(part.split()[:3]).lower()
         at = sentence.lower().find(head)
-        return named_sources(sentence[:at], names) if at > 0 else set()
+        return named(sentence[:at]) if at > 0 else set()
 
     def _says_more(self, ref: str, part: str) -> bool:
         """A compound ledger text ("X; Y") whose second statement the part does not make."""

@@ -87,7 +87,7 @@ POPULATIONS = {
                  r"never lifted|new lifters)\b",
     "elite": r"\b(elite|highly trained|professional|world[- ]class)\b",
     "sprinters": r"\b(sprinters?|middle[- ]distance)\b",
-    "other-sport": r"\b(triathletes?|duathletes?|cyclists?|soccer|footballers?|team[- ]sports?|skiers?|swimmers?)\b",
+    "other-sport": r"\b(triathl\w*|duathl\w*|cyclists?|soccer|footballers?|team[- ]sports?|skiers?|swimmers?)\b",
 }
 _POP_RX = {k: re.compile(v, re.I) for k, v in POPULATIONS.items()}
 _MEN = re.compile(r"\b(men|male|males|boys)\b", re.I)

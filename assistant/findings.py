@@ -65,8 +65,14 @@ class Judged:
     #                      one finding), evidence, nearest
 
 
+# "…, while the control group didn't change": the comparison arm of a study the claim describes, not its direction
+_CONTROL_ARM = re.compile(r",?\s*(while|whereas|but|and)?\s*(the |their |a )?(control|placebo|comparison|running[- ]only)"
+                          r"( group| groups| runners)?s?\b[^,;]*$", re.I)
+
+
 def claim_direction(part: str, only: bool = True) -> str:
     """Which way a claim points: "null" (no effect — negated, or "only X benefit"), "harm" or "effect"."""
+    part = _CONTROL_ARM.sub("", part) or part
     if negated(part) or (only and _ONLY.search(part)):
         return "null"
     return "harm" if _HARM.search(part) else "effect"

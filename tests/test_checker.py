@@ -250,6 +250,26 @@ def test_an_adverb_or_a_barbell_in_the_subject_is_not_an_untested_agent(assistan
     assert assistant.checker.findings.unknown_agent("Creatine loading boosts strength gains")
 
 
+@pytest.mark.parametrize("text, study", [
+    ("the 40-week study on competitive distance runners", "beattie-2017"),
+    ("The 2022 update across 43 studies found no meaningful loss", "schumann-2022"),
+    ("an 8-week study of 27 recreational male runners", "mikkola-2011"),
+    ("From the 2014 meta-analysis of 25 trials and over 26,000 athletes", "lauersen-2014"),
+    ("The six-week plyometric trial in male runners", "spurrs-2003"),
+    ("In one trial the lifters improved economy after eight weeks", None),   # five studies lasted 8 weeks
+    ("eight weeks of heavy lifting made runners faster", None),              # no study named or described
+])
+def test_a_study_is_recognised_by_its_description(assistant, text, study):
+    from assistant.described import described_studies
+    assert described_studies(text, assistant.checker.findings.meta) == ({study} if study else set())
+
+
+def test_a_described_study_judges_the_claim_and_its_control_arm_is_not_the_claims_direction(assistant):
+    r = assistant.check("In a 40-week study, competitive distance runners who lifted were still showing better running "
+                        "economy at week 40, while the control group didn't change.")
+    assert r.verdict == "supported" and "beattie-2017" in {c.source_id for c in r.citations}
+
+
 def test_compound_claim_gets_part_verdicts(assistant):
     r = assistant.check(CLAIMS[0][0])
     assert r.verdict == "mixed"

@@ -1,0 +1,98 @@
+"""Which study a claim describes without naming it: "the 11-week trial of well-trained women", "the 2022 update
+across 43 studies", "the five-season study of track and field athletes".
+
+A description is read for the attributes a study's front matter records — its length in weeks, months or seasons,
+the number of studies pooled, its year, whether it pooled studies, and who took part — and matched against every
+study note. It names a study only when one study matches at least two attributes better than any other and none
+of its attributes contradicts the description (a claim about women never describes a study of men) — or when it
+is the only study with a length or count the description gives ("the 40-week study").
+"""
+from __future__ import annotations
+
+import re
+
+from .claimtext import _WORDNUM, outcomes, populations
+
+_N = r"(\d+|" + "|".join(w for w in sorted(_WORDNUM, key=len, reverse=True) if " " not in w and w not in
+                         {"half", "once", "twice"}) + r")"
+# a study noun: without one the text describes no study
+_STUDY_NOUN = re.compile(r"\b(stud(y|ies)|trials?|rct|meta-?analys[ie]s|reviews?|analys[ie]s|papers?|update|cohort)\b", re.I)
+_SPANS = {  # a length, as the description says it and as the front matter records it
+    "weeks": re.compile(rf"\b{_N}[- ]weeks?\b", re.I),
+    "months": re.compile(rf"\b{_N}[- ]months?\b", re.I),
+    "seasons": re.compile(rf"\b{_N}[- ]seasons?\b", re.I),
+    "studies": re.compile(rf"\b{_N}[- ](?!weeks?\b|months?\b|seasons?\b|years?\b)(?:\w+[- ]){{0,2}}?(?:stud(?:y|ies)|trials)\b",
+                          re.I),
+}
+_COUNT = r"(\d{1,3}(?:[, ]\d{3})+|\d+)"  # "26,000", "26 610"
+_PEOPLE = re.compile(rf"\b{_COUNT}\s+(?:[\w-]+\s+){{0,3}}?(?:runners|athletes|men|women|triathletes|participants|people|"
+                     r"players|cyclists|lifters)\b", re.I)
+# the kind of training a study tested, as descriptions name it
+_KINDS = {k: re.compile(v, re.I) for k, v in {
+    "explosive": r"\bexplosive", "plyometric": r"\b(plyometric|jump(s|ing)? training|jumps?\b)", "heavy": r"\bheavy",
+    "hip-and-core": r"\b(hip|core)\b", "isometric": r"\bisometric", "taper": r"\btaper",
+}.items()}
+_YEAR = re.compile(r"\b(19[89]\d|20[0-3]\d)\b")
+_POOLED = re.compile(r"\b(meta-?analys[ie]s|systematic review|pooled|pooling|review)\b", re.I)
+MIN_ATTRIBUTES = 2
+
+
+def _number(token: str) -> int:
+    return int(token) if token.isdigit() else _WORDNUM[token.lower()]
+
+
+def _count(token: str) -> int:
+    return int(re.sub(r"[, ]", "", token))
+
+
+def _attributes(text: str) -> dict[str, set[int]]:
+    return {k: {_number(m.group(1)) for m in rx.finditer(text)} for k, rx in _SPANS.items()}
+
+
+def described_studies(text: str, meta: dict[str, dict]) -> set[str]:
+    """The study (as a one-element set) that ``text`` describes by its attributes, or an empty set."""
+    if not _STUDY_NOUN.search(text):
+        return set()
+    want = _attributes(text)
+    years = {int(y) for y in _YEAR.findall(text)}
+    pooled = bool(_POOLED.search(text))
+    groups = populations(text)
+    people = {_count(m.group(1)) for m in _PEOPLE.finditer(text)}
+    kinds = {k for k, rx in _KINDS.items() if rx.search(text)}
+    topics = outcomes(text)
+    scores: dict[str, int] = {}
+    spans: dict[str, int] = {}  # how many of a study's points are lengths or counts only it may have
+    for sid, m in meta.items():
+        if m.get("type") != "study":
+            continue
+        record = " ".join(str(m.get(k) or "") for k in ("design", "intervention", "population"))
+        have = _attributes(record)
+        score = span = 0
+        for kind, numbers in want.items():
+            if numbers:
+                if numbers & have[kind]:
+                    score, span = score + 1, span + 1
+                elif kind != "studies" or have[kind]:
+                    score = -99  # a length the study did not have
+        counted = {_count(x) for x in re.findall(_COUNT, str(m.get("population") or ""))}
+        if people and counted:  # how many took part, as a claim rounds it ("over 26,000 athletes")
+            score += 1 if any(n == c or (c >= 100 and abs(n - c) <= 0.1 * c) for n in people for c in counted) else -99
+        described = f"{m.get('title', '')} {m.get('intervention', '')}"
+        score += len({k for k in kinds if _KINDS[k].search(described)})
+        score += 1 if topics & outcomes(str(m.get("title", ""))) else 0
+        if years:
+            score += 1 if m.get("year") in years else -99
+        if pooled:
+            score += 1 if m.get("design_class") in ("meta-analysis", "systematic-review") else -99
+        if groups:
+            score += 1 if groups <= populations(f"{m.get('population', '')} {m.get('title', '')}", study=True) else -99
+        if score > 0:
+            scores[sid], spans[sid] = score, span
+    if not scores:
+        return set()
+    best = max(scores.values())
+    top = [sid for sid, s in scores.items() if s == best]
+    if len(top) != 1:
+        return set()
+    # two attributes, or one length or count that no other study shares ("the 40-week study")
+    return set(top) if best >= MIN_ATTRIBUTES or (spans[top[0]] and len(scores) == 1) else set()
