@@ -200,11 +200,13 @@ class ClaimChecker:
         if outside:  # "creatine doubles your gains", "lift fasted": a subject no source here covers
             return self.findings.untested(part, vec, f"No study in my sources looked at {outside}, so this can't be "
                                                      "judged here; the nearest evidence is quoted below.")
-        if not fig_hit and self.findings.unknown_agent(part):  # a figure we can compare is not an untested subject
+        studies = self._named_study(part, whole)
+        # a figure we can compare, or a study named or described ("the 2022 update…"), is not an untested subject
+        if not fig_hit and not studies and self.findings.unknown_agent(part):
             return self.findings.untested(part, vec, "The claim rests on something no study in my sources tested, so it can't be "
                                             "judged here; the nearest evidence is quoted below.")
         # a claim about what a named study found is judged on that study's findings, not on the topic at large
-        j: Judged | None = self.findings.from_study(part, vec, part_out, self._named_study(part, whole))
+        j: Judged | None = self.findings.from_study(part, vec, part_out, studies)
         if j is None:  # a part saying what one finding says, numbers and all, is judged on that finding
             j = self.findings.restated(part, self.a.settings.claim_restate_similarity)
             if j is not None:  # its figures are that finding's own: a comparison that agrees is still shown

@@ -83,8 +83,8 @@ POPULATIONS = {
                r"aged [4-7]\d)\b",
     "women": r"\b(women|woman|female|females|girls|ladies)\b",
     "older-women": r"\b(postmenopausal|post-menopausal|menopaus\w*|osteop\w*|low bone|bone density|older women)\b",
-    "beginners": r"\b(beginn\w*|novices?|new to (running|lifting|strength|the gym)|untrained|first[- ]time\w*|"
-                 r"never lifted|new lifters)\b",
+    "beginners": r"\b(beginn\w*|novices?|newbies?|newcomers?|new to (running|lifting|strength|the gym)|untrained|first[- ]time\w*|"
+                 r"never lifted|new lifters?)\b",
     "elite": r"\b(elite|highly trained|professional|world[- ]class)\b",
     "sprinters": r"\b(sprinters?|middle[- ]distance)\b",
     "other-sport": r"\b(triathl\w*|duathl\w*|cyclists?|soccer|footballers?|team[- ]sports?|skiers?|swimmers?)\b",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .claimtext import _NUM, outcomes
+from .claimtext import _NUM, outcomes, populations
 from .text import split_sentences, terms
 
 MAX_PARTS = 6
@@ -252,10 +252,13 @@ def decompose_marked(claim: str) -> list[tuple[str, bool]]:
     statements = [t for t in sentences if not t.rstrip().endswith("?")]
     for sent in statements or sentences:  # "New to lifting? Skip the light stuff…": a question is not a claim
         sent = drop_asides(sent.strip().rstrip(".!"))
-        label = _LABEL.match(sent)
+        label, group = _LABEL.match(sent), ""
         if label and len(label.group("label").split()) <= 8 and not outcomes(label.group("label")) \
                 and not _SAYS_WHOSE.search(label.group("label")) and not _CLAIM_WORDS.search(label.group("label")):
             # ("Runner-specific research is in:" scopes the claim; "Don't start with heavy triples:" is one)
+            # ...and "For the total newbies in our club:" says who each part is about
+            group = f"{label.group('label')}, " if re.match(r"(for|among|in)\b", label.group("label"), re.I) \
+                and populations(label.group("label")) and not _SOURCE.search(label.group("label")) else ""
             sent = sent[label.end():]
         # "If injury prevention is the goal, X is … and does …": the condition is not the subject of the parts;
         # each part keeps it ("Once you're past 40, heavy weights stop working" is about masters runners)
@@ -265,8 +268,8 @@ def decompose_marked(claim: str) -> list[tuple[str, bool]]:
             pieces.append(_clean(reason.group("why")))
             sent = sent[reason.end():]
         cond = _CONDITION.match(sent)
-        cond = cond.group(0) if cond and _first_verb(_words(sent[cond.end():]), 0) is not None else ""
-        sent, first = sent[len(cond):], len(pieces)
+        cond = cond.group(0) if cond and _first_verb(_words(sent[cond.end():]), 0) is not None else group
+        sent, first = sent[len(cond) if cond != group else 0:], len(pieces)
         flags: list[bool] = []
         segs = _segments(sent, flags)
         subject = None

@@ -268,6 +268,18 @@ def test_a_described_study_judges_the_claim_and_its_control_arm_is_not_the_claim
     r = assistant.check("In a 40-week study, competitive distance runners who lifted were still showing better running "
                         "economy at week 40, while the control group didn't change.")
     assert r.verdict == "supported" and "beattie-2017" in {c.source_id for c in r.citations}
+    # a word no corpus sentence uses ("update") in a described study's name is not an untested agent
+    r = assistant.check("The 2022 update across 43 studies found no meaningful average loss of maximal strength.")
+    assert r.verdict == "supported" and "schumann-2022" in {c.source_id for c in r.citations}
+
+
+@pytest.mark.parametrize("claim, first", [
+    ("For the total gym newbies in our club: go straight into heavy sets of three from the first week.",
+     "For the total gym newbies in our club, go straight into heavy sets of three from the first week"),
+    ("From a women's running podcast: heavy lifting is fine.", "Heavy lifting is fine"),
+])
+def test_a_label_naming_who_the_claim_is_for_scopes_each_part(claim, first):
+    assert decompose(claim)[0] == first
 
 
 def test_compound_claim_gets_part_verdicts(assistant):
