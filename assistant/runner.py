@@ -23,6 +23,8 @@ _PAIN_NOW = re.compile(r"\b(pain|painful|hurts" + _NOT_A_BODY + r"|hurting" + _N
 # Pain played down as an aside: the answer still comes first, the clinician straight after it
 _MINOR = re.compile(r"\b(a (little|bit|touch)|slight(ly)?|minor|mild(ly)?|tiny|probably nothing|nothing serious|"
                     r"not (a big deal|too bad|serious))\b", re.I)
+# Swelling is never a minor aside, however lightly it is put ("a bit puffy after long runs")
+_SWELLING = re.compile(r"\b(swell\w*|swollen|puff(y|iness|ed up))\b", re.I)
 # A peer's injury told as a story ("my club mate got signed off with ..."); an athlete, client or child a coach or
 # parent asks about is who the advice is for, so their pain counts
 # An injury that is over, said in the same sentence ("lost 3 months to it last year (fine now)")
@@ -117,7 +119,8 @@ _LIFT_WORDS = re.compile(r"\b(squats?|squatting|deadlifts?|rdls?|lunges?|leg (da
 def runner_context(text: str, intent: Intent) -> RunnerContext:
     at = pain_at(text)
     ctx = RunnerContext(pain=at is not None,
-                        pain_in_passing=at is not None and bool(_MINOR.search(text[max(0, at - 60):at + 80])))
+                        pain_in_passing=at is not None and bool(_MINOR.search(text[max(0, at - 60):at + 80]))
+                        and not _SWELLING.search(text))
     low = text.lower()
     for name, rx in _RACES:
         if re.search(rx, low):

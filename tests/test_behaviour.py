@@ -125,6 +125,17 @@ def test_pain_in_passing_follows_the_answer_and_pain_asked_about_leads(assistant
     assert "clinician" in b.answer.split("\n\n")[0]
 
 
+def test_swelling_is_never_an_aside_however_lightly_it_is_put():
+    from assistant.runner import runner_context
+    from assistant.scope import Intent
+
+    light = "My knee has been a bit achy after squat days, probably nothing. Which days should I lift?"
+    swollen = "My knee has been a bit achy and a bit puffy after squat days. Which days should I lift?"
+    assert runner_context(light, Intent(text=light)).pain_in_passing
+    ctx = runner_context(swollen, Intent(text=swollen))
+    assert ctx.pain and not ctx.pain_in_passing
+
+
 def test_weight_groups_come_from_their_env_prefix_and_bad_values_name_the_fix():
     from assistant.settings import Settings, describe
 
