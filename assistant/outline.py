@@ -252,7 +252,8 @@ def caveat_intent(u: Understanding, type_confidence: float) -> Intent:
         if RACE_GAIN.search(p.text):
             t.add("marathon")      # "will this take minutes off my time?", "does it improve mile performance?"
         topics |= t
-    topics |= u.intent.topics & {"beginner"}  # "I only started running in May": said anywhere, it counts
+    # "I only started running in May", "reddit says 3-8%": said anywhere in the message, it counts
+    topics |= u.intent.topics & {"beginner", "overstatement-echo"}
     if _PREVENTION_AIM.search(u.message):  # "…and not getting injured again", "…keep them injury free": an aim said
         topics.add("injury")                # anywhere in the message makes the injury evidence part of the answer
     if u.context.race in LONG_RACES and any(p.qtype == "race-performance" for p in u.answerable):

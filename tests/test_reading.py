@@ -935,3 +935,11 @@ def test_what_a_runner_sets_aside_does_not_type_the_question(assistant):
     u = assistant.understand("I lift twice a week. My worry isn't bulking, it's that lifting will eat into my fitness - "
                              "like will my VO2max or threshold drop because my legs are always tired?")
     assert u.parts[0].qtype == "soreness-interference"
+
+
+def test_an_overstatement_repeated_anywhere_in_a_message_brings_its_caveat(assistant):
+    # the runner repeats the article's "won't add muscle" in the backstory, then asks about something else
+    r = assistant.ask("A guy at my gym says if I keep everything to sets of 3 I'll get stronger without putting on any "
+                      "muscle. Is he right?")
+    assert "article-overstates" in {c.id for c in r.caveats}
+    assert "article-overstates" not in {c.id for c in assistant.ask("Will sets of 3 make me bulky?").caveats}
