@@ -207,12 +207,14 @@ class ClaimChecker:
                                             "judged here; the nearest evidence is quoted below.")
         # a claim about what a named study found is judged on that study's findings, not on the topic at large
         j: Judged | None = self.findings.from_study(part, vec, part_out, studies)
-        if j is None:  # a part saying what one finding says, numbers and all, is judged on that finding
-            j = self.findings.restated(part, self.a.settings.claim_restate_similarity)
-            if j is not None:  # its figures are that finding's own: a comparison that agrees is still shown
-                if fig_hit and fig_hit[1][0] == "supported":
-                    j.figure_note = fig_hit[1][1]
-                fig_hit = dose_detail = None
+        # a part saying what one finding says, numbers and all, is judged on that finding — when a study is named,
+        # on one of its own
+        r = self.findings.restated(part, self.a.settings.claim_restate_similarity)
+        if r is not None and (j is None or set(r.for_sources + r.against_sources) <= studies):
+            j = r  # its figures are that finding's own: a comparison that agrees is still shown
+            if fig_hit and fig_hit[1][0] == "supported":
+                j.figure_note = fig_hit[1][1]
+            fig_hit = dose_detail = None
         # a figure that decides alone (rest between sets): no ledger claim is about it
         match = None if j is not None or (fig_hit and fig_hit[0].decides) else self.match_ledger(part, vec, part_out)
         if match:
@@ -270,7 +272,8 @@ class ClaimChecker:
             j = self.findings.from_evidence(part, vec, part_out)
         ex = _EXCLUSIVE.search(part)
         if j.verdict == "supported" and ex and not _ONLY.search(part) and not FIGURE.search(part[ex.end():]) \
-                and j.how != "study":  # "only the heavy group improved" is what a named study found
+                and not (j.how == "study" or (j.how == "finding" and _ONLY_GROUP.search(part))):
+            # ("only the heavy group improved" is what a study found)
             # "only light sets build size", "the only way to … is to lift heavy": the evidence shows the one thing
             # works; the claim adds that nothing else does, which no study here showed
             j.verdict = "not-supported"
@@ -391,6 +394,7 @@ _EXCLUSIVE = re.compile(r"(?<!\bnot )(?<!\bif )\b(only|solely|exclusively)\b(?!\
                         r"in|among|within)\b)|"  # ("trials done only in runners" scopes a finding)
                         r"\b(is|are|'s|'re)\s+(really|mainly|mostly|just|strictly|reserved|meant)\s+(only\s+)?for\b|"
                         r"\bnothing (but|else)\b", re.I)
+_ONLY_GROUP = re.compile(r"\bonly (the|their|one) ([\w-]+ ){0,3}(group|arm)\b", re.I)
 # a ceiling: more than the dose adds nothing
 _BEYOND = re.compile(r"\b(beyond|anything (over|above|more)|the most that|ceiling|wasted?|pointless|useless|"
                      r"no (extra|additional|further) (benefit|gain)s?)\b", re.I)
