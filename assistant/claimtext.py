@@ -19,7 +19,7 @@ OUTCOMES = {
     "muscle": r"\b(bulk\w*|muscle|muscles|muscular|hypertroph\w*|lean mass|body ?weight|body mass|weight gain|gain weight|"
               r"size|big|bigger)\b",
     "fat": r"\b(body[- ]fat|fat)\b",
-    "strength": r"\b(stronger|1rm|maximal strength|one[- ]rep(etition)? max\w*|strength gains?|force)\b",
+    "strength": r"\b(stronger|1rm|max(imal|imum)? strength|top[- ]end strength|one[- ]rep(etition)? max\w*|strength gains?|force)\b",
     "bone": r"\b(bone\w*|osteop\w*)\b",
     "taper": r"\b(taper\w*|before (a|the|your|race)|race (week|day)|stop (lifting|strength)|detrain\w*|cessation)\b",
 }
@@ -52,6 +52,7 @@ _NEG_RELATIVE = re.compile(r",?\s+(that|which|who)\s+(can't|cannot|can not|don't
 _NEG_CONDITION = re.compile(r"^\s*(if|when|unless|until|once)\b[^,;]*,\s*|\s+(if|when|unless|until)\s+[^,;]*"
                             r"\b(never|not|n't)\b[^,;]*", re.I)
 _DOMAIN_WORD = re.compile(r"\b(strength|lift\w*|weights?|barbells?|squat\w*|deadlift\w*|plyometric\w*|resistance|sessions?|reps?|"
+                          r"sets?|triples|doubles|singles|"
                           r"circuits?|gym|race\w*|taper\w*)\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(I|I'?ve|I'm|my|me)\b")
 _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,

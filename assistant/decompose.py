@@ -23,7 +23,7 @@ recruit activate teach convert double halve triple begin start wipe erase undo n
 dent sap drain waste stall plateau rise climb grow shrink stay remain last survive respond adapt predict flag post
 report record register spend soften loosen tighten enrol enroll randomise randomize assign""".split())
 _AMBIGUOUS = set("""work run lift train cost count change need help set hold drop cut use show want benefit turn put gain
-speed slow bulk fix save damage force load stop go come lead burn run start""".split())
+speed slow bulk fix save damage force load stop go come lead burn run start triple double""".split())
 _VERB_CONTEXT = {"to", "will", "would", "can", "could", "should", "must", "may", "might", "you", "i", "we", "they", "he",
                  "she", "it", "don't", "doesn't", "dont", "doesnt", "not", "never", "also", "who", "that", "which",
                  "runners", "lifting", "training", "won't", "wont", "really", "actually", "just", "only",
@@ -78,8 +78,6 @@ def _is_verb(w: str, prev: str | None = None) -> bool:
     return True
 
 
-# a noun phrase's first word: "…, and their time to exhaustion after a long run went up" is a clause of its own
-_DETERMINERS = {"the", "their", "his", "her", "its", "our", "each", "every"}
 _PLURAL_DET = {"the", "these", "those", "some", "many", "most", "all", "both", "two", "three", "several", "other"}
 
 
@@ -102,7 +100,7 @@ sat slept swam drove fought""".split())
 
 def _finite_clause(ws: list[str]) -> bool:
     """A full clause: a finite verb ("is", "keeps", "found") after a short subject, with no relative pronoun before it."""
-    for i, w in enumerate(ws[:10]):
+    for i, w in enumerate(ws[:8]):
         b = _bare(w)
         if b in {"that", "which", "who", "whose", "whom"} or (i > 0 and ws[i - 1].endswith(",")):
             return False  # a relative clause, or a subject that runs past a comma, is not a short subject
@@ -116,7 +114,8 @@ def _finite_clause(ws: list[str]) -> bool:
 
 
 _REPORTS = re.compile(r"\b(found|finds|showed|shows|reported|reports|concluded|concludes)\b", re.I)
-_SUBORDINATE_TAIL = re.compile(r"\b(when|if|while|whether|because|since|than|where|once)\s+[\w'-]+$", re.I)
+_SUBORDINATE_TAIL = re.compile(r"\b(when|if|while|whether|because|since|than|where|once)\s+[\w'-]+$|"
+                               r"\b(when|if|while|because|since|once)\s+(you|i|we|they|he|she|it|runners?)\s+[\w'-]+$", re.I)
 _PRONOUNS = {"you", "it", "they", "we", "he", "she", "i", "this", "that", "there"}
 # "Progression rule I give every new lifter: …", "Stat for the club noticeboard: …": a label before the claim
 _LABEL = re.compile(r"^(?P<label>[^:;.]{3,70}):\s+(?=\S+(\s+\S+){5})")
@@ -164,7 +163,7 @@ _INTERJECTION = re.compile(r"^(no|nope|nah|yes|yep|yeah|well|look|honestly|sure|
 def _clean(part: str) -> str:
     part = _LEAD_DROP.sub("", part.strip(" ,;:—–-\"“”'"))
     part = _INTERJECTION.sub("", _LEAD_DROP.sub("", part))
-    return part.rstrip(" ,;:.")
+    return re.sub(r"[\s,;:]+(and|but|or|so)$", "", part.rstrip(" ,;:."), flags=re.I).rstrip(" ,;:.")
 
 
 def _in_brackets(text: str, pos: int) -> bool:
@@ -218,8 +217,7 @@ def _split_and(clause: str) -> list[str]:
                               "their", "heavy", "light", "plyometrics", "squats", "lifters"} \
                 and (rv := _first_verb(rw)) is not None and rv <= 3:
             new_right = right  # a full clause with its own subject
-        elif len(rw) > 2 and _finite_clause(rw) and ((fv := _first_verb(rw, 0)) is None or fv <= 4
-                                                      or _bare(first) in _DETERMINERS):
+        elif len(rw) > 2 and _finite_clause(rw) and ((fv := _first_verb(rw, 0)) is None or fv <= 4):
             new_right = right  # "..., and staying healthy is the biggest lever"
         elif _bare(first) in {"the", "a", "an", "one", "another", "this", "these", "each"} and _REPORTS.search(right):
             new_right = right  # "..., and the meta-analysis that compared them found …": a finding of its own
@@ -250,10 +248,13 @@ def decompose_marked(claim: str) -> list[tuple[str, bool]]:
     conclusions: set[str] = set()
     sentences = split_sentences(" ".join(claim.split()))
     statements = [t for t in sentences if not t.rstrip().endswith("?")]
+    # "When someone pooled 22 studies, X; within the heavy stuff, Y; and in runner studies, Z": a leading condition
+    # reaches to the first ";", not to the statements listed after it
+    statements = [x for t in statements for x in (t.split(";", 1) if _CONDITION.match(t) else [t])]
     for sent in statements or sentences:  # "New to lifting? Skip the light stuff…": a question is not a claim
         sent = drop_asides(sent.strip().rstrip(".!"))
         label, group = _LABEL.match(sent), ""
-        if label and len(label.group("label").split()) <= 8 and not outcomes(label.group("label")) \
+        if label and len(label.group("label").split()) <= 12 and not outcomes(label.group("label")) \
                 and not _SAYS_WHOSE.search(label.group("label")) and not _CLAIM_WORDS.search(label.group("label")):
             # ("Runner-specific research is in:" scopes the claim; "Don't start with heavy triples:" is one)
             # ...and "For the total newbies in our club:" says who each part is about
@@ -387,7 +388,10 @@ def _segments(sent: str, flags: list[bool] | None = None) -> list[str]:
     return segs
 
 
-_LEAD_IN = re.compile(r"^(let'?s|let me|let us|here'?s|here is)\b", re.I)  # "Let's be clear for …": said to the reader
+_LEAD_IN = re.compile(r"^(let'?s|let me|let us|here'?s|here is)\b|"  # "Let's be clear for …": said to the reader
+                      # "Two things every runner should know", "Taper advice from our podcast, in two parts": announced
+                      r"^([\w'-]+ ){0,6}(two|three|four|five|a few|some) (things|takeaways|myths|points|facts|rules|tips|"
+                      r"lessons|parts|findings)\b|\bin (two|three|four) parts$", re.I)
 
 
 # what a claim can cite: a study, a review, a podcast…
@@ -413,6 +417,8 @@ def remark_on_source(part: str) -> bool:
     if v is None and _ATTRIBUTION.match(part) and not re.search(r"\b(better|worse|improv\w*|more|less|faster|slower|fewer|"
                                                               r"higher|lower|gains?|no change|cut|halved?)\b", part, re.I):
         return True
+    if v is not None and re.match(r"(in|across|among|within)\b", part, re.I):
+        return False  # "In runner studies body composition doesn't shift": where it was found, then what
     subject, said = (ws, []) if v is None else (ws[:v], ws[v:])
     if not _SOURCE.search(" ".join(subject)) or len(said) > 8 or (v is None and len(ws) > 10) \
             or _CONDITION.match(part) or any(w.endswith(",") for w in subject):  # "When you pool the trials, X is …"
