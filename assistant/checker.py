@@ -107,7 +107,8 @@ class ClaimChecker:
                 if cited and cited not in notices:
                     notices.append(cited)
                 # "…, this will knock minutes off your marathon": in a claim about lifting, "this" is the lifting
-                p = _THIS_LIFTING.sub("Strength training ", p) if not _DOMAIN_WORD.search(p) else p
+                if not _DOMAIN_WORD.search(p):
+                    p = _THIS_LIFTING.sub("Strength training ", re.sub(r"^(it|this)['’]ll\b", r"\1 will", p, flags=re.I))
                 pieces = split_figure_phrase(p)
                 parts += pieces
                 concl += [is_concl] * len(pieces)
@@ -400,6 +401,9 @@ _BEYOND = re.compile(r"\b(beyond|anything (over|above|more)|the most that|ceilin
                      r"no (extra|additional|further) (benefit|gain)s?)\b", re.I)
 _NAMES_ARTICLE = re.compile(r"\b(the|this|that) (article|piece|post|blog)\b|\barticle\b", re.I)
 _HEDGE = re.compile(r"^\s*(from what i'?ve (read|seen|heard)|i (think|believe|reckon|suspect|gather)( that)?|"
+                    # reported speech: "Saw a coach on TikTok say that …", "Heard someone at parkrun claim …"
+                    r"(i )?(saw|heard|read|watched|came across)\b[^.,;:]{0,60}?\b(say|says|saying|said|claim\w*|argu\w*|"
+                    r"insist\w*|swear\w*|post\w*)( that)?|"
                     r"imo|imho|as far as i (know|can tell)|i'?ve (read|heard)( that)?|i'?m (pretty )?sure( that)?)[,:]?\s+",
                     re.I)
 _THIS_LIFTING = re.compile(r"^(this|it)\s+(?=(will|would|can|could|does|makes?|helps?|improves?|knocks?|cuts?|takes?|"
