@@ -13,7 +13,8 @@ from .text import casual_sentences
 Q_START = re.compile(r"^\W*(?:(?:\d{1,2}|[a-c])[.)]\s*)?(?:(?:and|but|so|also|plus|or|then)\s+)?"
                       r"(?:(?:second(?:ly)?|another|one more|last(?:ly)?|other|final(?:ly)?|separate(?:ly)?)\s*"
                       r"(?:thing|question|q|point)?\s*[,:–-]?\s+)?(how|what|whats|what's|which|when|why|where|who|should|shall|do|does|did|is|are|am|can|"
-                      r"could|will|would|any|anyone|thoughts|advice|tips|help|wondering|curious|worth|ok|okay)\b", re.I)
+                      r"could|will|would|any|anyone|thoughts|advice|tips|help|wondering|curious|worth|(?:ok|okay)(?=\s+(?:to|if|for)\b))\b",
+                      re.I)  # ("ok to lift the day before", but "ok so my week is: …" tells, it does not ask)
 
 _ASKS = re.compile(r"\b(wondering|want to know|not sure (if|whether|how|what|when)|any (advice|tips|thoughts|ideas)|"
                    r"advice on|thoughts on|should i|do i need|is it (ok|okay|worth|bad|fine)|would it)\b", re.I)

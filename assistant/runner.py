@@ -41,7 +41,7 @@ def _over(sentence: str) -> bool:
 _THIRD_PARTY = re.compile(r"\b(?:my|his|her|our|a) (?:\w+ )?(mate|friend|club ?mate|training partner|buddy|colleague|"
                           r"workmate)s?\b", re.I)
 # (a distance in a range, "tempo 8-10k", is a run, not a race; the day must be on the same line)
-_RACE_SOON = re.compile(rf"(?<![\d][-–])\b(race|marathon|half|10k|5k|parkrun|ultra)[^\w\n]+(?:is[^\w\n]+)?(?:this[^\w\n]+|on[^\w\n]+(?:the[^\w\n]+)?|next[^\w\n]+)?({_DAY}|tomorrow|weekend)\b|"
+_RACE_SOON = re.compile(rf"(?<![\d][-–])\b(race|marathon|half|10k|5k|parkrun|ultra)(?:[ \t]+|[ \t]*[-–:][ \t]*)(?:is[^\w\n]+)?(?:this[^\w\n]+|on[^\w\n]+(?:the[^\w\n]+)?|next[^\w\n]+)?({_DAY}|tomorrow|weekend)\b|"
                         r"\b(race|marathon|half)\W+(?:day\W+)?(?:is\W+)?in\W+\d\s*days?\b|\b(?:it'?s|it is|this is|now|currently|we'?re|i'?m)\s+(?:in\s+)?(?:my\s+|the\s+)?(?:race|taper(?:ing)?) week\b|\b(?:race|taper(?:ing)?) week (?:is )?(?:now|this week)\b|(?:^|\n)\s*(?:race|taper(?:ing)?) week\s*[:!.,–-]|\b(days?|\d+ days) (before|out from) (the|my) (race|marathon)\b|"
                         # "Marathon a week on Sunday (so 11 days)", "12 days to go": two weeks or less, said in days
                         r"\b(race|marathon|half|10k|5k|ultra)\b[^.?!]{0,40}?\b([1-9]|1[0-4]) days\b|\b([1-9]|1[0-4]) days (to go|out|away|left|until|till)\b|"
@@ -106,6 +106,7 @@ _CLAUSE = re.compile(r"\s*(?:[,;]|\s[-–—]\s|\band\b|\bthen\b)\s*", re.I)
 # "Mon, Wed, Fri are rest days", "thinking of squats on Tue or Thu": days that are not (yet) lifting days
 _NOT_LIFTING = re.compile(r"\b(rest days?|days? off|off days?|or|either|thinking|considering|can|could|might|maybe|should)\b",
                           re.I)
+_DAY_OFF = re.compile(rf"\b({_DAY})\s*[:=–-]?\s*(rest|off|nothing|no run(ning)?)\b", re.I)
 _REST_DAYS = re.compile(r"\b(rest days?|days? off|off days?)\b", re.I)
 _DOSE_WORDS = re.compile(r"\b(once|twice|\d+ ?x|\d+|times?|a|per|every|each|week|wk|sessions?|days?|on|only|just|usually|"
                          r"normally|always|mostly)\b", re.I)
@@ -163,6 +164,7 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
                 doing = None  # words of its own, and neither running nor lifting
             if doing is not None:
                 doing.update(_day(d) for d in _DAY_RX.findall(clause))
+    days -= {_day(m.group(1)) for m in _DAY_OFF.finditer(text)}  # "mon rest, tue intervals, …": Monday is no run day
     days |= {d for d in [ctx.long_run_day, *ctx.hard_days] if d}
     ctx.run_days = sorted(days, key=DAYS.index)
     ctx.lift_days = sorted(lifting - days, key=DAYS.index)

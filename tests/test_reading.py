@@ -943,3 +943,13 @@ def test_an_overstatement_repeated_anywhere_in_a_message_brings_its_caveat(assis
                       "muscle. Is he right?")
     assert "article-overstates" in {c.id for c in r.caveats}
     assert "article-overstates" not in {c.id for c in assistant.ask("Will sets of 3 make me bulky?").caveats}
+
+
+def test_a_week_written_out_is_context_not_a_question_nor_a_race_this_weekend(assistant):
+    week = ("ok so my week is: mon rest, tue intervals 6x800, wed easy 8k, thu tempo, fri rest, sat parkrun, sun long "
+            "run 22k. half marathon in 11 weeks. where do i fit 2 gym sessions without wrecking the quality sessions??")
+    u = assistant.understand(week)
+    assert [p.qtype for p in u.parts] == ["scheduling"] and all(p.in_scope for p in u.parts)
+    assert not u.context.race_soon  # a weekly parkrun listed before Sunday's long run is no race this weekend
+    assert "mon" not in u.context.run_days and "fri" not in u.context.run_days  # "mon rest"
+    assert _ctx("marathon Sunday, should I lift on Wednesday?").race_soon
