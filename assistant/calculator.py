@@ -19,6 +19,10 @@ PATTERNS = [
 ]
 _ONE_RM = re.compile(r"\b(?:1\s*rm|one[- ]rep(?:etition)? max(?:imum)?|max)\b[^.?!\d]{0,30}?" + _W
                      + r"|" + _W.replace("?P<w>", "?P<w2>").replace("?P<unit>", "?P<unit2>") + r"[^.?!\d]{0,20}?\b(?:1\s*rm|one[- ]rep max)", re.I)
+# a max stated without a unit ("my 1rm is around 85") takes the unit of a load said beside it ("70kg for 5")
+_ONE_RM_BARE = re.compile(r"\b(?:1\s*rm|one[- ]rep(?:etition)? max(?:imum)?|max)\b[^.?!\d]{0,30}?(?P<w>\d+(?:[.,]\d+)?)\b"
+                          r"(?!\s*(?:%|percent|reps?|x|×|times|sets?))", re.I)
+_ANY_UNIT = re.compile(r"\d\s*" + _UNIT.replace("?P<unit>", "?P<u>") + r"\b", re.I)
 _PCT = re.compile(r"(?P<p>\d{2,3}(?:\.\d+)?)\s*(?:%|percent|per ?cent)", re.I)
 FORMULA = "Epley"
 EXERCISES = tuple(sorted(("back squat", "front squat", "goblet squat", "squat", "deadlift", "bench press", "bench", "lunge",
@@ -37,6 +41,7 @@ class LoadEstimate:
     exercise: str | None
     reliable: bool
     percents: tuple = ()
+    checked: tuple = ()  # a set stated beside a stated max ("70 kg for 5 … my 1RM is 85"): (weight, reps)
 
     def summary(self) -> str:
         u = self.unit
@@ -49,6 +54,13 @@ class LoadEstimate:
             text = (f"With a one-rep max (1RM) of {fmt(self.one_rm)} {u}, heavy sets of 3–6 reps mean working loads of "
                     f"about {fmt(self.low)}–{fmt(self.high)} {u} (roughly 83–91% of 1RM, from the {FORMULA} formula): "
                     f"about {fmt(self.low)} {u} for sets of 6 and {fmt(self.high)} {u} for sets of 3.")
+        if self.checked:  # the set asked about comes first ("is 70 kg for 5 heavy enough?")
+            w, r = self.checked
+            share = 100 * w / self.one_rm
+            where = "a little under" if share < 83 else "above" if share > 91 else "within"
+            text = (f"Your set of {fmt(w)} {u} for {r} is about {share:.0f}% of your {fmt(self.one_rm)} {u} max, {where} "
+                    f"the roughly 83–91% of heavy sets of 3–6; a hard set of {r} would be about {fmt(self.load_for(r))} {u}. "
+                    + text)
         for pct in self.percents:
             text += f" {fmt(pct)}% of {fmt(self.one_rm)} {u} is {fmt(self.one_rm * pct / 100)} {u}."
         if not self.reliable:
@@ -88,13 +100,19 @@ def parse(text: str) -> LoadEstimate | None:
     """Find "<weight> <unit> for <reps>" (and common variants), or a stated 1RM, in ``text``."""
     percents = tuple(float(m.group("p")) for m in _PCT.finditer(text) if 30 <= float(m.group("p")) <= 100)
     m1 = _ONE_RM.search(text)
-    if m1:
-        w = float((m1.group("w") or m1.group("w2")).replace(",", "."))
-        unit = _unit(m1.group("unit") or m1.group("unit2"))
+    bare = _ONE_RM_BARE.search(text) if not m1 else None
+    unit_near = _ANY_UNIT.search(text)
+    if m1 or (bare and unit_near):
+        w = float(((m1.group("w") or m1.group("w2")) if m1 else bare.group("w")).replace(",", "."))
+        unit = _unit((m1.group("unit") or m1.group("unit2")) if m1 else unit_near.group("u"))
         if 0 < w <= 1000:
             lower = text.lower()
             exercise = next((e for e in EXERCISES if e in lower), None)
-            return LoadEstimate(w, 1, unit, w, round_load(w / 1.2, unit), round_load(w / 1.1, unit), exercise, True, percents)
+            sets = [(float(m.group("w").replace(",", ".")), int(m.group("r"))) for pat in PATTERNS[:3]
+                    for m in [pat.search(text)] if m]
+            checked = next(((sw, sr) for sw, sr in sets if 1 < sr <= 12 and 0 < sw < w), ())
+            return LoadEstimate(w, 1, unit, w, round_load(w / 1.2, unit), round_load(w / 1.1, unit), exercise, True, percents,
+                                checked)
     for pat in PATTERNS:
         m = pat.search(text)
         if not m:

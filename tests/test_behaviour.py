@@ -48,6 +48,16 @@ def test_injection_changes_nothing(assistant):
     assert {c.source_id for c in injected.citations} & {c.source_id for c in plain.citations}
 
 
+def test_a_set_beside_a_stated_max_is_checked_against_it():
+    from assistant.calculator import parse
+
+    est = parse("is 70kg for 5 heavy enough if my 1rm is around 85?")  # a max without a unit takes the set's unit
+    assert (est.one_rm, est.unit, est.checked) == (85.0, "kg", (70.0, 5))
+    assert est.summary().startswith("Your set of 70 kg for 5 is about 82% of your 85 kg max, a little under")
+    assert "72.5 kg" in est.summary().split(". ")[0]
+    assert parse("my squat 1RM is 100kg, what weight for sets of 5?").checked == ()
+
+
 def test_reported_speech_is_not_an_injection(assistant):
     from assistant.scope import analyse
 
