@@ -202,6 +202,8 @@ def _split_and(clause: str) -> list[str]:
         if m.group(1).lower() == "or" and _bare(rw[0]) in _QUANTITY_TAIL:
             continue  # "90% of your max or more"
         lv = _first_verb(lw)
+        if lv is None and re.search(r"['’](re|ll|ve|d|s|m)$", lw[0], re.I):
+            lv = 0  # "they're more specific, and heavy squats …": the verb is in the contraction
         if lv is None:
             continue  # "and" inside the subject ("heavy lifting and plyometrics improve...")
         if _SUBORDINATE_TAIL.search(left) and _bare(rw[0]) not in _PRONOUNS:
@@ -293,6 +295,8 @@ def decompose_marked(claim: str) -> list[tuple[str, bool]]:
                 seg = "This " + seg[6:]
             elif k > 0 and subject and re.match(r"(it|this|that)\s+\S", seg, re.I) and len(ws) > 1 and _is_verb(ws[1]):
                 seg = f"{subject} {' '.join(ws[1:])}"  # "..., but it doesn't raise VO2max" -> the shared subject
+            elif k > 0 and subject and (c := re.match(r"(they|it)['’](re|s)\s+", seg, re.I)):
+                seg = f"{subject} {'are' if c.group(2).lower() == 're' else 'is'} {seg[c.end():]}"  # "because they're …"
             elif k > 0 and _first_verb(ws, 0) is None and (base := _gerund_base(ws[0])) and subject:
                 last = _bare(subject.split()[-1])
                 if last not in {"you", "i", "we", "they"} and not last.endswith("s"):

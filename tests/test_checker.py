@@ -168,6 +168,13 @@ def test_decompose_drops_announcements_and_keeps_a_condition_to_its_own_statemen
     assert len(decompose("Explosive strength takes a hit, more so when you lift and run in the same session")) == 1
 
 
+def test_a_reason_in_a_contraction_names_the_subject_and_the_clause_after_it_is_split():
+    assert decompose("Plyometrics are better than weights for runners because they're more specific, and heavy squats "
+                     "will just make you slow") == [
+        "Plyometrics are better than weights for runners", "Plyometrics are more specific",
+        "Heavy squats will just make you slow"]
+
+
 def test_max_strength_is_a_strength_outcome():
     from assistant.claimtext import outcomes
     assert "strength" in outcomes("as much max strength") and "strength" in outcomes("top-end strength")
