@@ -152,7 +152,8 @@ def understand(message: str, fixer, encoder, classifier: TypeClassifier | None,
             if p.qtype in OUTCOME_TYPES:
                 continue  # "does a hip routine reduce injuries for beginners?" asks about injuries
             # (how often is answered by the frequency guide, with the progression caveat the context adds)
-            if p.qtype in {"load-intensity", "reps-sets", "exercise-choice", "rest"} or p.type_score < 0.5 \
+            # (which exercises is answered by its own guide; the context adds the progression caveat)
+            if p.qtype in {"load-intensity", "reps-sets", "rest"} or p.type_score < 0.5 \
                     or re.search(r"\b(start|starting|begin|beginning)\b", p.text, re.I):
                 p.qtype, p.type_score = "beginners", max(p.type_score, 0.5)
     if context.race_soon:  # lifting questions in the days before a race are race-week questions

@@ -953,3 +953,12 @@ def test_a_week_written_out_is_context_not_a_question_nor_a_race_this_weekend(as
     assert not u.context.race_soon  # a weekly parkrun listed before Sunday's long run is no race this weekend
     assert "mon" not in u.context.run_days and "fri" not in u.context.run_days  # "mon rest"
     assert _ctx("marathon Sunday, should I lift on Wednesday?").race_soon
+
+
+def test_a_new_lifter_asking_which_exercises_gets_the_exercises_and_the_progression_caveat(assistant):
+    q = ("first time lifter here, 5k runner, 3 runs a week. how often should i go to the gym and what exercises? "
+         "no idea what I'm doing lol")
+    assert [p.qtype for p in assistant.understand(q).parts] == ["frequency", "exercise-choice"]
+    ans = assistant.ask(q)
+    assert "squat" in ans.answer.split("**Which exercises**")[1].split("\n\n")[0].lower()
+    assert "beginner-progression" in {c.id for c in ans.caveats}
