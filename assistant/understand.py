@@ -27,7 +27,6 @@ _LOAD_WORDS = re.compile(r"\b(how (heavy|much weight|much should i (lift|squat|d
                          r"too (heavy|light)|go (heavier|lighter)|1 ?rm|one[- ]rep max|max\b|aim(ing)? for|target|"
                          r"working (weight|load)|percent|%|what should i (lift|use|squat|deadlift|bench|be lifting)|"
                          r"what next|next (step|week|month|session)|progress\w*|go up|add (weight|kg|lbs?))", re.I)
-# 'that "Runners don't need to lift more." piece': a quoted title names what was read, not what is asked about
 # "My worry isn't bulking, it's that lifting will eat into my fitness", "I'm not worried about size, more about
 # fitness": what is set aside is not what is asked
 _NOT_THIS = re.compile(r"\b(?:my|the|our)\s+(?:main\s+|real\s+|big\s+)?(?:worry|concern|question|issue|problem|fear|goal|"
@@ -36,6 +35,7 @@ _NOT_THIS = re.compile(r"\b(?:my|the|our)\s+(?:main\s+|real\s+|big\s+)?(?:worry|
                        r"\b(?:i'?m|im|i am)\s+not\s+(?:really\s+)?(?:worried|bothered|concerned|fussed|asking)\s+about\s+"
                        r"[^,.;:?!]{1,60}?[,;—–-]\s*(?:(?:it'?s\s+|but\s+|rather\s+|more\s+)(?:that\s+|about\s+|whether\s+)?)?",
                        re.I)
+# 'that "Runners don't need to lift more." piece': a quoted title names what was read, not what is asked about
 _TITLE = re.compile(r"[\"“][^\"”]{3,160}[\"”]\s*(?=(piece|post|article|blog|video|podcast|episode)\b)", re.I)
 _ARTICLE = re.compile(r"[\"”]\s*(piece|post|article|blog)\b|\b(article|blog( post)?|the (piece|post|author|writer)|that (piece|post)|this (piece|post)|"
                       r"(it|they) (says?|claims?)|the claim that)\b", re.I)
