@@ -962,3 +962,9 @@ def test_a_new_lifter_asking_which_exercises_gets_the_exercises_and_the_progress
     ans = assistant.ask(q)
     assert "squat" in ans.answer.split("**Which exercises**")[1].split("\n\n")[0].lower()
     assert "beginner-progression" in {c.id for c in ans.caveats}
+
+
+def test_bodyweight_exercises_are_not_a_question_about_body_weight(assistant):
+    u = assistant.understand("Can I just do bodyweight stuff at home instead of the gym? Squats, lunges, planks?")
+    assert "muscle-mass" not in {p.qtype for p in u.parts}
+    assert assistant.understand("Will squats put body weight on me?").parts[0].qtype == "muscle-mass"
