@@ -81,7 +81,7 @@ POPULATIONS = {
              r"1[0-7][- ]?(years?|yrs?)[- ]?olds?)\b",
     "masters": r"\b(masters?|veterans?|over[- ](40|45|50|60)s?|past (40|45|50|60)|in (their|your|my) (40s|50s|60s)|"
                r"older (runners|athletes|marathoners|lifters)|middle[- ]aged|master marathon|[4-7]\d[- ]?(years?|yrs?)[- ]?olds?|"
-               r"aged [4-7]\d)\b",
+               r"aged [4-7]\d|(i'?m|i am) [4-7]\d)\b",
     "women": r"\b(women|woman|female|females|girls|ladies)\b",
     "older-women": r"\b(postmenopausal|post-menopausal|menopaus\w*|osteop\w*|low bone|bone density|older women)\b",
     "beginners": r"\b(beginn\w*|novices?|newbies?|newcomers?|new to (running|lifting|strength|the gym)|untrained|first[- ]time\w*|"

@@ -185,6 +185,7 @@ def test_ages_name_a_group():
     assert populations("For 16-18-year-old runners") == {"youth"}
     assert populations("my 15 year old daughter") == {"youth"}
     assert populations("a 52-year-old marathoner") == {"masters"}
+    assert populations("I'm 61 and just started running") == {"masters"}
     assert populations("a 25-year-old runner") == set()
 
 
