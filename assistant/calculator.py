@@ -17,11 +17,11 @@ PATTERNS = [
     re.compile(_R + r"\s*(?:reps?|times|x|×)\s*(?:of)?\s*" + _W, re.I),
     re.compile(_W + r"[^.?!\d]{0,30}?\b(?:for|x|×)?\s*" + _R + r"\s*(?:reps?|times)?\s*(?:[.?!,;]|$|\s(?:and|but|what|how|so))", re.I),
 ]
-_ONE_RM = re.compile(r"\b(?:1\s*rm|one[- ]rep(?:etition)? max(?:imum)?|max)\b[^.?!\d]{0,30}?" + _W
+_MAX = r"\b(?:1\s*rm|one[- ]rep(?:etition)? max(?:imum)?|max)\b[^.?!\d]{0,30}?"  # "1RM", "my max is about"
+_ONE_RM = re.compile(_MAX + _W
                      + r"|" + _W.replace("?P<w>", "?P<w2>").replace("?P<unit>", "?P<unit2>") + r"[^.?!\d]{0,20}?\b(?:1\s*rm|one[- ]rep max)", re.I)
 # a max stated without a unit ("my 1rm is around 85") takes the unit of a load said beside it ("70kg for 5")
-_ONE_RM_BARE = re.compile(r"\b(?:1\s*rm|one[- ]rep(?:etition)? max(?:imum)?|max)\b[^.?!\d]{0,30}?(?P<w>\d+(?:[.,]\d+)?)\b"
-                          r"(?!\s*(?:%|percent|reps?|x|×|times|sets?))", re.I)
+_ONE_RM_BARE = re.compile(_MAX + r"(?P<w>\d+(?:[.,]\d+)?)\b(?!\s*(?:%|percent|reps?|x|×|times|sets?))", re.I)
 _ANY_UNIT = re.compile(r"\d\s*" + _UNIT.replace("?P<unit>", "?P<u>") + r"\b", re.I)
 _PCT = re.compile(r"(?P<p>\d{2,3}(?:\.\d+)?)\s*(?:%|percent|per ?cent)", re.I)
 FORMULA = "Epley"

@@ -10,11 +10,11 @@ is the only study with a length or count the description gives ("the 40-week stu
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from .claimtext import _WORDNUM, outcomes, populations
+from .claimtext import _NUMERALS, outcomes, populations
 
-_N = r"(\d+|" + "|".join(w for w in sorted(_WORDNUM, key=len, reverse=True) if " " not in w and w not in
-                         {"half", "once", "twice"}) + r")"
+_N = r"(\d+|" + "|".join(sorted(_NUMERALS, key=len, reverse=True)) + r")"  # a number, or one written as a word
 # a study noun: without one the text describes no study
 _STUDY_NOUN = re.compile(r"\b(stud(y|ies)|trials?|rct|meta-?analys[ie]s|reviews?|analys[ie]s|papers?|update|cohort)\b", re.I)
 _SPANS = {  # a length, as the description says it and as the front matter records it
@@ -38,7 +38,7 @@ MIN_ATTRIBUTES = 2
 
 
 def _number(token: str) -> int:
-    return int(token) if token.isdigit() else _WORDNUM[token.lower()]
+    return int(token) if token.isdigit() else _NUMERALS[token.lower()]
 
 
 def _count(token: str) -> int:
@@ -47,6 +47,12 @@ def _count(token: str) -> int:
 
 def _attributes(text: str) -> dict[str, set[int]]:
     return {k: {_number(m.group(1)) for m in rx.finditer(text)} for k, rx in _SPANS.items()}
+
+
+@lru_cache(maxsize=256)
+def _recorded(record: str) -> dict[str, set[int]]:
+    """A study's lengths and counts, read once from its front matter (the same notes are asked about per claim)."""
+    return _attributes(record)
 
 
 def described_studies(text: str, meta: dict[str, dict]) -> set[str]:
@@ -66,7 +72,7 @@ def described_studies(text: str, meta: dict[str, dict]) -> set[str]:
         if m.get("type") != "study":
             continue
         record = " ".join(str(m.get(k) or "") for k in ("design", "intervention", "population"))
-        have = _attributes(record)
+        have = _recorded(record)
         score = span = 0
         for kind, numbers in want.items():
             if numbers:
