@@ -260,7 +260,7 @@ class ClaimChecker:
                 j.verdict = fv
             j.figure_note = note
             fs, fa = fig.sources, fig.against
-            if j.verdict == "supported":
+            if j.verdict in ("supported", "mixed"):  # mixed: the figure's studies are the side it agrees with
                 j.for_sources = tuple(dict.fromkeys((*j.for_sources, *fs)))
                 j.against_sources = tuple(dict.fromkeys((*j.against_sources, *fa)))
             elif j.verdict == "no-evidence":
@@ -293,12 +293,14 @@ class ClaimChecker:
                 j.con = self.findings.best(qv, part, j.against_sources, 2)
             if fig_hit and j.verdict != "no-evidence":
                 fq = a.encoder(fig_hit[0].query)
-                extra = self.findings.best(fq, fig_hit[0].query, fig_hit[0].against if j.verdict == "supported"
-                                   else fig_hit[0].against + fig_hit[0].sources, 2)
-                j.con = _merge(j.con, extra, 3) if j.verdict != "supported" or fig_hit[0].against else j.con
-                if j.verdict == "supported":
+                agrees = j.verdict in ("supported", "mixed")
+                extra = self.findings.best(fq, fig_hit[0].query, fig_hit[0].against if agrees
+                                           else fig_hit[0].against + fig_hit[0].sources, 2)
+                j.con = _merge(j.con, extra, 3) if not agrees or fig_hit[0].against else j.con
+                if agrees:
                     j.pro = _merge(j.pro, self.findings.best(fq, fig_hit[0].query, fig_hit[0].sources, 1), 3)
-            j.pro, j.con = [c for c in j.pro if keep(c, True)], [c for c in j.con if keep(c, False)]
+            j.pro = [c for c in j.pro if keep(c, True)]
+            j.con = [c for c in j.con if keep(c, False) and c.idx not in {p.idx for p in j.pro}]  # one side each
         return j
 
     def match_ledger(self, part: str, vec: np.ndarray, part_out: set[str] | None = None):

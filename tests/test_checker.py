@@ -94,6 +94,14 @@ def assert_grounded(result):
         for line in block.split("\n"):
             for n in re.findall(r"\[(\d+)\]", line):
                 assert normalise(quotes[int(n)]) in normalise(line), f"[{n}] line is neither a quote nor a summary: {line}"
+    # a sentence is evidence for the claim or against it, never both
+    blocks = sections(d["answer"])
+    assert not set(re.findall(r"\[(\d+)\]", blocks.get("Evidence for", ""))) \
+        & set(re.findall(r"\[(\d+)\]", blocks.get("Evidence against", ""))), d["answer"]
+    for block in d["answer"].split("\n\n"):  # ...and within each part of a compound claim
+        side = lambda word: {n for line in block.split("\n") if line.startswith(f"- {word}:")  # noqa: E731
+                             for n in re.findall(r"\[(\d+)\]", line)}
+        assert not side("For") & side("Against"), block
     for p in d["parts"]:
         assert p["verdict"] in ("supported", "mixed", "not-supported", "no-evidence")
         assert set(p["citations"]) <= {c["n"] for c in d["citations"]}
