@@ -183,6 +183,14 @@ def test_a_reason_in_a_contraction_names_the_subject_and_the_clause_after_it_is_
         "Heavy squats will just make you slow"]
 
 
+def test_they_in_a_reason_names_a_plural_subject_only():
+    assert decompose("High reps are better for endurance athletes because they build muscular endurance.")[1] == \
+        "High reps build muscular endurance"
+    assert decompose("Runners should lift because they get injured less.")[1] == "Runners get injured less"
+    # "they" after a singular subject is someone else: the part is not rewritten to "Lifting …"
+    assert all(not p.startswith("Lifting get") for p in decompose("Lifting helps runners because they get stronger."))
+
+
 def test_max_strength_is_a_strength_outcome():
     from assistant.claimtext import outcomes
     assert "strength" in outcomes("as much max strength") and "strength" in outcomes("top-end strength")
