@@ -151,7 +151,8 @@ _PER_WEEK = re.compile(r"\b(\d|one|two|three|four|five|six|once|twice|a single)\
 
 
 _ASKS_DURATION = re.compile(r"\bhow (long|many weeks|soon|quickly)\b|\blong enough\b|\btoo late\b|\b(weeks?|wks?) (before|until|till) "
-                            r"(it|you|i|anything)\b", re.I)
+                            r"(it|you|i|anything)\b|\bwhen (will|would|do|does|should|can) (i|you|it|we) (start (to )?)?"
+                            r"(see|notice|feel|get)\w*\b", re.I)
 _WEEKS_SPAN = re.compile(r"\b\d+(?:\s*(?:[–-]|to)\s*\d+)?\s*(?:weeks?|wks?)\b", re.I)
 
 

@@ -1,6 +1,8 @@
 """Reading a runner's week, the subject of a question, and the polarity and scope of a claim's parts."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.claimtext import negated
@@ -244,6 +246,19 @@ def test_a_how_long_question_gets_how_many_weeks_it_took_but_not_how_long_gains_
     ans = assistant.ask("I have 8 weeks before my 10k. Is 8 weeks of lifting long enough to improve my running economy?")
     first = next(line for line in ans.answer.split("\n") if line.strip() and not line.startswith("**"))
     assert "weeks" in first, first
+
+
+@pytest.mark.parametrize("question", [
+    "How long until I notice a difference in my running once I start lifting?",
+    "when will I start seeing results from the gym in my running",
+])
+def test_when_will_it_show_is_answered_with_how_many_weeks_it_took(assistant, question):
+    from assistant.text import asks_duration
+
+    assert asks_duration(question)
+    ans = assistant.ask(question)
+    first = next(line for line in ans.answer.split("\n") if line.strip() and not line.startswith("**"))
+    assert re.search(r"\d+ weeks", first), first
 
 
 def test_lifting_every_other_week_is_compared_with_the_maintenance_trial(assistant):
