@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from .claimtext import outcomes, populations
 from .corpus import GAPS, SHORT_ANSWER
+from .runner import DAY, DAYS
 from .text import (asks_duration, asks_progression, named_sources, names_weeks, question_sentences, says_progression, stem,
                    terms, weekly_counts)
 
@@ -52,6 +53,30 @@ _AFTER_RACE = re.compile(r"\b(after|post|since|following)[- ](\w+[- ]){0,3}(race
                          r"\bpost-?race\b|\brecover\w* from (a|the|my) (race|marathon|half)", re.I)
 
 
+# When in the week or the day a text is about. A gap ("No study here tested lifting the day before or the day after
+# a hard session; …") is about the timing its first clause names; it does not answer a question about another
+# timing ("does lifting on the same day as my tempo ruin it?"), however many words the two share.
+_TIMINGS = {
+    "adjacent days": re.compile(r"\bdays? (before|after)\b|\b(next|following|previous|prior) day\b|\btomorrow\b|"
+                                r"\byesterday\b|\bback[- ]to[- ]back\b|\bconsecutive\b|\bin a row\b", re.I),
+    "same day": re.compile(r"\bsame[- ](day|session)\b|\bone session\b|\bboth in one\b|\bhours? (apart|between)\b", re.I),
+    "order": re.compile(r"(?<!day )\b(before|after) (or (before|after) )?(a |my |the |your )?(run|running|runs|it)\b|"
+                        r"\b(lift|gym|weights) (first|then)\b|\b(first|second) or (first|second)\b|\border\b", re.I),
+    "time of day": re.compile(r"\b(morning|evening|time of day)\b|\d ?(am|pm)\b|\bin the (am|pm)\b", re.I),
+    "spacing": re.compile(r"\bweekdays?\b|\bspac(e|ing)\b|\bspread\b", re.I),
+}
+
+
+def timings(text: str) -> set[str]:
+    """The timings (``_TIMINGS``) a text speaks of; for a gap, only those its first clause names."""
+    gap = text.startswith("No study")
+    found = {k for k, p in _TIMINGS.items() if p.search(text.split(";")[0] if gap else text)}
+    days = {DAYS.index(m.group(1).lower()) for m in re.finditer(rf"\b{DAY}\b", text, re.I)}
+    if any((d + 1) % 7 in days for d in days):  # "squats on Saturday, long run on Sunday"
+        found.add("adjacent days")
+    return found - {"same day"} if gap and "order" in found else found  # which comes first, on the same day
+
+
 def gap_subjects(text: str) -> set[str]:
     """Untested subjects a text names (data/intents.yaml ``gap_subjects``), as normalised stems."""
     from .scope import lexicons
@@ -64,6 +89,8 @@ def type_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, qu
     was not retrieved)."""
     if not _AFTER_RACE.search(question):  # "how many weeks out should I drop the weights?" is before, not after
         cands = [c for c in cands if not _AFTER_RACE.search(c.text)]
+    if asked_when := timings(question):  # a gap about another timing than the one asked about never leads
+        cands = [c for c in cands if c.meta.get("section") != GAPS or not (when := timings(c.text)) or when & asked_when]
     lead = _rule_lead(composer, cands, qtype, question)
     if lead is None or composer.questions is None or len(question.split()) < composer.config.asks_switch_words:
         return lead  # ("and near a race?" leans on the turn before it: its own words are too few to compare)

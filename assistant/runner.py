@@ -10,8 +10,8 @@ from .scope import Intent, lexicons
 from .text import CASUAL_SENTENCE_END
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY = r"(mon|tue|wed|thu|fri|sat|sun)(?:day|s|\.|sday|nesday|rsday|urday|n)?s?"
-_DAY_RX = re.compile(rf"\b{_DAY}\b", re.I)
+DAY = r"(mon|tue|wed|thu|fri|sat|sun)(?:day|s|\.|sday|nesday|rsday|urday|n)?s?"  # a weekday as written; group 1: DAYS
+_DAY_RX = re.compile(rf"\b{DAY}\b", re.I)
 _NOT_A_BODY = (r"(?! (my |your |the |their )?(strength|gains|progress|performance|running|race|times?|economy|recovery|"
                r"speed|results|fitness|training))")  # "lifting hurts my performance" is not pain
 _PAIN_NOW = re.compile(r"\b(pain|painful|hurts" + _NOT_A_BODY + r"|hurting" + _NOT_A_BODY + r"|aches?|aching|achy|"
@@ -41,7 +41,7 @@ def _over(sentence: str) -> bool:
 _THIRD_PARTY = re.compile(r"\b(?:my|his|her|our|a) (?:\w+ )?(mate|friend|club ?mate|training partner|buddy|colleague|"
                           r"workmate)s?\b", re.I)
 # (a distance in a range, "tempo 8-10k", is a run, not a race; the day must be on the same line)
-_RACE_SOON = re.compile(rf"(?<![\d][-–])\b(race|marathon|half|10k|5k|parkrun|ultra)(?:[ \t]+|[ \t]*[-–:][ \t]*)(?:is[^\w\n]+)?(?:this[^\w\n]+|on[^\w\n]+(?:the[^\w\n]+)?|next[^\w\n]+)?({_DAY}|tomorrow|weekend)\b|"
+_RACE_SOON = re.compile(rf"(?<![\d][-–])\b(race|marathon|half|10k|5k|parkrun|ultra)(?:[ \t]+|[ \t]*[-–:][ \t]*)(?:is[^\w\n]+)?(?:this[^\w\n]+|on[^\w\n]+(?:the[^\w\n]+)?|next[^\w\n]+)?({DAY}|tomorrow|weekend)\b|"
                         r"\b(race|marathon|half)\W+(?:day\W+)?(?:is\W+)?in\W+\d\s*days?\b|\b(?:it'?s|it is|this is|now|currently|we'?re|i'?m)\s+(?:in\s+)?(?:my\s+|the\s+)?(?:race|taper(?:ing)?) week\b|\b(?:race|taper(?:ing)?) week (?:is )?(?:now|this week)\b|(?:^|\n)\s*(?:race|taper(?:ing)?) week\s*[:!.,–-]|\b(days?|\d+ days) (before|out from) (the|my) (race|marathon)\b|"
                         # "Marathon a week on Sunday (so 11 days)", "12 days to go": two weeks or less, said in days
                         r"\b(race|marathon|half|10k|5k|ultra)\b[^.?!]{0,40}?\b([1-9]|1[0-4]) days\b|\b([1-9]|1[0-4]) days (to go|out|away|left|until|till)\b|"
@@ -54,9 +54,9 @@ _RACES = (("ultra", r"\bultra\w*|\b50 ?k\b|\b100 ?(k|km|miles?|milers?)\b"), ("m
 _WEEKS = re.compile(r"\b(\d{1,2})\s*(?:weeks?|wks?)\s*(?:out|away|to go|until|till|before|left)|\bin\s*(\d{1,2})\s*(?:weeks?|wks?)\b", re.I)
 _RUNS_PER_WEEK = re.compile(r"\b(\d)\s*(?:x|times|runs?|days?|sessions?)\s*(?:a|per|/)\s*(?:week|wk)\b.{0,20}?|\brun(?:ning)?\s*(\d)\s*(?:days|times)", re.I)
 # "long run Sunday", "Sun - long run", "Sun: long"; never across a comma ("Saturday, long run Sunday")
-_LONG_RUN = re.compile(rf"long (?:run|runs)\W+(?:is |are |on |usually |every )*{_DAY}|{_DAY}[ \t:–-]+(?:is )?(?:my |the |a )?long\b", re.I)
+_LONG_RUN = re.compile(rf"long (?:run|runs)\W+(?:is |are |on |usually |every )*{DAY}|{DAY}[ \t:–-]+(?:is )?(?:my |the |a )?long\b", re.I)
 _HARD = re.compile(rf"(?:intervals?|tempo|track|workouts?|speed ?work|hills?|hard (?:session|run|day)s?|quality (?:session|day)s?)\W+"
-                   rf"(?:are |is |on |every )*{_DAY}|{_DAY}[ \t:–-]+(?:is |are )?(?:my |the )?(?:club |group |hill |long )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality|"
+                   rf"(?:are |is |on |every )*{DAY}|{DAY}[ \t:–-]+(?:is |are )?(?:my |the )?(?:club |group |hill |long )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality|"
                    # a session written as repeats ("Wed 6x800 @ 3:40", "Thu 5 x 3 min") or a race ("Sat parkrun, raced it")
                    rf"\d+ ?[x×] ?\d+(?:\.\d+)? ?(?:k|km|m|mi|miles?|mins?|minutes?)\b|parkrun\W+rac|race\b|raced\b)", re.I)
 _NEW_LIFTER = re.compile(r"\b(never (really |properly |actually |ever )?(lifted|done|been|touched|used|tried|set foot)\b[^.?!]{0,30}"
@@ -106,7 +106,7 @@ _CLAUSE = re.compile(r"\s*(?:[,;]|\s[-–—]\s|\band\b|\bthen\b)\s*", re.I)
 # "Mon, Wed, Fri are rest days", "thinking of squats on Tue or Thu": days that are not (yet) lifting days
 _NOT_LIFTING = re.compile(r"\b(rest days?|days? off|off days?|or|either|thinking|considering|can|could|might|maybe|should)\b",
                           re.I)
-_DAY_OFF = re.compile(rf"\b({_DAY})\s*[:=–-]?\s*(rest|off|nothing|no run(ning)?)\b", re.I)
+_DAY_OFF = re.compile(rf"\b({DAY})\s*[:=–-]?\s*(rest|off|nothing|no run(ning)?)\b", re.I)
 _REST_DAYS = re.compile(r"\b(rest days?|days? off|off days?)\b", re.I)
 _DOSE_WORDS = re.compile(r"\b(once|twice|\d+ ?x|\d+|times?|a|per|every|each|week|wk|sessions?|days?|on|only|just|usually|"
                          r"normally|always|mostly)\b", re.I)

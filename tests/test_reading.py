@@ -261,6 +261,18 @@ def test_when_will_it_show_is_answered_with_how_many_weeks_it_took(assistant, qu
     assert re.search(r"\d+ weeks", first), first
 
 
+def test_a_gap_about_another_timing_does_not_answer_a_same_day_question(assistant):
+    from assistant.lead import timings
+
+    assert timings("squats on Saturday, long run on Sunday") == {"adjacent days"}
+    assert timings("am I overdoing it?") == set()
+    ans = assistant.ask("does lifting on the same day as my tempo run ruin the tempo? i usually do tempo tuesday mornings")
+    first = ans.answer.split("\n")[0]
+    assert "3 hours" in first and "day before" not in first, first
+    ans = assistant.ask("Can I squat heavy the day before my long run?")  # the gap on that timing still leads
+    assert "day before or the day after a long run" in ans.answer.split("\n")[0], ans.answer
+
+
 def test_lifting_every_other_week_is_compared_with_the_maintenance_trial(assistant):
     res = assistant.check("You only need to lift every two weeks to keep your strength.")
     assert res.verdict == "not-supported" and "every second week" in res.answer
