@@ -27,12 +27,13 @@ from typing import TYPE_CHECKING
 from .claimtext import outcomes, populations
 from .corpus import GAPS, SHORT_ANSWER
 from .runner import DAY, DAYS
-from .text import (asks_duration, asks_progression, named_sources, names_weeks, question_sentences, says_progression, stem,
+from .text import (asks_duration, asks_how_often, asks_progression, named_sources, names_weeks, question_sentences, says_progression, stem,
                    terms, weekly_counts)
 
 if TYPE_CHECKING:
     from .compose import Candidate, GroundedComposer
 
+FREQUENCY_TYPE = "frequency"                      # the type whose guide says how many sessions a week
 POPULATION_GUIDE_TYPES = ("older-women-bone",)   # guides written about a group of runners rather than a topic
 SPECIFIC_MEASURES = {"vo2max", "bone", "fat"}     # measures a question can name that a topic's opening may not
 _NOT_A_GROUP = {"beginners", "elite", "sprinters", "other-sport"}  # answered by their own types, not the group guide
@@ -178,6 +179,13 @@ def _rule_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, q
         dosed = [c for c in short + gaps if asked_dose & weekly_counts(c.text) and cites(c)]
         if dosed:  # the sentence naming most of the doses asked about ("every 2 weeks, or once a week?")
             return max(dosed, key=lambda c: (len(asked_dose & weekly_counts(c.text)), c.semantic))
+    # ...or how many a week, no dose named ("how many gym days can I fit in?"): the short-answer sentence naming one,
+    # of the type's guide or else of the frequency guide
+    if not asked_dose and asks_how_often(question) and not weekly_counts(opening.text):
+        dosed = [c for c in short if weekly_counts(c.text) and cites(c)] or short_answers(
+            lambda c: bool(weekly_counts(c.text)) and c.meta["source_id"] in composer.guides.get(FREQUENCY_TYPE, ()))
+        if dosed and about_as_good(best := max(dosed, key=lambda c: c.semantic)):
+            return best
     # ...or a duration ("is 8 weeks long enough?"): the short-answer sentence that says how many weeks it took
     if asks_duration(question) and not names_weeks(opening.text):
         timed = [c for c in short if names_weeks(c.text) and cites(c)]

@@ -156,6 +156,19 @@ _ASKS_DURATION = re.compile(r"\bhow (long|many weeks|soon|quickly)\b|\blong enou
 _WEEKS_SPAN = re.compile(r"\b\d+(?:\s*(?:[–-]|to)\s*\d+)?\s*(?:weeks?|wks?)\b", re.I)
 
 
+_ASKS_HOW_OFTEN = re.compile(r"\bhow (many|often)\b(?! (weeks?|reps?|sets?|kg|lbs?|minutes?|mins?|hours?|seconds?|km|miles?)\b)"
+                             r"(\s+\w+){0,3}?\s*(days?|sessions?|times?|workouts?|gym|lift\w*|strength|weights?)?\b|"
+                             r"\bhow (frequently|regularly)\b", re.I)
+
+
+def asks_how_often(text: str) -> bool:
+    """The text asks how many sessions or days a week ("how many gym days can I fit in?", "how often should I lift?")."""
+    m = _ASKS_HOW_OFTEN.search(text)
+    if not m or re.search(r"\b(between|apart|before|after|from|out|off|rest)\b", re.split(r"[?.!;]", text[m.end():])[0], re.I):
+        return False  # "how many days between legs and a workout?" asks a gap, not a weekly count
+    return m.group(0).lower().startswith(("how often", "how freq", "how reg")) or bool(m.group(4))
+
+
 _LOSING = re.compile(r"\b(stop\w*|without|no lifting|time off|los[et]|lose|losing|disappear\w*|fade\w*|detrain\w*|break)\b", re.I)
 
 

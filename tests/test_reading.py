@@ -273,6 +273,17 @@ def test_a_gap_about_another_timing_does_not_answer_a_same_day_question(assistan
     assert "day before or the day after a long run" in ans.answer.split("\n")[0], ans.answer
 
 
+def test_how_many_days_a_week_is_answered_with_a_weekly_count(assistant):
+    from assistant.text import asks_how_often
+
+    assert asks_how_often("how many gym days can I fit in?") and asks_how_often("how often should I lift?")
+    assert not asks_how_often("How many days should there be between a heavy leg session and the long run?")
+    assert not asks_how_often("how many reps should I do?")
+    ans = assistant.ask("half marathon in 10 weeks, running 4x a week. how many gym days can I fit in without wrecking "
+                        "my legs for the long run on sunday?")
+    assert "Two sessions a week" in ans.answer.split("\n")[0], ans.answer
+
+
 def test_lifting_every_other_week_is_compared_with_the_maintenance_trial(assistant):
     res = assistant.check("You only need to lift every two weeks to keep your strength.")
     assert res.verdict == "not-supported" and "every second week" in res.answer
