@@ -85,7 +85,7 @@ def ledger_hash(corpus_dir: Path) -> str:
 
 # Opposites: a claim using one side where the matched ledger text uses the other says the reverse.
 OPPOSITES = [
-    ({"heavy", "heavier", "heaviest", "high-load", "near-maximal", "maximal"}, {"light", "lighter", "lightest", "low-load", "submaximal"}),
+    ({"heavy", "heavier", "heaviest", "high-load", "near-maximal", "maximal"}, {"light", "lighter", "lightest", "low-load", "submaximal", "moderate", "moderately"}),
     ({"more", "most"}, {"less", "least", "fewer"}),
     ({"increase", "increases", "raise", "raises", "higher"}, {"decrease", "decreases", "lower", "lowers", "reduce", "reduces"}),
     ({"improve", "improves", "better", "helps", "help", "useful", "worthwhile", "beneficial", "faster"},

@@ -280,6 +280,17 @@ def test_verdict_accuracy_on_own_claims(assistant):
     assert accuracy >= 0.9, "\n".join(wrong)
 
 
+@pytest.mark.parametrize("claim, verdict", [
+    ("Beginners don't need strength training, they should just run more.", "not-supported"),
+    ("Beginner runners should lift too, starting with moderate weights.", "supported"),
+])
+def test_whether_beginners_should_lift_at_all_is_not_judged_by_how_heavy_they_start(assistant, claim, verdict):
+    r = assistant.check(claim)
+    assert r.verdict == verdict, r.answer
+    assert "acsm-2009" in cited_sources(r, sections(r.answer).get("Evidence against" if verdict == "not-supported"
+                                                                  else "Evidence for", "")), r.answer
+
+
 def test_a_group_named_by_age_is_judged_on_its_own_studies_though_a_general_ledger_text_matches(assistant):
     r = assistant.check("For 16-18-year-old runners, eight weeks of explosive work did not change running economy.")
     assert r.verdict == "supported" and "mikkola-2007" in {c.source_id for c in r.citations}
