@@ -34,7 +34,7 @@ from .figures import compare_figure, figures
 from .findings import Findings, Judged
 from .passage import MAX_PASSAGE_CLAIMS, PassageResult, extract_claims, format_passage
 from .scope import analyse, lexicons
-from .text import RACE_GAIN, STOPWORDS, named_sources, split_sentences, terms
+from .text import RACE_GAIN, STOPWORDS, named_sources, split_sentences, terms, without_weekly_dose
 
 __all__ = ["ClaimChecker", "ClaimResult", "Part", "PassageResult", "decompose", "extract_claims", "format_passage",
            "overall_verdict", "to_dict"]
@@ -218,6 +218,12 @@ class ClaimChecker:
             fig_hit = dose_detail = None
         # a figure that decides alone (rest between sets): no ledger claim is about it
         match = None if j is not None or (fig_hit and fig_hit[0].decides) else self.match_ledger(part, vec, part_out)
+        if match is None and j is None and dose_detail and (bare := without_weekly_dose(part)) != part \
+                and len(bare.split()) >= 3:
+            # "Two heavy sessions a week won't make you bulky": the dose pulls the wording towards the dosing claims;
+            # the claim is about bulk, judged without it (the dose is still compared with the trials' below)
+            match = self.match_ledger(bare, bare_vec := a.encoder(bare), part_out)
+            vec = bare_vec if match else vec  # ...and its evidence is quoted for what it is about
         if match:
             j = Judged(part, match.verdict, match.claim.reason, match.evidence_for, match.evidence_against,
                         article_claim=match.claim.article_claim, how="ledger")

@@ -150,6 +150,19 @@ _PER_WEEK = re.compile(r"\b(\d|one|two|three|four|five|six|once|twice|a single)\
                        r"\b(?:every|each|once every|once each) (second|other|2nd|two|2) (?:weeks?|wks?)\b|\b(a|per|each|every) (fortnight)\b", re.I)
 
 
+def without_weekly_dose(text: str) -> str:
+    """The text with its weekly doses taken out ("Two heavy sessions a week won't make you bulky" -> "heavy sessions
+    won't make you bulky"); the dose words that name the thing ("sessions") stay."""
+    count = re.compile(r"\b(\d+|one|two|three|four|five|six|once|twice|a single)(\s*[x×]|\s*times?\b|\b)|"
+                       r"\b(a|per|each|every)\s*(week|wk)\b|/\s*(week|wk)\b|\bweekly\b", re.I)
+    out = _PER_WEEK.sub(lambda m: f" {count.sub(' ', m.group(0))} ", text)
+    if out != text:  # what the sessions were of names the subject: "heavy sessions" is heavy lifting
+        out = re.sub(r"\bstrength (sessions?|workouts?|days?)\b", "strength training", out, flags=re.I)
+        out = re.sub(r"\b(heavy )?(lifting |gym |weights? )?(sessions?|workouts?|days?)\b",
+                     lambda m: f"{m.group(1) or ''}lifting", out, flags=re.I)
+    return " ".join(out.split())
+
+
 _ASKS_DURATION = re.compile(r"\bhow (long|many weeks|soon|quickly)\b|\blong enough\b|\btoo late\b|\b(weeks?|wks?) (before|until|till) "
                             r"(it|you|i|anything)\b|\bwhen (will|would|do|does|should|can) (i|you|it|we) (start (to )?)?"
                             r"(see|notice|feel|get)\w*\b", re.I)

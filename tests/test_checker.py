@@ -291,6 +291,17 @@ def test_whether_beginners_should_lift_at_all_is_not_judged_by_how_heavy_they_st
                                                                   else "Evidence for", "")), r.answer
 
 
+def test_a_weekly_dose_in_a_claim_about_bulk_does_not_steer_it_to_the_dosing_claims(assistant):
+    from assistant.text import without_weekly_dose
+
+    assert without_weekly_dose("Two heavy sessions a week won't make you bulky") == "heavy lifting won't make you bulky"
+    r = assistant.check("Two heavy sessions a week won't make you bulky.")
+    assert r.verdict == "supported", r.answer
+    assert "blagrove-2018" in cited_sources(r, sections(r.answer)["Evidence for"])
+    assert "2 a week" in sections(r.answer)["How the numbers compare"]  # the dose is still compared
+    assert_grounded(r)
+
+
 def test_a_group_named_by_age_is_judged_on_its_own_studies_though_a_general_ledger_text_matches(assistant):
     r = assistant.check("For 16-18-year-old runners, eight weeks of explosive work did not change running economy.")
     assert r.verdict == "supported" and "mikkola-2007" in {c.source_id for c in r.citations}
