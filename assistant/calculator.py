@@ -12,9 +12,11 @@ _UNIT = r"(?P<unit>kg|kgs|kilos?|kilograms?|lbs?|pounds?)"
 _W = r"(?P<w>\d+(?:[.,]\d+)?)\s*" + _UNIT
 _R = r"(?P<r>\d{1,2})"
 PATTERNS = [
+    # "3x12 goblet squats with a 16kg kettlebell", "5x5 back squat at 100 kg": sets × reps, the lift, then the load
+    re.compile(r"\b\d\s*[x×]\s*" + _R + r"\b[^.?!\d]{0,30}?\b(?:with|at|@|using)\s*(?:an?\s+)?" + _W, re.I),
     re.compile(_W + r"\s*(?:for|x|×|\*|by|times)\s*" + _R + r"\b(?!\s*(?:kg|lb|%|sets?))", re.I),
     re.compile(_R + r"\s*(?:reps?|times|x|×)?\s*(?:at|with|@)\s*" + _W, re.I),
-    re.compile(_R + r"\s*(?:reps?|times|x|×)\s*(?:of)?\s*" + _W, re.I),
+    re.compile(_R + r"\s*(?:reps?|times|x|×)\s*(?:of)?\s*" + _W + r"(?!\s*(?:dumb|kettle)?bells?\b|\s*[dk]bs?\b)", re.I),
     re.compile(_W + r"[^.?!\d]{0,30}?\b(?:for|x|×)?\s*" + _R + r"\s*(?:reps?|times)?\s*(?:[.?!,;]|$|\s(?:and|but|what|how|so))", re.I),
 ]
 _MAX = r"\b(?:1\s*rm|one[- ]rep(?:etition)? max(?:imum)?|max)\b[^.?!\d]{0,30}?"  # "1RM", "my max is about"
@@ -26,7 +28,8 @@ _ANY_UNIT = re.compile(r"\d\s*" + _UNIT.replace("?P<unit>", "?P<u>") + r"\b", re
 _PCT = re.compile(r"(?P<p>\d{2,3}(?:\.\d+)?)\s*(?:%|percent|per ?cent)", re.I)
 FORMULA = "Epley"
 EXERCISES = tuple(sorted(("back squat", "front squat", "goblet squat", "squat", "deadlift", "bench press", "bench", "lunge",
-                          "split squat", "step-up", "calf raise", "hip thrust", "press", "row", "clean", "leg press"),
+                          "split squat", "step-up", "calf raise", "hip thrust", "press", "row", "clean", "leg press", "rdl",
+                          "romanian deadlift", "trap bar deadlift"),
                          key=len, reverse=True))
 
 
@@ -45,7 +48,7 @@ class LoadEstimate:
 
     def summary(self) -> str:
         u = self.unit
-        lead = f"Your {self.exercise}" if self.exercise else "A set"
+        lead = f"Your {self.exercise.replace('rdl', 'RDL')}" if self.exercise else "A set"
         text = (f"{lead} of {fmt(self.weight)} {u} for {self.reps} estimates a one-rep max (1RM) of about "
                 f"{fmt(self.one_rm)} {u} ({FORMULA} formula: 1RM = weight × (1 + reps / 30)). "
                 f"For heavy sets of 3–6 reps that means working loads of about {fmt(self.low)}–{fmt(self.high)} {u} "
@@ -76,7 +79,7 @@ class LoadEstimate:
         """For a new lifter: the loads that can be lifted for ``low_reps``–``high_reps`` (the usual starting range)."""
         u = self.unit
         heavy, light = self.load_for(low_reps), self.load_for(high_reps)
-        lead = f"Your {self.exercise}" if self.exercise else "A set"
+        lead = f"Your {self.exercise.replace('rdl', 'RDL')}" if self.exercise else "A set"
         return (f"{lead} of {fmt(self.weight)} {u} for {self.reps} estimates a one-rep max (1RM) of about "
                 f"{fmt(self.one_rm)} {u} ({FORMULA} formula); loads you can lift {low_reps}–{high_reps} times are about "
                 f"{fmt(light)}–{fmt(heavy)} {u}.")
@@ -108,7 +111,7 @@ def parse(text: str) -> LoadEstimate | None:
         if 0 < w <= 1000:
             lower = text.lower()
             exercise = next((e for e in EXERCISES if e in lower), None)
-            sets = [(float(m.group("w").replace(",", ".")), int(m.group("r"))) for pat in PATTERNS[:3]
+            sets = [(float(m.group("w").replace(",", ".")), int(m.group("r"))) for pat in PATTERNS[:4]
                     for m in [pat.search(text)] if m]
             checked = next(((sw, sr) for sw, sr in sets if 1 < sr <= 12 and 0 < sw < w), ())
             return LoadEstimate(w, 1, unit, w, round_load(w / 1.2, unit), round_load(w / 1.1, unit), exercise, True, percents,

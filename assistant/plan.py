@@ -41,6 +41,7 @@ _RACE_ALIASES = {"5km": "5k", "10km": "10k", "half-marathon": "half", "half mara
                  "21k": "half", "42k": "marathon", "no": "none", "": "none"}
 _LIFT_ALIASES = {  # calculator exercise name -> plan lift key
     "back squat": "squat", "front squat": "squat", "goblet squat": "squat", "squat": "squat", "deadlift": "deadlift",
+    "trap bar deadlift": "deadlift",
     "split squat": "single-leg", "lunge": "single-leg", "step-up": "single-leg", "calf raise": "calf",
 }
 LB_TO_KG = 0.45359237

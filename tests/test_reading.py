@@ -389,6 +389,15 @@ def test_a_bracketed_aside_is_its_own_clause_when_reading_lifts():
     assert [(e.weight, e.reps) for e in parse_all("front squats, 4x6 @ 70kg (my 1RM is ~100kg)")] == [(70.0, 6), (100.0, 1)]
 
 
+def test_sets_by_reps_then_the_lift_then_the_load_is_read_but_a_pair_of_dumbbells_is_not_a_set():
+    from assistant.calculator import parse_all
+
+    got = lambda text: [(e.weight, e.reps, e.exercise) for e in parse_all(text)]  # noqa: E731
+    assert got("Been doing 3x12 goblet squats with a 16kg kettlebell for a couple months") == [(16.0, 12, "goblet squat")]
+    assert got("trap bar deadlift 3x5 @ 110kg") == [(110.0, 5, "trap bar deadlift")]
+    assert got("3x10 lunges with 2x12kg dumbbells") == []  # two 12 kg dumbbells, not 12 kg for 2 reps
+
+
 def test_a_session_written_as_repeats_or_a_race_is_a_hard_day():
     ctx = _ctx("Mon easy 5k\nTue 6x800m @ 5k pace\nThu 5 x 3 min hills\nSat parkrun, raced\nSun long run")
     assert ctx.hard_days == ["tue", "thu", "sat"] and ctx.long_run_day == "sun"
