@@ -8,7 +8,8 @@ about something more particular that another sentence of a guide names and the o
 3. a specific *measure* ("will my VO2max drop?" — a short answer that names it);
 4. *progression* ("do I add 2.5 kg a week?" — a sentence saying how to add load, from any guide or else a study);
 5. a *dose* ("is one session a week worth it?" — the short-answer or gap sentence naming most of the doses asked),
-   or a *duration* ("is 8 weeks long enough?" — the short-answer sentence saying how many weeks it took);
+   or a *duration* ("is 8 weeks long enough?" — the short-answer sentence saying how many weeks it took, or else
+   the gap sentence saying how long the shortest programme ran);
 6. a *gap* ("what the evidence doesn't cover") that names what was asked, or fits clearly better — then the lead
    says plainly that no study tested it and names the closest evidence; or any guide's gap naming an untested
    subject the question names ("core work", "a smith machine");
@@ -187,8 +188,9 @@ def _rule_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, q
         if dosed and about_as_good(best := max(dosed, key=lambda c: c.semantic)):
             return best
     # ...or a duration ("is 8 weeks long enough?"): the short-answer sentence that says how many weeks it took
-    if asks_duration(question) and not names_weeks(opening.text):
-        timed = [c for c in short if names_weeks(c.text) and cites(c)]
+    if asks_duration(question) and not names_weeks(opening.text):  # ...or else the gap saying how long trials ran
+        timed = [c for c in short if names_weeks(c.text) and cites(c)] or \
+            [c for c in gaps if names_weeks(c.text) and cites(c) and about_as_good(c)]
         if timed:
             return max(timed, key=lambda c: c.semantic)
     # 6. what the evidence doesn't cover: a gap naming a distinctive word of the question that the opening lacks,

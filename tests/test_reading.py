@@ -284,6 +284,13 @@ def test_how_many_days_a_week_is_answered_with_a_weekly_count(assistant):
     assert "Two sessions a week" in ans.answer.split("\n")[0], ans.answer
 
 
+def test_too_late_for_jumps_is_answered_with_how_long_the_shortest_programme_ran(assistant):
+    for question in ("I have a 10k in 4 weeks - is it too late to start plyometrics?",
+                     "race in 5 weeks, how long do plyos take to work?"):
+        ans = assistant.ask(question)
+        assert "6 weeks (Spurrs 2003)" in ans.answer.split("\n")[0], ans.answer
+
+
 def test_lifting_every_other_week_is_compared_with_the_maintenance_trial(assistant):
     res = assistant.check("You only need to lift every two weeks to keep your strength.")
     assert res.verdict == "not-supported" and "every second week" in res.answer
