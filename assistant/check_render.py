@@ -102,7 +102,13 @@ def render(claim: str, judged: list, notices: list[str], anecdote: bool) -> Clai
                    + "\n".join(lines))
     notes = [j.figure_note for j in judged if j.figure_note]
     if notes:
-        refs = sorted({n for j, r in zip(judged, part_refs) if j.figure_note for n in r})
+        # the sentences from the studies whose figures the note compares with: those already quoted, else their best
+        # sentences; else (no study states them) what the parts rest on
+        source_of = {c.n: c.source_id for c in citations}
+        refs = sorted({n for j, r in zip(judged, part_refs) if j.figure_note for n in r
+                       if source_of[n] in j.figure_sources}) \
+            or sorted({cite(c) for j in judged if j.figure_note for c in j.figure_evidence}) \
+            or sorted({n for j, r in zip(judged, part_refs) if j.figure_note for n in r})
         out.append("**How the numbers compare** *(the assistant's summary of the cited sentences)*\n"
                    + "\n".join(f"- {n} {marker(refs)}".rstrip() for n in dict.fromkeys(notes)))
     if len(judged) > 1:  # "for" and "against" are relative to each part as written, so each part lists its own

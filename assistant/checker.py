@@ -215,6 +215,8 @@ class ClaimChecker:
             j = r  # its figures are that finding's own: a comparison that agrees is still shown
             if fig_hit and fig_hit[1][0] == "supported":
                 j.figure_note = fig_hit[1][1]
+                j.figure_sources = (*fig_hit[0].sources, *fig_hit[0].against)
+                j.figure_evidence = self.findings.best(a.encoder(fig_hit[0].query), fig_hit[0].query, j.figure_sources, 2)
             fig_hit = dose_detail = None
         # a figure that decides alone (rest between sets): no ledger claim is about it
         match = None if j is not None or (fig_hit and fig_hit[0].decides) else self.match_ledger(part, vec, part_out)
@@ -266,6 +268,9 @@ class ClaimChecker:
                 j.verdict = fv
             j.figure_note = note
             fs, fa = fig.sources, fig.against
+            # the note cites the sentences that state the evidence's figures, not whatever the part quotes
+            j.figure_sources = (*fs, *fa)
+            j.figure_evidence = self.findings.best(a.encoder(fig.query), fig.query, j.figure_sources, 2)
             if j.verdict in ("supported", "mixed"):  # mixed: the figure's studies are the side it agrees with
                 j.for_sources = tuple(dict.fromkeys((*j.for_sources, *fs)))
                 j.against_sources = tuple(dict.fromkeys((*j.against_sources, *fa)))

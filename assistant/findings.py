@@ -60,6 +60,8 @@ class Judged:
     con: list = field(default_factory=list)     # Candidates against it
     nearest: list = field(default_factory=list)  # Candidates on the nearest question (no-evidence)
     figure_note: str | None = None
+    figure_sources: tuple = ()                           # the studies whose figures the note compares with
+    figure_evidence: list = field(default_factory=list)  # ...and their sentences stating them
     article_claim: str | None = None
     how: str = "ledger"  # what decided it: ledger, figure, study (a named study's own findings), finding (it restates
     #                      one finding), evidence, nearest

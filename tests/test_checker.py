@@ -292,13 +292,17 @@ def test_whether_beginners_should_lift_at_all_is_not_judged_by_how_heavy_they_st
 
 
 def test_a_weekly_dose_in_a_claim_about_bulk_does_not_steer_it_to_the_dosing_claims(assistant):
+    from assistant.figures import figures
     from assistant.text import without_weekly_dose
 
     assert without_weekly_dose("Two heavy sessions a week won't make you bulky") == "heavy lifting won't make you bulky"
     r = assistant.check("Two heavy sessions a week won't make you bulky.")
     assert r.verdict == "supported", r.answer
     assert "blagrove-2018" in cited_sources(r, sections(r.answer)["Evidence for"])
-    assert "2 a week" in sections(r.answer)["How the numbers compare"]  # the dose is still compared
+    block = sections(r.answer)["How the numbers compare"]
+    assert "2 a week" in block  # the dose is still compared, citing the studies whose doses it compares with
+    dose = next(f for f in figures() if f.quantity == "sessions")
+    assert cited_sources(r, block) and cited_sources(r, block) <= {*dose.sources, *dose.against}, r.answer
     assert_grounded(r)
 
 
