@@ -40,14 +40,20 @@ def _over(sentence: str) -> bool:
     return bool(_PAST.search(sentence)) or bool(_OLD.search(sentence) and not _BACK.search(sentence))
 _THIRD_PARTY = re.compile(r"\b(?:my|his|her|our|a) (?:\w+ )?(mate|friend|club ?mate|training partner|buddy|colleague|"
                           r"workmate)s?\b", re.I)
-# (a distance in a range, "tempo 8-10k", is a run, not a race; the day must be on the same line)
-_RACE_SOON = re.compile(rf"(?<![\d][-–])\b(race|marathon|half|10k|5k|parkrun|ultra)(?:[ \t]+|[ \t]*[-–:][ \t]*)(?:is[^\w\n]+)?(?:this[^\w\n]+|on[^\w\n]+(?:the[^\w\n]+)?|next[^\w\n]+)?({DAY}|tomorrow|weekend)\b|"
+# (a distance in a range, "tempo 8-10k", or an easy one, "an easy 5k tuesday", is a run, not a race; the day must
+# be on the same line)
+_RACE_SOON = re.compile(rf"(?<![\d][-–])(?<!easy )(?<!steady )(?<!recovery )(?<!tempo )\b(race|marathon|half|10k|5k|parkrun|ultra)(?:[ \t]+|[ \t]*[-–:][ \t]*)(?:is[^\w\n]+)?(?:this[^\w\n]+|on[^\w\n]+(?:the[^\w\n]+)?|next[^\w\n]+)?({DAY}|tomorrow|weekend)\b|"
                         r"\b(race|marathon|half)\W+(?:day\W+)?(?:is\W+)?in\W+\d\s*days?\b|\b(?:it'?s|it is|this is|now|currently|we'?re|i'?m)\s+(?:in\s+)?(?:my\s+|the\s+)?(?:race|taper(?:ing)?) week\b|\b(?:race|taper(?:ing)?) week (?:is )?(?:now|this week)\b|(?:^|\n)\s*(?:race|taper(?:ing)?) week\s*[:!.,–-]|\b(days?|\d+ days) (before|out from) (the|my) (race|marathon)\b|"
                         # "Marathon a week on Sunday (so 11 days)", "12 days to go": two weeks or less, said in days
                         r"\b(race|marathon|half|10k|5k|ultra)\b[^.?!]{0,40}?\b([1-9]|1[0-4]) days\b|\b([1-9]|1[0-4]) days (to go|out|away|left|until|till)\b|"
                         r"\b(race|marathon|half)\W+(is\W+)?(a|one) week (on|from|today|tomorrow|this)\b", re.I)
 _BODY_PART = r"(achilles|tendons?|knees?|hips?|shins?|calf|calves|ankles?|foot|feet|back|hamstrings?|glutes?|it ?band|itb)"
 _SORE_PART = re.compile(rf"\b{_BODY_PART}\b[^.?!]{{0,30}}\bsore\b|\bsore\b[^.?!,;]{{0,25}}\b{_BODY_PART}\b", re.I)
+# a stiff tendon ("mild achilles stiffness in the mornings") is a symptom, unless said not to hurt; stiff legs are not
+# ("stiffer tendons", "tendon stiffness": what lifting may do, not a symptom)
+_STIFF_TENDON = re.compile(r"\b(my |an? |the )?(left |right )?(achilles|heels?)\b[^.?!,;]{0,20}\bstiff(ness|ening)?\b"
+                           r"(?![^.?!]{0,25}\b(but )?(not|no|never) (painful|sore|pain|hurting)\b)|"
+                           r"\bstiff\s+(left |right )?(achilles|heels?)\b", re.I)
 _RACES = (("ultra", r"\bultra\w*|\b50 ?k\b|\b100 ?(k|km|miles?|milers?)\b"), ("marathon", r"(?<!half[- ])(?<!half )\bmarathon"),
           ("half", r"\bhalf[- ]?marathon|(?<!first )(?<!second )(?<!back )(?<!front )(?<!other )\bhalf\b(?![- ]?squats?)(?! (the|of|my|a|an|our|your|their|his|her|hour|way|time|as)\b)|\b21(\.1)? ?k"), ("10k", r"\b10 ?k\b|\b10 ?km\b"),
           ("5k", r"\b5 ?k\b|\b5 ?km\b|\bparkrun"))
@@ -203,7 +209,7 @@ def _someone_else(before: str) -> bool:
 def pain_at(text: str) -> int | None:
     """Where the runner first mentions pain or an injury they have now, said without a negation ("stiff but not
     painful" is not pain) and not about someone else; None when they don't."""
-    for rx in (_PAIN_NOW, _SORE_PART):
+    for rx in (_PAIN_NOW, _SORE_PART, _STIFF_TENDON):
         for m in rx.finditer(text):
             at = text.lower().rfind("sore", m.start(), m.end()) if rx is _SORE_PART else m.start()
             if not _NOT_BEFORE.search(text[max(0, at - 40):at]) and not _someone_else(text[:at]) \

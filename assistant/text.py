@@ -229,7 +229,8 @@ def weekly_counts(text: str) -> set[float]:
 
 # wording about racing faster ("minutes off", "a 10k PB", "late in the race"): what makes a question or a claim
 # about race performance rather than one that only names a race
-RACE_GAIN = re.compile(r"\b(faster|quicker|pb|pr|personal best|minutes? off|seconds? off|(race|marathon|10k|5k) times?|"
+# (a PB stated as a time, "19:40 pb", "PB is 3:15", is who is asking, not a question about racing faster)
+RACE_GAIN = re.compile(r"\b(faster|quicker|(?<!\d )(?<!\d)(pb|pr|personal best)(?!\s*(is |of |was |:|=|-)?\s*\d)|minutes? off|seconds? off|(race|marathon|10k|5k) times?|"
                        r"finish(ing)? times?|time[- ]trials?|(worth|cut|take|shave)\w* [^.]{0,30}(marathon|race) time|"
                        r"under \d|sub[- ]?\d|improve (my |your )?(time|race|marathon)|help (my |your |me )?(race|marathon|run)|"
                        r"(race|running|\d+ ?m|mile|5k|10k) performance|performance (in|at|over)|time to exhaustion|"

@@ -124,6 +124,9 @@ def test_calculator(assistant, case):
     ("Knee hurts when I squat deep.", True),                   # any body part that hurts, with or without "my"
     ("I injured my calf on Sunday's long run.", True),
     ("Does heavy lifting hurt running performance? My coach says it hurts times.", False),  # harm, not pain
+    ("Got mild achilles stiffness in the mornings that eases after 10 mins of running.", True),  # a tendon symptom
+    ("my achilles is a bit stiff but not painful", False),
+    ("heavy squats make your tendons stiffer so you bounce more", False),   # what lifting may do, not a symptom
 ])
 def test_pain_now_is_read_with_its_negations(text, pain):
     from assistant.runner import pain_now

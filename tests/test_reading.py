@@ -405,6 +405,15 @@ def test_sets_by_reps_then_the_lift_then_the_load_is_read_but_a_pair_of_dumbbell
     assert got("3x10 lunges with 2x12kg dumbbells") == []  # two 12 kg dumbbells, not 12 kg for 2 reps
 
 
+def test_an_easy_run_named_by_its_distance_is_not_a_race_and_a_stated_pb_asks_nothing():
+    from assistant.text import RACE_GAIN
+
+    assert not _ctx("first squat session monday, tried an easy 5k tuesday and it was grim").race_soon
+    assert _ctx("5k on saturday, can I squat thursday?").race_soon
+    assert not RACE_GAIN.search("im a 5k runner (19:40 pb)") and not RACE_GAIN.search("my PB is 3:15")
+    assert RACE_GAIN.search("will lifting help me get a pb?")
+
+
 def test_a_session_written_as_repeats_or_a_race_is_a_hard_day():
     ctx = _ctx("Mon easy 5k\nTue 6x800m @ 5k pace\nThu 5 x 3 min hills\nSat parkrun, raced\nSun long run")
     assert ctx.hard_days == ["tue", "thu", "sat"] and ctx.long_run_day == "sun"
