@@ -103,7 +103,8 @@ def schedule_note(ctx: RunnerContext) -> str | None:
     if ctx.long_run_day:
         parts.append(f"your long run is on {DAY_NAMES[ctx.long_run_day]}")
     if ctx.hard_days:
-        parts.append("your hard sessions are on " + " and ".join(DAY_NAMES[d] for d in ctx.hard_days))
+        names = [DAY_NAMES[d] for d in ctx.hard_days]
+        parts.append("your hard sessions are on " + (f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]))
     how = {d: ("after the hard session — at least 3 hours after it where you can" if d in ctx.hard_days
                else "after the easy run, or hours apart from it") for d in picks if d in ctx.run_days}
     extra = "; ".join(f"on {DAY_NAMES[d]}, {h}" for d, h in how.items())

@@ -60,11 +60,16 @@ _RACES = (("ultra", r"\bultra\w*|\b50 ?k\b|\b100 ?(k|km|miles?|milers?)\b"), ("m
 _WEEKS = re.compile(r"\b(\d{1,2})\s*(?:weeks?|wks?)\s*(?:out|away|to go|until|till|before|left)|\bin\s*(\d{1,2})\s*(?:weeks?|wks?)\b", re.I)
 _RUNS_PER_WEEK = re.compile(r"\b(\d)\s*(?:x|times|runs?|days?|sessions?)\s*(?:a|per|/)\s*(?:week|wk)\b.{0,20}?|\brun(?:ning)?\s*(\d)\s*(?:days|times)", re.I)
 # "long run Sunday", "Sun - long run", "Sun: long"; never across a comma ("Saturday, long run Sunday")
-_LONG_RUN = re.compile(rf"long (?:run|runs)\W+(?:is |are |on |usually |every )*{DAY}|{DAY}[ \t:–-]+(?:is )?(?:my |the |a )?long\b", re.I)
-_HARD = re.compile(rf"(?:intervals?|tempo|track|workouts?|speed ?work|hills?|hard (?:session|run|day)s?|quality (?:session|day)s?)\W+"
-                   rf"(?:are |is |on |every )*{DAY}|{DAY}[ \t:–-]+(?:is |are )?(?:my |the )?(?:club |group |hill |long )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality|"
-                   # a session written as repeats ("Wed 6x800 @ 3:40", "Thu 5 x 3 min") or a race ("Sat parkrun, raced it")
-                   rf"\d+ ?[x×] ?\d+(?:\.\d+)? ?(?:k|km|m|mi|miles?|mins?|minutes?)\b|parkrun\W+rac|race\b|raced\b)", re.I)
+# (never across a line: "…6k tempo\nFri - 6k easy" says nothing about Friday; a distance may come first: "Sun - 24k long run",
+# "Thu - 12k with 6k tempo")
+_DISTANCE = r"(?:\d+(?:\.\d+)? ?(?:k|km|mi|miles?)\s+(?:with\s+(?:a\s+)?(?:\d+(?:\.\d+)? ?(?:k|km|mi|miles?)\s+)?)?)?"
+_LONG_RUN = re.compile(rf"long (?:run|runs)[^\w\n]+(?:is |are |on |usually |every )*{DAY}|{DAY}[ \t:–-]+(?:is )?(?:my |the |a )?"
+                       rf"{_DISTANCE}long\b", re.I)
+_HARD = re.compile(rf"(?:intervals?|tempo|track|workouts?|speed ?work|hills?|hard (?:session|run|day)s?|quality (?:session|day)s?)[^\w\n]+"
+                   rf"(?:are |is |on |every )*{DAY}|{DAY}[ \t:–-]+(?:is |are )?(?:my |the )?{_DISTANCE}(?:club |group |hill |long )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality|"
+                   # a session written as repeats ("Wed 6x800 @ 3:40", "Thu 5 x 3 min", "Tue - 8x800 @ 5k pace") or a race
+                   # ("Sat parkrun, raced it")
+                   rf"\d+ ?[x×] ?\d+(?:\.\d+)? ?(?:k|km|m|mi|miles?|mins?|minutes?)\b|\d+ ?[x×] ?\d{{3,4}}\b|parkrun\W+rac|race\b|raced\b)", re.I)
 _NEW_LIFTER = re.compile(r"\b(never (really |properly |actually |ever )?(lifted|done|been|touched|used|tried|set foot)\b[^.?!]{0,30}"
                          r"\b(gym|weights?|lifting|strength|barbells?)|new to (lifting|the gym|weights|strength)|"
                          r"beginner|novice|(just|only) (started|starting) (lifting|the gym|strength)|first time (lifting|in the gym)|"
@@ -150,7 +155,8 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
     if m:
         ctx.long_run_day = _day(next(g for g in m.groups() if g))
     ctx.hard_days = sorted({_day(next(g for g in h.groups() if g)) for h in _HARD.finditer(text)}, key=DAYS.index)
-    runish = re.compile(r"\b(run|runs|running|ran|long|easy|tempo|intervals?|track|workout|recovery|miles?|km|parkrun|race)\b", re.I)
+    runish = re.compile(r"\b(run|runs|running|ran|long|easy|tempo|intervals?|track|workout|recovery|miles?|km|parkrun|race|"
+                        r"pace|fartlek|strides|hills|\d+(\.\d+)? ?k|\d+ ?[x×] ?\d+)\b", re.I)
     days, lifting = set(), set()
     for sent in (s for line in text.split("\n") for s in CASUAL_SENTENCE_END.split(line)):  # a schedule: a line a day
         if runish.search(sent) and not _LIFT_WORDS.search(sent) and not _REST_DAYS.search(sent):

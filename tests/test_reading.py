@@ -414,6 +414,15 @@ def test_an_easy_run_named_by_its_distance_is_not_a_race_and_a_stated_pb_asks_no
     assert RACE_GAIN.search("will lifting help me get a pb?")
 
 
+def test_a_week_written_day_dash_session_is_read_line_by_line():
+    ctx = _ctx("Here's my week:\nMon - rest\nTue - 8x800 @ 5k pace\nWed - 10k easy\nThu - 12k with 6k tempo\n"
+               "Fri - 6k easy\nSat - parkrun (racing it)\nSun - 24k long run\nWhere do I fit 2 lifting sessions?")
+    assert ctx.run_days == ["tue", "wed", "thu", "fri", "sat", "sun"]
+    assert ctx.hard_days == ["tue", "thu", "sat"] and ctx.long_run_day == "sun"  # not Fri: a line ends at its line
+    note = schedule_note(ctx)
+    assert note.startswith("Lift on Tue and Thu") and "Tue, Thu and Sat" in note, note
+
+
 def test_a_session_written_as_repeats_or_a_race_is_a_hard_day():
     ctx = _ctx("Mon easy 5k\nTue 6x800m @ 5k pace\nThu 5 x 3 min hills\nSat parkrun, raced\nSun long run")
     assert ctx.hard_days == ["tue", "thu", "sat"] and ctx.long_run_day == "sun"
