@@ -162,12 +162,16 @@ class GroundedComposer:
         out.sort(key=lambda c: -c.score)
         return out
 
-    def select(self, cands: list[Candidate], after: Candidate | None = None) -> list[Candidate]:
+    def select(self, cands: list[Candidate], after: Candidate | None = None,
+               taken: list[Candidate] = ()) -> list[Candidate]:
         """Greedy MMR: high score, low redundancy, a few sources each contributing at most ``per_source``.
-        Supporting sentences (all but the first, or all when ``after`` is the lead) prefer primary studies."""
+        Supporting sentences (all but the first, or all when ``after`` is the lead) prefer primary studies.
+        ``taken``: sentences already placed after the lead (its named studies), which count towards the limits."""
         cfg = self.config
-        chosen: list[Candidate] = [after] if after is not None else []
-        per_source: dict[str, int] = {after.meta["source_id"]: 1} if after is not None else {}
+        chosen: list[Candidate] = [after, *taken] if after is not None else []
+        per_source: dict[str, int] = {}
+        for c in chosen:
+            per_source[c.meta["source_id"]] = per_source.get(c.meta["source_id"], 0) + 1
         first = None if after is not None else (cands[0] if cands else None)
         pen = dict(cfg.lead_penalty)
         floor = cfg.support_ratio * max((c.semantic for c in cands), default=0.0)
@@ -191,7 +195,7 @@ class GroundedComposer:
                 continue
             chosen.append(c)
             per_source[src] = per_source.get(src, 0) + 1
-        return chosen[1:] if after is not None else chosen
+        return chosen[1 + len(taken):] if after is not None else chosen
 
     def compose(self, question: str, docs: list[Document], context: str | None = None,
                 min_similarity: float | None = None, qtype: str | None = None, about_article: bool = False,
@@ -227,7 +231,8 @@ class GroundedComposer:
                 closest = [min(earlier or later, key=at)] if same else []
             named = [c for c in self.named_support(lead, question, about_article) if c.text not in exclude]
             taken = {c.idx for c in closest + named}
-            rest = self.select([c for c in support if c is not lead and c.idx not in taken], after=lead)
+            rest = self.select([c for c in support if c is not lead and c.idx not in taken], after=lead,
+                               taken=closest + named)
             return render(question, self._distinct([lead] + closest + named + rest)[:limit])
         if not support:
             # only guides were retrieved: for a message's only question (no per-part cap), the guide sentence
