@@ -32,7 +32,8 @@ _NULL = re.compile(r"\b((no|without any|without a) ([\w-]+ ){0,2}?(change|effect
 _EFFECT = re.compile(r"\b(improv\w*|increas\w*|rose|raised?|gain\w*|better|faster|reduc\w*|lower\w*|cut|fewer|"
                      r"benefit\w*|effective|helped|boost\w*|larger|greater|enhanc\w*|prevent\w*|held|kept|maintain\w*)\b", re.I)
 _HARM = re.compile(r"\b(worse\w*|slower|slows?|hurts?|harms?|impairs?|damag\w*|dangerous|risky|unsafe|detriment\w*|"
-                   r"interferes?|blunts?|ruins?|kills?)\b", re.I)
+                   r"interferes?|blunts?|ruins?|kills?|(causes?|caused|causing|leads? to|led to) (\w+ )?(fractures?|"
+                   r"injur\w+|breaks?)|breaks? (your |their )?bones?)\b", re.I)
 _ONLY = re.compile(r"\b(only|just)\b\s+(\w+\s+){0,3}?(sprinters?|middle[- ]distance|elite|beginners?|novices?|women|men|"
                    r"young|older|masters?|triathletes?|cyclists?)", re.I)
 _COMPARE = re.compile(r"\b((better|worse|greater|bigger|larger|faster|slower|stronger|higher|lower|heavier|lighter|"
@@ -227,12 +228,14 @@ TREATS = re.compile(r"\b(fix(es|ed)?|cures?|cured|treat(s|ed|ing|ment)?|heals?|r
 EXPERIENCED = re.compile(r"\b(\w{3,}ed|took|got|ran|felt|went|did|had|made|lost|knocked|shaved|been|gone|run|hit|set|broke|"
                          r"came|grew|kept)\b", re.I)
 _BETTER = re.compile(r"\b(improv\w*|better|more economical|faster|quicker|boost\w*|enhanc\w*)\b", re.I)
+# what a ledger text says lifting does for an outcome ("builds bone density", "strengthens bones")
+_GAINS = re.compile(rf"{_BETTER.pattern}|\b(strengthens?|builds?|helps?|raises?|increases?|gains?|protects?)\b", re.I)
 
 
 def worse_for_better(part: str, ref: str) -> int:
     """1 when the part speaks of making an outcome worse ("made economy worse"; negated, "doesn't hurt economy")
     where the ledger text says it makes it better ("makes runners more economical") and no opposite-word pair says
     so already: "worse" reverses "better", and "doesn't hurt" then agrees with it."""
-    if negated(ref) or antonym_flips(part, ref) or not _BETTER.search(ref) or _HARM.search(ref):
+    if negated(ref) or antonym_flips(part, ref) or not _GAINS.search(ref) or _HARM.search(ref):
         return 0
     return int(bool(_HARM.search(part)) and not _BETTER.search(part))

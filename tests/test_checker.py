@@ -306,6 +306,14 @@ def test_a_weekly_dose_in_a_claim_about_bulk_does_not_steer_it_to_the_dosing_cla
     assert_grounded(r)
 
 
+def test_a_harm_claim_is_the_reverse_of_a_ledger_text_saying_lifting_builds_the_outcome(assistant):
+    # "causes fractures" against "builds bone density": the claim says the opposite of what Watson 2018 found
+    r = assistant.check("Heavy lifting causes fractures in women with low bone density.")
+    assert r.verdict == "not-supported", r.answer
+    assert "watson-2018" in cited_sources(r, sections(r.answer)["Evidence against"])
+    assert_grounded(r)
+
+
 def test_a_group_named_by_age_is_judged_on_its_own_studies_though_a_general_ledger_text_matches(assistant):
     r = assistant.check("For 16-18-year-old runners, eight weeks of explosive work did not change running economy.")
     assert r.verdict == "supported" and "mikkola-2007" in {c.source_id for c in r.citations}
