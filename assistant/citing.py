@@ -74,13 +74,21 @@ def held_from(named: str, meta: dict[str, dict]) -> list[str]:
                                                   "international", "review", "et", "al"}}
     if not want:
         return []
+    acronym = named.strip() if re.fullmatch(r"[A-Z]{3,6}", named.strip()) else None  # "BJSM", "MSSE", "JSCR"
     out = []
     for sid, m in meta.items():
         fields = ("authors", "id") if re.search(r"\bet al\b", named) else ("journal",)
         hay = set(terms(" ".join(str(m.get(k) or "") for k in fields)))
-        if want <= hay:
+        if want <= hay or (acronym and acronym == _initials(str(m.get("journal") or ""))):
             out.append(_short_name(sid))
     return out
+
+
+def _initials(journal: str) -> str:
+    """"Br J Sports Med 2014;48:871–877", "British Journal of Sports Medicine 52(24)" -> "BJSM": what runners call a
+    journal ("a BJSM meta-analysis")."""
+    name = re.split(r"[\d(]", journal, maxsplit=1)[0]
+    return "".join(w[0] for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in {"of", "and", "in", "the", "on"}).upper()
 
 
 def _short_name(sid: str) -> str:

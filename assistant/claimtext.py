@@ -114,7 +114,7 @@ def compares_populations(text: str) -> bool:
 
 # Absolute wording: a claim that something always / completely happens is not carried by evidence that is mixed.
 ABSOLUTE = re.compile(r"\b(completely|entirely|totally|wipes? out|wiped out|cancel(s|led|ling)?|"
-                      r"eliminates?|erases?|always|every single|guarantee[sd]?|certain(ly)? to|100 ?%|all of (it|them|those)|"
+                      r"eliminates?|erases?|always|every single|every (runner|athlete|lifter|one)|everyone|guarantee[sd]?|certain(ly)? to|100 ?%|all of (it|them|those)|"
                       r"(does|do|did) (absolutely )?nothing|no (effect|benefit|difference) (at all|whatsoever)|zero (effect|benefit)|"
                       r"useless|pointless|worthless|a waste of time)\b", re.I)
 # A figure stated in a claim ("about 4%", "three to eight percent"): a ledger text with one judges only claims with one

@@ -183,6 +183,8 @@ def compare_figure(fig: Figure, part: str) -> tuple[str, str] | None:
         pct = claimed_time_percent(part)
         if pct is None:
             return None
+        if re.search(r"(?<!half[- ])(?<!half )\bmarathons?\b", part, re.I):  # the trials timed 3–10 km, never a marathon
+            return "no-evidence", f"No trial here timed a marathon, so a marathon time can't be checked against them: {fig.says}."
         lo, hi = fig.range
         if pct > hi:
             return "not-supported", (f"The claimed gain is at least {pct:.0f}% of the race time, beyond anything measured: "

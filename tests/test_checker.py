@@ -436,11 +436,16 @@ def test_a_study_cited_mid_claim_is_taken_off_its_part_and_its_journal_is_not_a_
     assert_grounded(r)
 
 
-def test_journal_the_corpus_holds_is_not_called_unknown(assistant):
-    r = assistant.check("A study in the Journal of Strength and Conditioning Research found that heavy squats "
-                        "improve running economy.")
+@pytest.mark.parametrize("claim", [
+    "A study in the Journal of Strength and Conditioning Research found that heavy squats improve running economy.",
+    "A study in JSCR found that heavy squats improve running economy.",   # a journal by its initials
+])
+def test_journal_the_corpus_holds_is_not_called_unknown(assistant, claim):
+    r = assistant.check(claim)
     assert "my sources include work from there" in r.answer
     assert r.verdict == "supported"
+    from assistant.citing import _initials
+    assert _initials("Medicine & Science in Sports & Exercise (e-pub ahead of print 28 Feb 2025)") == "MSSE"
 
 
 def test_negated_claim_puts_evidence_on_its_own_side(assistant):
