@@ -34,7 +34,8 @@ from .figures import compare_figure, figures
 from .findings import Findings, Judged
 from .passage import MAX_PASSAGE_CLAIMS, PassageResult, extract_claims, format_passage
 from .scope import analyse, lexicons
-from .text import RACE_GAIN, STOPWORDS, named_sources, split_sentences, terms, without_weekly_dose
+from .text import (RACE_GAIN, STOPWORDS, named_sources, split_sentences, terms, without_social_marks,
+                   without_weekly_dose)
 
 __all__ = ["ClaimChecker", "ClaimResult", "Part", "PassageResult", "decompose", "extract_claims", "format_passage",
            "overall_verdict", "to_dict"]
@@ -87,6 +88,7 @@ class ClaimChecker:
         if cited:
             notices.append(cited)
         body = _HEDGE.sub("", body)  # "From what I've read, X": a hedge on X, not an anecdote
+        body = without_social_marks(body) or body  # a caption: "…bulky 💪 Low-rep sets…  #runstrong"
         # an anecdote tells of the speaker's own experience; a first person only in a lead-in ("Three things I keep
         # hearing: …") or a remark ("…so that's what my group does") does not make one
         marked = decompose_marked(body)

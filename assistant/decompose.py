@@ -295,9 +295,9 @@ def decompose_marked(claim: str) -> list[tuple[str, bool]]:
                 seg = "This " + seg[6:]
             elif k > 0 and subject and re.match(r"(it|this|that)\s+\S", seg, re.I) and len(ws) > 1 and _is_verb(ws[1]):
                 seg = f"{subject} {' '.join(ws[1:])}"  # "..., but it doesn't raise VO2max" -> the shared subject
-            elif k > 0 and subject and ws[0].lower() == "they" and len(ws) > 1 and _is_verb(ws[1]) \
-                    and _plural(subject):
-                seg = f"{subject} {' '.join(ws[1:])}"  # "high reps are better because they build endurance"
+            elif k > 0 and subject and ws[0].lower() == "they" and len(ws) > 1 \
+                    and (_is_verb(ws[1]) or _bare(ws[1]) in _AUX) and _plural(noun := _ADVERB_TAIL.sub("", subject)):
+                seg = f"{noun} {' '.join(ws[1:])}"  # "high reps are better because they build endurance"
             elif k > 0 and subject and (c := re.match(r"(they|it)['’](re|s)\s+", seg, re.I)):
                 seg = f"{subject} {'are' if c.group(2).lower() == 're' else 'is'} {seg[c.end():]}"  # "because they're …"
             elif k > 0 and _first_verb(ws, 0) is None and (base := _gerund_base(ws[0])) and subject:
@@ -338,6 +338,9 @@ def _sufficiency(part: str) -> list[str]:
         return [part]
     x = m.group("x")
     return [f"{x} is enough to get the benefits", f"More than {x[0].lower() + x[1:]} adds nothing"]
+
+
+_ADVERB_TAIL = re.compile(r"(\s+(only|just|really|actually|also|all|both|simply|basically))+$", re.I)  # "low-rep sets only"
 
 
 def _plural(subject: str) -> bool:

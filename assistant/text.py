@@ -34,6 +34,19 @@ def casual_sentences(text: str) -> list[str]:
     return [x for x in out if x.strip()]
 
 
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+")
+_HASHTAGS = re.compile(r"(?:(?<=\s)|^)#[A-Za-z]\w*")
+
+
+def without_social_marks(text: str) -> str:
+    """A caption read as prose: hashtags dropped, an emoji between two sentences read as the full stop it stands for
+    ("won't make runners bulky 💪 Low-rep sets only…"), any other emoji dropped."""
+    text = _HASHTAGS.sub(" ", text)
+    text = _EMOJI.sub(lambda m: "." if re.match(r"\s+[A-Z]", text[m.end():]) and not re.search(r"[.!?]\s*$", text[:m.start()])
+                      else " ", text)
+    return " ".join(re.sub(r"\s+([.!?,])", r"\1", text).split())
+
+
 def question_sentences(text: str) -> str:
     """The sentences of a text that ask (end in or hold a "?"), joined; "" when none does."""
     return " ".join(x for x in casual_sentences(text) if "?" in x)

@@ -191,6 +191,18 @@ def test_they_in_a_reason_names_a_plural_subject_only():
     assert all(not p.startswith("Lifting get") for p in decompose("Lifting helps runners because they get stronger."))
 
 
+def test_a_caption_is_read_as_prose():
+    from assistant.text import without_social_marks
+
+    caption = ("Lifting heavy won't make runners bulky 💪 Low-rep sets only train your nervous system — they don't "
+               "build any muscle at all. Save the high reps for the bodybuilders! #runstrong #strengthforrunners")
+    assert without_social_marks(caption).startswith("Lifting heavy won't make runners bulky. Low-rep sets")
+    assert "#" not in without_social_marks(caption) and without_social_marks("the #1 rule") == "the #1 rule"
+    parts = decompose(without_social_marks(caption))
+    assert parts[:3] == ["Lifting heavy won't make runners bulky", "Low-rep sets only train your nervous system",
+                         "Low-rep sets don't build any muscle at all"]
+
+
 def test_max_strength_is_a_strength_outcome():
     from assistant.claimtext import outcomes
     assert "strength" in outcomes("as much max strength") and "strength" in outcomes("top-end strength")
