@@ -199,8 +199,10 @@ class GroundedComposer:
 
     def compose(self, question: str, docs: list[Document], context: str | None = None,
                 min_similarity: float | None = None, qtype: str | None = None, about_article: bool = False,
-                exclude: frozenset = frozenset(), max_sentences: int | None = None) -> Answer:
-        """``exclude``: sentences already quoted elsewhere in the answer; ``max_sentences`` caps this part."""
+                exclude: frozenset = frozenset(), max_sentences: int | None = None,
+                groups: frozenset = frozenset()) -> Answer:
+        """``exclude``: sentences already quoted elsewhere in the answer; ``max_sentences`` caps this part;
+        ``groups``: who is asking, said anywhere in the message ("I'm 52, perimenopausal, osteopenia…")."""
         cands = [c for c in self.candidates(question, docs, context, qtype, about_article) if c.text not in exclude]
         if exclude:  # another part quoted it, or a sentence saying the same thing: each finding once per answer
             quoted = [self.text_index[t] for t in exclude if t in self.text_index]
@@ -211,14 +213,14 @@ class GroundedComposer:
             floor = min(floor, self.min_similarity)  # naming a study in the corpus puts a question in scope
         if not cands or max(c.semantic for c in cands) < floor:
             return Answer(question=question, answer=self.refusal_text, refused=True)
-        lead = self.type_lead(cands, qtype, question) if qtype else None
+        lead = self.type_lead(cands, qtype, question, groups) if qtype else None
         # support is a study's own words: guides lead but never pad, the article only for article questions
         support = [c for c in cands if c.meta.get("type") != "guide" and (about_article or c.meta["source_id"] != ARTICLE_ID)]
         if lead is not None:
             # the studies the lead names come first as its support, each in its own words
             closest = []
             if lead.meta.get("section") == GAPS:  # "no study tested that" — then what the evidence does say
-                opening = self.type_lead([c for c in cands if c.meta.get("section") != GAPS], qtype, question)
+                opening = self.type_lead([c for c in cands if c.meta.get("section") != GAPS], qtype, question, groups)
                 closest = [opening] if opening is not None and opening.text not in exclude else []
             elif lead.meta.get("section") == SHORT_ANSWER:
                 # the short answer goes on — from its opening when a later sentence led, else with its next
@@ -274,9 +276,10 @@ class GroundedComposer:
         return self.best_from_sources(qv, question, named, limit, runner_facing=not about_article,
                                       sections=(KEY_FINDINGS, SUMMARY, WHAT_WAS_FOUND))
 
-    def type_lead(self, cands: list[Candidate], qtype: str, question: str = "") -> Candidate | None:
+    def type_lead(self, cands: list[Candidate], qtype: str, question: str = "",
+                  groups: frozenset = frozenset()) -> Candidate | None:
         """The direct answer for a question of a known type (``lead.py``)."""
-        return type_lead(self, cands, qtype, question)
+        return type_lead(self, cands, qtype, question, groups)
 
     def _lead_first(self, chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
         """Put the best *statement* first: commentary and method sentences make poor direct answers."""

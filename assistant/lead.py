@@ -86,14 +86,15 @@ def gap_subjects(text: str) -> set[str]:
     return {stem(w) for p in lexicons()["gap_subjects"] for m in p.finditer(text) for w in m.group(0).lower().split()}
 
 
-def type_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, question: str = "") -> Candidate | None:
+def type_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, question: str = "",
+              groups: frozenset = frozenset()) -> Candidate | None:
     """The lead for a question of type ``qtype`` among the scored candidate sentences (None: the type's guide
-    was not retrieved)."""
+    was not retrieved); ``groups``: who is asking, when the message says so outside the question."""
     if not _AFTER_RACE.search(question):  # "how many weeks out should I drop the weights?" is before, not after
         cands = [c for c in cands if not _AFTER_RACE.search(c.text)]
     if asked_when := timings(question):  # a gap about another timing than the one asked about never leads
         cands = [c for c in cands if c.meta.get("section") != GAPS or not (when := timings(c.text)) or when & asked_when]
-    lead = _rule_lead(composer, cands, qtype, question)
+    lead = _rule_lead(composer, cands, qtype, question, groups)
     if lead is None or composer.questions is None or len(question.split()) < composer.config.asks_switch_words:
         return lead  # ("and near a race?" leans on the turn before it: its own words are too few to compare)
     return _closer_on_both(composer, cands, qtype, question, lead) or lead
@@ -119,7 +120,8 @@ def _closer_on_both(composer: GroundedComposer, cands: list[Candidate], qtype: s
     return max(closer, key=lambda c: sims[c.idx] + c.semantic, default=None)
 
 
-def _rule_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, question: str) -> Candidate | None:
+def _rule_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, question: str,
+               groups: frozenset = frozenset()) -> Candidate | None:
     mine = [c for c in cands if c.meta["source_id"] in composer.guides.get(qtype, ())]
     short = [c for c in mine if c.meta.get("section") == SHORT_ANSWER]
     if not short:
@@ -153,13 +155,17 @@ def _rule_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, q
     if facet is not None and facet.semantic > opening.semantic + cfg.facet_margin and named(facet) > named(opening) \
             and asked_of(facet):
         opening = facet
-    # 2. a group of runners the opening doesn't speak of
-    pop = populations(question) - _NOT_A_GROUP
-    if pop and not pop & populations(opening.text):
-        groups = short_answers(lambda c: bool(pop & populations(c.text)) and any(
+    # 2. a group of runners the opening doesn't speak of, named in the question
+    def group_lead(pop: set[str]) -> Candidate | None:
+        if not pop or pop & populations(opening.text):
+            return None
+        written = short_answers(lambda c: bool(pop & populations(c.text)) and any(
             c.meta["source_id"] in composer.guides.get(t, ()) for t in POPULATION_GUIDE_TYPES))
-        if groups and about_as_good(best := max(groups, key=lambda c: c.semantic)):
-            return best
+        best = max(written, key=lambda c: c.semantic, default=None)
+        return best if best is not None and about_as_good(best) else None
+
+    if lead := group_lead(populations(question) - _NOT_A_GROUP):
+        return lead
     # 3. a specific measure the opening doesn't name
     measure = outcomes(question) & SPECIFIC_MEASURES
     if measure and not measure & outcomes(opening.text):
@@ -209,4 +215,5 @@ def _rule_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, q
                   and c.semantic >= opening.semantic - cfg.gap_wide_tolerance]
         if others:
             return max(others, key=lambda c: (len(subjects & gap_subjects(c.text)), named(c), c.semantic))
-    return opening
+    # ...or named only in the backstory ("I'm 52, perimenopausal…"): after the rules above, which follow what was asked
+    return group_lead(set(groups) - _NOT_A_GROUP) or opening

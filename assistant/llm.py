@@ -83,9 +83,11 @@ class LLMComposer:
 
     def compose(self, question: str, docs: list[Document], context: str | None = None,
                 min_similarity: float | None = None, qtype: str | None = None, about_article: bool = False,
-                exclude: frozenset = frozenset(), max_sentences: int | None = None) -> Answer:
+                exclude: frozenset = frozenset(), max_sentences: int | None = None,
+                groups: frozenset = frozenset()) -> Answer:
         fallback = self.grounded.compose(question, docs, context=context, min_similarity=min_similarity, qtype=qtype,
-                                         about_article=about_article, exclude=exclude, max_sentences=max_sentences)
+                                         about_article=about_article, exclude=exclude, max_sentences=max_sentences,
+                                         groups=groups)
         if fallback.refused:
             return fallback
         passages = [c for c in self.grounded.candidates(question, docs, context, qtype, about_article)

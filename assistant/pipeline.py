@@ -22,7 +22,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from . import caveats as caveat_rules
 from . import outline
 from .claims import ClaimMatcher, load_ledger
-from .claimtext import outcomes
+from .claimtext import outcomes, populations
 from .compose import GroundedComposer
 from .embed import Embedder
 from .errors import AssistantError, IndexDamagedError
@@ -195,7 +195,8 @@ class Assistant:
         ans = self.active_composer.compose(x["question"], x["docs"], context=x.get("context"),
                                            min_similarity=x.get("min_similarity"), qtype=x.get("qtype"),
                                            about_article=x.get("about_article", False),
-                                           exclude=x.get("exclude", frozenset()), max_sentences=x.get("max_sentences"))
+                                           exclude=x.get("exclude", frozenset()), max_sentences=x.get("max_sentences"),
+                                           groups=x.get("groups", frozenset()))
         ans.retrieved = [d.metadata["source_id"] for d in x["docs"]]
         ans.contexts = [d.page_content for d in x["docs"]]
         ans.timings_ms["retrieve"] = round((t - x["t0"]) * 1000, 2)
@@ -245,7 +246,8 @@ class Assistant:
                                   "context": context, "min_similarity": self._floor(part, u),
                                   "qtype": part.qtype if part.type_score >= self.settings.type_confidence else None,
                                   "about_article": u.about_article, "t0": t0, "exclude": frozenset(used),
-                                  "max_sentences": self.settings.max_sentences_per_part if len(u.answerable) > 1 else None})
+                                  "max_sentences": self.settings.max_sentences_per_part if len(u.answerable) > 1 else None,
+                                  "groups": frozenset(populations(q))})  # who is asking, said anywhere
                 if not a.refused:
                     answered.append((part, a))
                     used |= {c.quote for c in a.citations}

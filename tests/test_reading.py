@@ -291,6 +291,12 @@ def test_too_late_for_jumps_is_answered_with_how_long_the_shortest_programme_ran
         assert "6 weeks (Spurrs 2003)" in ans.answer.split("\n")[0], ans.answer
 
 
+def test_who_is_asking_said_only_in_the_backstory_picks_the_lead_for_that_group(assistant):
+    first = assistant.ask("I'm 61 and have been running for 30 years, mostly 10ks. My physio suggested weights. Is "
+                          "lifting safe at my age and will it actually help my running?").answer.split("\n")[0]
+    assert first.startswith("Older runners can gain too") and "Piacentini 2013" in first, first
+
+
 def test_lifting_every_other_week_is_compared_with_the_maintenance_trial(assistant):
     res = assistant.check("You only need to lift every two weeks to keep your strength.")
     assert res.verdict == "not-supported" and "every second week" in res.answer
