@@ -14,9 +14,11 @@ _R = r"(?P<r>\d{1,2})"
 PATTERNS = [
     # "3x12 goblet squats with a 16kg kettlebell", "5x5 back squat at 100 kg": sets × reps, the lift, then the load
     re.compile(r"\b\d\s*[x×]\s*" + _R + r"\b[^.?!\d]{0,30}?\b(?:with|at|@|using)\s*(?:an?\s+)?" + _W, re.I),
-    re.compile(_W + r"\s*(?:for|x|×|\*|by|times)\s*" + _R + r"\b(?!\s*(?:kg|lb|%|sets?))", re.I),
+    re.compile(_W + r"\s*(?:for|x|×|\*|by|times)\s*" + _R + r"s?\b(?!\s*(?:kg|lb|%|sets?))", re.I),  # ("for 8s")
     re.compile(_R + r"\s*(?:reps?|times|x|×)?\s*(?:at|with|@)\s*" + _W, re.I),
-    re.compile(_R + r"\s*(?:reps?|times|x|×)\s*(?:of)?\s*" + _W + r"(?!\s*(?:dumb|kettle)?bells?\b|\s*[dk]bs?\b)", re.I),
+    # (not a pair of dumbbells: "2x12kg dumbbells", "2x20kg for 8s")
+    re.compile(_R + r"\s*(?:reps?|times|x|×)\s*(?:of)?\s*" + _W + r"(?!\s*(?:dumb|kettle)?bells?\b|\s*[dk]bs?\b|"
+               r"\s*(?:for|x|×)\s*\d)", re.I),
     re.compile(_W + r"[^.?!\d]{0,30}?\b(?:for|x|×)?\s*" + _R + r"\s*(?:reps?|times)?\s*(?:[.?!,;]|$|\s(?:and|but|what|how|so))", re.I),
 ]
 _MAX = r"\b(?:1\s*rm|one[- ]rep(?:etition)? max(?:imum)?|max)\b[^.?!\d]{0,30}?"  # "1RM", "my max is about"

@@ -14,7 +14,7 @@ DAY = r"(mon|tue|wed|thu|fri|sat|sun)(?:day|s|\.|sday|nesday|rsday|urday|n)?s?" 
 _DAY_RX = re.compile(rf"\b{DAY}\b", re.I)
 _NOT_A_BODY = (r"(?! (my |your |the |their )?(strength|gains|progress|performance|running|race|times?|economy|recovery|"
                r"speed|results|fitness|training))")  # "lifting hurts my performance" is not pain
-_PAIN_NOW = re.compile(r"\b(pain|painful|hurts" + _NOT_A_BODY + r"|hurting" + _NOT_A_BODY + r"|aches?|aching|achy|"
+_PAIN_NOW = re.compile(r"\b(pain(?![- ]free)|painful|hurts" + _NOT_A_BODY + r"|hurting" + _NOT_A_BODY + r"|aches?|aching|achy|"
                        r"(i'?m|i am|currently|got|just) injured|injured (my|his|her|their)|tweak\w*|"
                        r"pregnan\w*|postpartum|swollen|swelling|numb|numbness|tingl\w*|twinge|niggle|"
                        r"tear|torn|strained|sprained|ruptured?|spasms?|pinch\w*|stress fracture|fractured?|rehab\w*|sciatica|"
@@ -52,7 +52,7 @@ _SORE_PART = re.compile(rf"\b{_BODY_PART}\b[^.?!]{{0,30}}\bsore\b|\bsore\b[^.?!,
 # a stiff tendon ("mild achilles stiffness in the mornings") is a symptom, unless said not to hurt; stiff legs are not
 # ("stiffer tendons", "tendon stiffness": what lifting may do, not a symptom)
 _STIFF_TENDON = re.compile(r"\b(my |an? |the )?(left |right )?(achilles|heels?)\b[^.?!,;]{0,20}\bstiff(ness|ening)?\b"
-                           r"(?![^.?!]{0,25}\b(but )?(not|no|never) (painful|sore|pain|hurting)\b)|"
+                           r"(?![^.?!]{0,60}\b((not|no|never|isn'?t|doesn'?t) (painful|sore|pain|hurt\w*)|pain[- ]free)\b)|"
                            r"\bstiff\s+(left |right )?(achilles|heels?)\b", re.I)
 _RACES = (("ultra", r"\bultra\w*|\b50 ?k\b|\b100 ?(k|km|miles?|milers?)\b"), ("marathon", r"(?<!half[- ])(?<!half )\bmarathon"),
           ("half", r"\bhalf[- ]?marathon|(?<!first )(?<!second )(?<!back )(?<!front )(?<!other )\bhalf\b(?![- ]?squats?)(?! (the|of|my|a|an|our|your|their|his|her|hour|way|time|as)\b)|\b21(\.1)? ?k"), ("10k", r"\b10 ?k\b|\b10 ?km\b"),

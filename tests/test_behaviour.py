@@ -126,6 +126,8 @@ def test_calculator(assistant, case):
     ("Does heavy lifting hurt running performance? My coach says it hurts times.", False),  # harm, not pain
     ("Got mild achilles stiffness in the mornings that eases after 10 mins of running.", True),  # a tendon symptom
     ("my achilles is a bit stiff but not painful", False),
+    ("My achilles is a bit stiff in the mornings but it's not painful.", False),
+    ("knee has been pain-free for months now", False),
     ("heavy squats make your tendons stiffer so you bounce more", False),   # what lifting may do, not a symptom
 ])
 def test_pain_now_is_read_with_its_negations(text, pain):

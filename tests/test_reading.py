@@ -409,6 +409,7 @@ def test_sets_by_reps_then_the_lift_then_the_load_is_read_but_a_pair_of_dumbbell
     assert got("Been doing 3x12 goblet squats with a 16kg kettlebell for a couple months") == [(16.0, 12, "goblet squat")]
     assert got("trap bar deadlift 3x5 @ 110kg") == [(110.0, 5, "trap bar deadlift")]
     assert got("3x10 lunges with 2x12kg dumbbells") == []  # two 12 kg dumbbells, not 12 kg for 2 reps
+    assert got("DB split squats 2x20kg for 8s each leg") == [(20.0, 8, "split squat")]  # 20 kg a hand, sets of 8
 
 
 def test_an_easy_run_named_by_its_distance_is_not_a_race_and_a_stated_pb_asks_nothing():
@@ -427,6 +428,12 @@ def test_a_week_written_day_dash_session_is_read_line_by_line():
     assert ctx.hard_days == ["tue", "thu", "sat"] and ctx.long_run_day == "sun"  # not Fri: a line ends at its line
     note = schedule_note(ctx)
     assert note.startswith("Lift on Tue and Thu") and "Tue, Thu and Sat" in note, note
+
+
+def test_the_bike_in_a_triathletes_question_about_lifting_is_not_another_subject(assistant):
+    u = assistant.understand("Coaching a 70.3 triathlete. (1) Is there evidence lifting helps the run off the bike "
+                             "specifically? (2) where do I squeeze 2 gym sessions in?")
+    assert len(u.answerable) == 2, [p.text for p in u.parts]
 
 
 def test_a_session_written_as_repeats_or_a_race_is_a_hard_day():
