@@ -194,8 +194,9 @@ def assemble(question: str, u: Understanding, answered: list[tuple[Part, Answer]
         ans.contexts = [c for _, a in answered for c in a.contexts]
         ans.timings_ms = dict(answered[-1][1].timings_ms)
     declined = [decline(p) for p in u.declined]
-    declined += [f"On {' and '.join(p.off_terms)}: that is outside what my sources cover — they are about strength "
-                 "training for runners." for p in parts if p.off_terms]
+    said = " ".join(p.text.lower() for p in u.declined)  # (a subject a declined question names is declined once)
+    declined += [f"On {' and '.join(terms)}: that is outside what my sources cover — they are about strength "
+                 "training for runners." for p in parts if (terms := [t for t in p.off_terms if t.lower() not in said])]
     if declined:
         ans.answer += "\n\n" + " ".join(declined)
     ans.question = question

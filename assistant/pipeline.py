@@ -225,7 +225,10 @@ class Assistant:
             # several questions, one that neither names strength training nor fits a question type is not ours
             unsure = part.type_score < self.settings.type_confidence
             several = len(u.parts) > 1  # "creatine while lifting? and how many sessions?": the first part is creatine's
-            if part.off_terms and (unsure or (several and part.off_first) or not part.named_domain):
+            # (...but "if carbon plates already give 4% economy, is there any point lifting for economy?" asks about
+            # lifting for an outcome the evidence measured, whatever it names first)
+            if part.off_terms and (unsure or (several and part.off_first and not outcomes(part.text) & {"economy"})
+                                   or not part.named_domain):
                 part.in_scope = False
         kept = [p for p in u.parts if p.in_scope]
         unsure_parts = [p for p in kept if p.type_score < self.settings.type_confidence and not p.named_domain]
@@ -236,8 +239,9 @@ class Assistant:
             ans = Answer(question=q, answer=NOT_ENGLISH, refused=True)
         elif self._out_of_scope(u.intent, q) or not u.answerable or self._asks_elsewhere(u, q):
             ans = Answer(question=q, answer=REFUSAL, refused=True)
-        elif u.about_article and (claim := article_claim(q)):
-            ans = self._article_check(q, claim)  # "the article says X — true?" is a claim check of X
+        elif u.about_article and (claim := article_claim(q)) and (ans := self._article_check(q, claim)).citations:
+            pass  # "the article says X — true?" is a claim check of X — when the evidence speaks to X; otherwise
+            # ("cleared after ACL surgery, can I lift heavy like the article says?") it is answered as a question
         else:
             answered, used = [], set()
             for part in u.answerable:

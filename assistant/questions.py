@@ -17,7 +17,8 @@ Q_START = re.compile(r"^\W*(?:(?:\d{1,2}|[a-c])[.)]\s*)?(?:(?:and|but|so|also|pl
                       re.I)  # ("ok to lift the day before", but "ok so my week is: …" tells, it does not ask)
 
 _ASKS = re.compile(r"\b(wondering|want to know|not sure (if|whether|how|what|when)|any (advice|tips|thoughts|ideas)|"
-                   r"advice on|thoughts on|should i|do i need|is it (ok|okay|worth|bad|fine)|would it)\b", re.I)
+                   r"advice on|thoughts on|should i|do i need|is it (ok|okay|worth|bad|fine)|would it|"
+                   r"is there (any |a |much )?(point|need|benefit|evidence|reason|research)|any point)\b", re.I)
 
 _SUBSPLIT = re.compile(r"(?:,|;)?\s+(?:and|also|plus|&)\s+(?=(?:(?:for|in|at|by)\s+)?(?:how|what|which|when|why|should|do|does|"
                        r"is|are|can|will|would|on|before|after|what about|whether)\b)|;\s+|,\s+(?=(?:how|what|which|when|why)\s+\w+)",

@@ -436,6 +436,26 @@ def test_the_bike_in_a_triathletes_question_about_lifting_is_not_another_subject
     assert len(u.answerable) == 2, [p.text for p in u.parts]
 
 
+def test_a_question_after_an_off_topic_one_is_answered_and_the_subject_declined_once(assistant):
+    ans = assistant.ask("Should I lift in my running shoes or something flat? and tbh if carbon plate shoes already "
+                        "give you ~4% economy is there any point lifting for economy too")
+    assert not ans.refused and "economy" in ans.answer.split("\n")[0]
+    assert ans.answer.count("outside what my sources cover") == 1, ans.answer
+
+
+def test_a_question_naming_the_article_is_answered_when_the_claim_check_has_no_evidence(assistant):
+    ans = assistant.ask("Had ACL reconstruction 9 months ago and I've been cleared to run. Can I start heavy squats "
+                        "for running like the article says or is that a different thing for me?")
+    assert ans.citations and "My sources don't speak to this claim" not in ans.answer
+    assert "see-clinician" in {c.id for c in ans.caveats}
+
+
+def test_where_someone_said_it_is_not_a_subject_to_decline(assistant):
+    ans = assistant.ask("someone on strava commented that light high-rep weights work just as well as heavy for "
+                        "runners. is that true?")
+    assert "On strava" not in ans.answer and not ans.refused
+
+
 def test_a_session_written_as_repeats_or_a_race_is_a_hard_day():
     ctx = _ctx("Mon easy 5k\nTue 6x800m @ 5k pace\nThu 5 x 3 min hills\nSat parkrun, raced\nSun long run")
     assert ctx.hard_days == ["tue", "thu", "sat"] and ctx.long_run_day == "sun"
