@@ -128,7 +128,17 @@ _LIFT_WORDS = re.compile(r"\b(squats?|squatting|deadlifts?|rdls?|lunges?|leg (da
                          + r")\b", re.I)
 
 
+# "I run M/W/F/Su": weekdays as letters, only in a list joined by slashes (capitals, so "a/b" is no week)
+_LETTER_DAYS = {"M": "Mon", "T": "Tue", "Tu": "Tue", "W": "Wed", "Th": "Thu", "F": "Fri", "Sa": "Sat", "Su": "Sun"}
+_LETTER_WEEK = re.compile(r"\b(?:Th|Tu|Sa|Su|M|T|W|F)(?:/(?:Th|Tu|Sa|Su|M|T|W|F))+\b")
+
+
+def _letter_days(text: str) -> str:
+    return _LETTER_WEEK.sub(lambda m: "/".join(_LETTER_DAYS[d] for d in m.group(0).split("/")), text)
+
+
 def runner_context(text: str, intent: Intent) -> RunnerContext:
+    text = _letter_days(text)
     at = pain_at(text)
     ctx = RunnerContext(pain=at is not None,
                         pain_in_passing=at is not None and bool(_MINOR.search(text[max(0, at - 60):at + 80]))

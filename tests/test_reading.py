@@ -456,6 +456,12 @@ def test_where_someone_said_it_is_not_a_subject_to_decline(assistant):
     assert "On strava" not in ans.answer and not ans.refused
 
 
+def test_weekdays_written_as_letters_in_a_slashed_list_are_days():
+    ctx = _ctx("I run M/W/F/Su, long run Sunday, track Wednesday")
+    assert ctx.run_days == ["mon", "wed", "fri", "sun"] and ctx.hard_days == ["wed"] and ctx.long_run_day == "sun"
+    assert _ctx("A/B testing my shoes").run_days == []
+
+
 def test_a_session_written_as_repeats_or_a_race_is_a_hard_day():
     ctx = _ctx("Mon easy 5k\nTue 6x800m @ 5k pace\nThu 5 x 3 min hills\nSat parkrun, raced\nSun long run")
     assert ctx.hard_days == ["tue", "thu", "sat"] and ctx.long_run_day == "sun"
