@@ -297,6 +297,12 @@ def test_who_is_asking_said_only_in_the_backstory_picks_the_lead_for_that_group(
     assert first.startswith("Older runners can gain too") and "Piacentini 2013" in first, first
 
 
+def test_warm_up_sets_and_rep_speed_get_the_honest_gap_with_the_closest_guidance(assistant):
+    first = assistant.ask("how many warm-up sets before my working sets? and should reps be explosive or slow and "
+                          "controlled?").answer.split("\n")[0]
+    assert first.startswith("No study here tested warm-up sets") and "ACSM 2009" in first, first
+
+
 def test_lifting_every_other_week_is_compared_with_the_maintenance_trial(assistant):
     res = assistant.check("You only need to lift every two weeks to keep your strength.")
     assert res.verdict == "not-supported" and "every second week" in res.answer
