@@ -178,7 +178,11 @@ class ClaimChecker:
         return any(w not in fixer.vocab and fixer.fix_word(w) == w for w in words)
 
     def _strip_citation(self, text: str) -> tuple[str, str | None]:
-        return strip_citation(text, self.meta)
+        body, note = strip_citation(text, self.meta)
+        head = text[:max(len(text) - len(body), 0)]
+        if body != text and named_sources(head, self.a.composer.names):
+            return text, None  # "The 2022 meta-analysis by Eihara … found X": a study my sources hold, judged as such
+        return body, note
 
     # -- judging one part ----------------------------------------------------------------------------------
     def judge(self, part: str, whole: str = "") -> Judged:
@@ -210,6 +214,13 @@ class ClaimChecker:
                                             "judged here; the nearest evidence is quoted below.")
         # a claim about what a named study found is judged on that study's findings, not on the topic at large
         j: Judged | None = self.findings.from_study(part, vec, part_out, studies)
+        if j is not None and j.verdict == "supported" and studies <= named_sources(f"{whole} {part}", a.composer.names) \
+                and (m := self.match_ledger(part, vec, part_out)) \
+                and studies <= set(m.evidence_against) and not studies & set(m.evidence_for):
+            # the curated ledger puts the study named on the other side of this claim ("Eihara found plyometrics
+            # beat heavy lifting", where Eihara found the reverse): its finding is misstated (a study only described
+            # is matched less surely, and keeps its own judgement)
+            j = self.findings.misstated(part, studies, j.pro)
         # a part saying what one finding says, numbers and all, is judged on that finding — when a study is named,
         # on one of its own
         r = self.findings.restated(part, self.a.settings.claim_restate_similarity)

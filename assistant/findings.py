@@ -295,6 +295,12 @@ class Findings:
                   f"{len(pro)} finding(s) point the claim's way and {len(con)} do not; these are small studies.")
         return Judged(part, v, reason, pro=pro[:2], con=con[:2], how="evidence")
 
+    def misstated(self, part: str, source_ids: set[str], findings: list) -> Judged:
+        """A claim that reverses what the named studies found; their findings are the evidence against it."""
+        names = "; ".join(_short(s) for s in sorted(source_ids))
+        return Judged(part, "not-supported", f"The claim misstates what {names} found: it points the other way.",
+                      con=findings, how="study")
+
     def from_study(self, part: str, vec: np.ndarray, part_out: set[str], source_ids: set[str]) -> Judged | None:
         """A claim about what a named study found ("the Vikmoen trial improved economy"), judged on that study's
         own findings for the claim's outcome (None when it has none on that outcome)."""

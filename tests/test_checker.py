@@ -326,6 +326,14 @@ def test_a_harm_claim_is_the_reverse_of_a_ledger_text_saying_lifting_builds_the_
     assert_grounded(r)
 
 
+def test_a_study_the_corpus_holds_cited_as_the_source_is_judged_on_its_findings_not_called_unknown(assistant):
+    r = assistant.check("The 2022 meta-analysis by Eihara in Sports Medicine - Open found plyometrics improved "
+                        "running economy more than heavy resistance training.")
+    assert "don't include the study" not in r.answer
+    assert r.verdict == "not-supported" and "eihara-2022" in cited_sources(r, sections(r.answer)["Evidence against"])
+    assert_grounded(r)
+
+
 def test_a_group_named_by_age_is_judged_on_its_own_studies_though_a_general_ledger_text_matches(assistant):
     r = assistant.check("For 16-18-year-old runners, eight weeks of explosive work did not change running economy.")
     assert r.verdict == "supported" and "mikkola-2007" in {c.source_id for c in r.citations}
