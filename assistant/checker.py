@@ -263,8 +263,9 @@ class ClaimChecker:
                 j = pj
         if fig_hit:
             fig, (fv, note) = fig_hit
-            if fig.verdict in ("supported", "not-supported") and negated(part):
-                fv = "supported" if fv == "not-supported" else "not-supported"  # "doesn't lower body fat"
+            # "doesn't lower body fat" reverses the figure's verdict; "went up 2 kg but it didn't matter" does not
+            if fig.verdict in ("supported", "not-supported") and negated(re.split(r",?\s+but\s+", part)[0]):
+                fv = "supported" if fv == "not-supported" else "not-supported"
             if j is None and dose_detail:
                 j = self.findings.from_evidence(part, vec, part_out)
             if j is None:

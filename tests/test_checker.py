@@ -334,6 +334,14 @@ def test_a_study_the_corpus_holds_cited_as_the_source_is_judged_on_its_findings_
     assert_grounded(r)
 
 
+@pytest.mark.parametrize("claim, verdict", [
+    ("Body weight went up about 2 kg but it didn't matter.", "not-supported"),  # the "not" is in another clause
+    ("Heavy lifting doesn't lower body fat by 3%.", "supported"),
+])
+def test_a_negation_reverses_a_figure_only_in_the_figures_own_clause(assistant, claim, verdict):
+    assert assistant.check(claim).verdict == verdict
+
+
 def test_a_group_named_by_age_is_judged_on_its_own_studies_though_a_general_ledger_text_matches(assistant):
     r = assistant.check("For 16-18-year-old runners, eight weeks of explosive work did not change running economy.")
     assert r.verdict == "supported" and "mikkola-2007" in {c.source_id for c in r.citations}
