@@ -21,7 +21,10 @@ _ASKS = re.compile(r"\b(wondering|want to know|not sure (if|whether|how|what|whe
                    r"is there (any |a |much )?(point|need|benefit|evidence|reason|research)|any point)\b", re.I)
 
 _SUBSPLIT = re.compile(r"(?:,|;)?\s+(?:and|also|plus|&)\s+(?=(?:(?:for|in|at|by)\s+)?(?:how|what|which|when|why|should|do|does|"
-                       r"is|are|can|will|would|on|before|after|what about|whether)\b)|;\s+|,\s+(?=(?:how|what|which|when|why)\s+\w+)",
+                       r"is|are|can|will|would|on|before|after|what about|whether)\b)|;\s+|,\s+(?=(?:how|what|which|when|why)\s+\w+)|"
+                       # "how heavy should I go, do I need plyos as well, and…" (a clause before it that asks nothing
+                       # is joined back below: "If I lift heavy, do I need plyos?")
+                       r",\s+(?=(?:do|does|should|can|is|are|will|would)\s+(?:i|we|you|it|they)\b)",
                        re.I)
 
 ENUMERATOR = re.compile(r"^\W*(\(?\d\)|\(?[a-d]\)|\d\.)\s*")  # a question's number: "2) ", "(b) ", "3. "

@@ -468,6 +468,16 @@ def test_weekdays_written_as_letters_in_a_slashed_list_are_days():
     assert _ctx("A/B testing my shoes").run_days == []
 
 
+def test_a_question_after_a_comma_is_its_own_part_but_a_condition_stays_with_its_question():
+    from assistant.questions import question_texts
+
+    asked = [t for t, _ in question_texts("3 things: how heavy should i go on squats (currently 60kg for 8), do i need "
+                                          "to do plyos as well, and is it bad to lift the day after my long run?")]
+    assert len(asked) == 3 and asked[1] == "do i need to do plyos as well", asked
+    assert [t for t, _ in question_texts("If I lift heavy, do I need plyos as well?")] == \
+        ["If I lift heavy, do I need plyos as well?"]
+
+
 def test_a_session_written_as_repeats_or_a_race_is_a_hard_day():
     ctx = _ctx("Mon easy 5k\nTue 6x800m @ 5k pace\nThu 5 x 3 min hills\nSat parkrun, raced\nSun long run")
     assert ctx.hard_days == ["tue", "thu", "sat"] and ctx.long_run_day == "sun"
