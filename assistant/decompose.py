@@ -21,7 +21,7 @@ trace show prove find cost buy compound count turn put want develop create mean 
 come depend tend fail wreck ruin kill destroy blunt interfere impair damage shorten lengthen save fix cure stiffen
 recruit activate teach convert double halve triple begin start wipe erase undo negate cancel offset counteract outweigh
 dent sap drain waste stall plateau rise climb grow shrink stay remain last survive respond adapt predict flag post
-report record register spend soften loosen tighten enrol enroll randomise randomize assign""".split())
+report record register spend soften loosen tighten enrol enroll randomise randomize assign knock shave trim slash""".split())
 _AMBIGUOUS = set("""work run lift train cost count change need help set hold drop cut use show want benefit turn put gain
 speed slow bulk fix save damage force load stop go come lead burn run start triple double""".split())
 _VERB_CONTEXT = {"to", "will", "would", "can", "could", "should", "must", "may", "might", "you", "i", "we", "they", "he",

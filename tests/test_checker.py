@@ -203,6 +203,14 @@ def test_a_caption_is_read_as_prose():
                          "Low-rep sets don't build any muscle at all"]
 
 
+def test_a_second_verb_phrase_with_a_race_figure_is_its_own_part(assistant):
+    claim = ("Lifting twice a week makes you about 4% more economical and knocks 5 minutes off your marathon, and you "
+             "won't gain an ounce of muscle.")
+    assert decompose(claim)[1] == "Lifting twice a week knocks 5 minutes off your marathon"
+    parts = {p.claim: p.verdict for p in assistant.check(claim).parts}
+    assert parts["Lifting twice a week knocks 5 minutes off your marathon"] == "no-evidence"  # no trial timed a marathon
+
+
 def test_max_strength_is_a_strength_outcome():
     from assistant.claimtext import outcomes
     assert "strength" in outcomes("as much max strength") and "strength" in outcomes("top-end strength")
