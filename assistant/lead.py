@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING
 from .claimtext import outcomes, populations
 from .corpus import GAPS, SHORT_ANSWER
 from .runner import DAY, DAYS
-from .text import (asks_duration, asks_how_often, asks_progression, named_sources, names_weeks, question_sentences, says_progression, stem,
-                   terms, weekly_counts)
+from .text import (asks_duration, asks_how_often, asks_progression, named_sources, names_weeks, question_sentences,
+                   says_progression, stem, terms, weekly_counts)
 
 if TYPE_CHECKING:
     from .compose import Candidate, GroundedComposer
