@@ -117,7 +117,8 @@ def schedule_note(ctx: RunnerContext) -> str | None:
         new = [d for d in picks if d not in ctx.lift_days]
         it = "it" if len(moved) == 1 else "them"
         to = f"moving {it} to {' and '.join(DAY_NAMES[d] for d in new)}" if new else f"dropping {it}"
-        return (f"{why}: {to}{f' ({extra})' if extra else ''} {keeps}, {week} — the placement is {CONVENTION}.")
+        stays = f"; {' and '.join(DAY_NAMES[d] for d in kept)} already fits" if kept else ""  # say so of the one asked about
+        return (f"{why}: {to}{f' ({extra})' if extra else ''} {keeps}{stays}, {week} — the placement is {CONVENTION}.")
     if ctx.lift_days and set(picks) == set(kept):
         return (f"Your lifting days, {where}, already keep heavy sessions off your key runs and the days before them, "
                 f"{week} — the placement is {CONVENTION}.")

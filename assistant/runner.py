@@ -60,13 +60,14 @@ _RACES = (("ultra", r"\bultra\w*|\b50 ?k\b|\b100 ?(k|km|miles?|milers?)\b"), ("m
 _WEEKS = re.compile(r"\b(\d{1,2})\s*(?:weeks?|wks?)\s*(?:out|away|to go|until|till|before|left)|\bin\s*(\d{1,2})\s*(?:weeks?|wks?)\b", re.I)
 _RUNS_PER_WEEK = re.compile(r"\b(\d)\s*(?:x|times|runs?|days?|sessions?)\s*(?:a|per|/)\s*(?:week|wk)\b.{0,20}?|\brun(?:ning)?\s*(\d)\s*(?:days|times)", re.I)
 # "long run Sunday", "Sun - long run", "Sun: long"; never across a comma ("Saturday, long run Sunday")
-# (never across a line: "…6k tempo\nFri - 6k easy" says nothing about Friday; a distance may come first: "Sun - 24k long run",
+# (never across a line or a sentence: "…6k tempo\nFri - 6k easy" says nothing about Friday, nor "…Mon and Thu. Long run
+# is Sunday" about Thursday; a distance may come first: "Sun - 24k long run",
 # "Thu - 12k with 6k tempo")
 _DISTANCE = r"(?:\d+(?:\.\d+)? ?(?:k|km|mi|miles?)\s+(?:with\s+(?:a\s+)?(?:\d+(?:\.\d+)? ?(?:k|km|mi|miles?)\s+)?)?)?"
-_LONG_RUN = re.compile(rf"long (?:run|runs)[^\w\n]+(?:is |are |on |usually |every )*{DAY}|{DAY}[ \t:–-]+(?:is )?(?:my |the |a )?"
+_LONG_RUN = re.compile(rf"long (?:run|runs)[^\w\n]+(?:is |are |on |usually |every )*{DAY}|{DAY}(?<!\.)[ \t:–-]+(?:is )?(?:my |the |a )?"
                        rf"{_DISTANCE}long\b", re.I)
 _HARD = re.compile(rf"(?:intervals?|tempo|track|workouts?|speed ?work|hills?|hard (?:session|run|day)s?|quality (?:session|day)s?)[^\w\n]+"
-                   rf"(?:are |is |on |every )*{DAY}|{DAY}[ \t:–-]+(?:is |are )?(?:my |the )?{_DISTANCE}(?:club |group |hill |long )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality|"
+                   rf"(?:are |is |on |every )*{DAY}|{DAY}(?<!\.)[ \t:–-]+(?:is |are )?(?:my |the )?{_DISTANCE}(?:club |group |hill |long )?(?:intervals?|tempo|track|workout|speed|hills?|hard|quality|"
                    # a session written as repeats ("Wed 6x800 @ 3:40", "Thu 5 x 3 min", "Tue - 8x800 @ 5k pace") or a race
                    # ("Sat parkrun, raced it")
                    rf"\d+ ?[x×] ?\d+(?:\.\d+)? ?(?:k|km|m|mi|miles?|mins?|minutes?)\b|\d+ ?[x×] ?\d{{3,4}}\b|parkrun\W+rac|race\b|raced\b)", re.I)

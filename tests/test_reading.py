@@ -1048,6 +1048,9 @@ def test_the_runners_own_lifting_days_are_kept_checked_or_moved():
     note = schedule_note(_ctx("Deadlifts on FRIDAY, 32k long run on SATURDAY. I run sun tue thu sat."))
     assert note.startswith("Fri is the day before your long run: moving it to Wed") and "convention" in note  # nearest
     assert _ctx("was thinking tue + thu for the gym, or maybe mon").lift_days == []  # options, not lifting days
+    note = schedule_note(_ctx("I lift Mon and Thu. Long run is Sunday and Tuesday is intervals."))
+    assert "moving it to Tue" in note and "Thu already fits" in note, note  # the day kept is said to fit
+    assert _ctx("I lift Mon and Thu. Long run is Sunday.").long_run_day == "sun"  # "Thu." ends a sentence
     ctx = _ctx("Back squat 4x6 @ 70kg and step-ups, twice a week (tue/fri). Runs: mon, wed, sat, sun (long run sun).")
     assert ctx.lift_days == ["tue", "fri"] and ctx.run_days == ["mon", "wed", "sat", "sun"]
     ctx = _ctx("I run mon, wed, fri and sat (long run sat) and go to the gym on Thursday evening.")
