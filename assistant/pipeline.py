@@ -244,6 +244,7 @@ class Assistant:
             # ("cleared after ACL surgery, can I lift heavy like the article says?") it is answered as a question
         else:
             answered, used = [], set()
+            groups = frozenset(populations(q))  # who is asking, said anywhere in the message
             for part in u.answerable:
                 context = self._part_context(part, u)
                 a = self._invoke({"question": part.text, "query": f"{context} {part.text}" if context else part.text,
@@ -251,7 +252,7 @@ class Assistant:
                                   "qtype": part.qtype if part.type_score >= self.settings.type_confidence else None,
                                   "about_article": u.about_article, "t0": t0, "exclude": frozenset(used),
                                   "max_sentences": self.settings.max_sentences_per_part if len(u.answerable) > 1 else None,
-                                  "groups": frozenset(populations(q))})  # who is asking, said anywhere
+                                  "groups": groups})
                 if not a.refused:
                     answered.append((part, a))
                     used |= {c.quote for c in a.citations}
