@@ -107,9 +107,14 @@ def _verdict_or(q: str) -> list[str]:
     return [m.group(1).strip(), rest] if m and len(rest.split()) >= 4 and not ANAPHORIC.search(rest) else [q]
 
 
+_INLINE_NUMBERS = re.compile(r"(?<=\w)[ \t]+(?=\(?[2-9]\)\s)")  # a numbered question starting mid-line, after the first
+
+
 def question_texts(message: str) -> list[tuple[str, str]]:
     """The questions a message asks, in order — question sentences, a title line, or the last sentence —
     each with the sentence before it (context for a short question's type)."""
+    if len(_INLINE_NUMBERS.findall(message)) >= 2:  # "quick qs: 1) how long … 2) can I … 3) do I …" on one line
+        message = _INLINE_NUMBERS.sub(". ", message)
     lines = [ln.strip() for ln in message.split("\n") if ln.strip()]
     title = lines[0] if len(lines) > 1 and len(lines[0]) <= 140 and not re.search(r"[.!]\s*$", lines[0]) else None
     body = lines[1:] if title else lines

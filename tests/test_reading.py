@@ -478,6 +478,14 @@ def test_a_question_after_a_comma_is_its_own_part_but_a_condition_stays_with_its
         ["If I lift heavy, do I need plyos as well?"]
 
 
+def test_questions_numbered_on_one_line_are_parts_of_their_own():
+    from assistant.questions import question_texts
+
+    asked = [t for t, _ in question_texts("quick qs: 1) how long should i rest between heavy squat sets 2) can i lift "
+                                          "the morning of a tempo run 3) do i keep lifting in race week")]
+    assert len(asked) == 3 and asked[2] == "3) do i keep lifting in race week", asked
+
+
 def test_a_session_written_as_repeats_or_a_race_is_a_hard_day():
     ctx = _ctx("Mon easy 5k\nTue 6x800m @ 5k pace\nThu 5 x 3 min hills\nSat parkrun, raced\nSun long run")
     assert ctx.hard_days == ["tue", "thu", "sat"] and ctx.long_run_day == "sun"
