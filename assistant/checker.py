@@ -26,7 +26,7 @@ from .check_render import ClaimResult, Part, overall_verdict, render
 from .citing import strip_citation
 from .claims import EVALUATIVE, antonym_flips
 from .claimtext import (_COMPARE, _DOMAIN_WORD, _FIRST_PERSON, _ONLY, _QUALIFIED, ABSOLUTE, DOSE_COMPARED, EXPERIENCED,
-                        FIGURE, TREATS, compares_populations, negated, normalise_polarity, other_doses, outcomes,
+                        FIGURE, TIMING, TREATS, compares_populations, negated, normalise_polarity, other_doses, outcomes,
                         populations, worse_for_better)
 from .described import described_studies
 from .decompose import _first_verb, _segments, _words, decompose, decompose_marked, split_figure_phrase
@@ -364,6 +364,8 @@ class ClaimChecker:
                 continue  # "start at 8–12 reps" is not judged by "start with heavy sets of three to six reps"
             if self._says_more(ref, part):
                 continue  # "two sessions are enough" is not "two sessions are the most that is useful; more is wasted"
+            if TIMING.search(claim.statement) and not TIMING.search(part):
+                continue  # "running wipes out strength gains" is not about lifting and running in the same session
             if bool(_ONLY.search(part)) != bool(_ONLY.search(ref)):
                 continue
             if bool(_QUALIFIED.search(part)) != bool(_QUALIFIED.search(ref)):

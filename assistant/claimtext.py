@@ -19,7 +19,8 @@ OUTCOMES = {
     "muscle": r"\b(bulk\w*|muscle|muscles|muscular|hypertroph\w*|lean mass|body ?weight|body mass|weight gain|gain weight|"
               r"size|big|bigger)\b",
     "fat": r"\b(body[- ]fat|fat)\b",
-    "strength": r"\b(stronger|1rm|max(imal|imum)? strength|top[- ]end strength|one[- ]rep(etition)? max\w*|strength gains?|force)\b",
+    # ("maximal strength training" is what was done, not an outcome)
+    "strength": r"\b(stronger|1rm|max(imal|imum)? strength(?! (training|work|programmes?|sessions?))|power|explosive\w*(?! (strength )?(training|work|programmes?|exercises?|lifts?|jumps?|sessions?))|strength (you|they|we) (build|gain|get|make)|top[- ]end strength|one[- ]rep(etition)? max\w*|strength gains?|force)\b",
     "bone": r"\b(bone\w*|osteop\w*)\b",
     "taper": r"\b(taper\w*|before (a|the|your|race)|race (week|day)|stop (lifting|strength)|detrain\w*|cessation)\b",
 }
@@ -31,14 +32,18 @@ _NULL = re.compile(r"\b((no|without any|without a) ([\w-]+ ){0,2}?(change|effect
                    r"trivial|failed to|unaffected|no better|null|neither)\b", re.I)
 _EFFECT = re.compile(r"\b(improv\w*|increas\w*|rose|raised?|gain\w*|better|faster|reduc\w*|lower\w*|cut|fewer|"
                      r"benefit\w*|effective|helped|boost\w*|larger|greater|enhanc\w*|prevent\w*|held|kept|maintain\w*)\b", re.I)
-_HARM = re.compile(r"\b(worse\w*|slower|slows?|hurts?|harms?|impairs?|damag\w*|dangerous|risky|unsafe|detriment\w*|"
-                   r"interferes?|blunts?|ruins?|kills?|(causes?|caused|causing|leads? to|led to) (\w+ )?(fractures?|"
+_HARM = re.compile(r"\b(worse\w*|slower|slows?|hurts?|harm(s|ed|ful)?|impair(s|ed)?|damag\w*|dangerous|risky|unsafe|detriment\w*|"
+                   r"interfer(es|ed)?|blunt(s|ed)?|ruin(s|ed)?|kills?|wreck(s|ed)?|takes? a hit|(causes?|caused|causing|leads? to|led to) (\w+ )?(fractures?|"
                    r"injur\w+|breaks?)|breaks? (your |their )?bones?)\b", re.I)
 _ONLY = re.compile(r"\b(only|just)\b\s+(\w+\s+){0,3}?(sprinters?|middle[- ]distance|elite|beginners?|novices?|women|men|"
                    r"young|older|masters?|triathletes?|cyclists?)", re.I)
 _COMPARE = re.compile(r"\b((better|worse|greater|bigger|larger|faster|slower|stronger|higher|lower|heavier|lighter|"
                       r"smaller|fewer)\s+(\w+\s+){0,3}?than|(more|less)\s+(\w+\s+){1,3}?than|as much as|as well as|"
-                      r"as good as|just as|as \w+ as|(the )?same\b|equally|equal|matches?|beats?|outperforms?|versus|vs)\b", re.I)
+                      r"as good as|just as|as \w+ as|(the )?same\b(?! (session|day|workout|time|week|morning|evening))|equally|equal|matches?|beats?|outperforms?|versus|vs)\b", re.I)
+# When one session comes relative to another ("in the same session", "3 h apart", "right after a run").
+TIMING = re.compile(r"\b(same (session|day|workout)|right (after|before)|straight after|(hours?|h) (apart|after|before|between)|"
+                    r"separat\w*|spac(e|ed|ing)\b|different time|back[- ]to[- ]back|(before|after) (a|the|your) (run|session)|"
+                    r"morning|evening|afternoon)\b", re.I)
 # A restriction on where a claim holds ("especially at faster paces", "late in a race", "at marathon pace").
 _QUALIFIED = re.compile(r"\b(especially|particularly|mainly|mostly|most when|biggest|at (faster|higher|quicker|high|fast) "
                         r"(paces?|speeds?)|when (you are |you're )?running fast|quicker paces|at marathon pace|"

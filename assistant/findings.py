@@ -148,6 +148,7 @@ class Findings:
         if _EFFECT.search(text):
             return "effect"
         return None
+
     def sides_filter(self, part: str, part_out: set[str]):
         """A ledger source sits on one side of its claim, but one of its sentences can point the other way
         ("ran 2.5% faster" from a study listed against a speed claim): for a claim about an outcome, a sentence

@@ -326,6 +326,20 @@ def test_a_weekly_dose_in_a_claim_about_bulk_does_not_steer_it_to_the_dosing_cla
     assert_grounded(r)
 
 
+@pytest.mark.parametrize("claim, verdict, source", [
+    # interference in general is not about when the sessions fall; "maximal strength training" is what was done
+    ("High mileage cancels out every bit of the strength you build in the gym.", "not-supported", "schumann-2022"),
+    # ...and a claim about the same session is (a "same session" is not a comparison)
+    ("Lifting in the same session as your run blunts your power gains.", "supported", "schumann-2022"),
+])
+def test_interference_claims_are_told_apart_by_whether_they_name_the_timing(assistant, claim, verdict, source):
+    r = assistant.check(claim)
+    assert r.verdict == verdict, r.answer
+    side = "Evidence for" if verdict == "supported" else "Evidence against"
+    assert source in cited_sources(r, sections(r.answer).get(side, "")), r.answer
+    assert_grounded(r)
+
+
 def test_a_harm_claim_is_the_reverse_of_a_ledger_text_saying_lifting_builds_the_outcome(assistant):
     # "causes fractures" against "builds bone density": the claim says the opposite of what Watson 2018 found
     r = assistant.check("Heavy lifting causes fractures in women with low bone density.")
