@@ -31,7 +31,8 @@ HOW_TO_TYPES = {"scheduling", "frequency", "taper-race-week", "phases", "rest", 
 LONG_RACES = {"marathon", "ultra", "half"}
 _MARK = re.compile(r"\[(\d+)\]")
 _ASKS_NUMBER = re.compile(r"\b(1 ?rm|one[- ]rep(etition)? max|max(imum)?|working (weight|load|sets?)|what weight|how much weight|"
-                          r"what load|\d+ ?%|percent|aim(ing)? for|target)\b", re.I)
+                          r"what load|\d+ ?%|percent|aim(ing)? for|target|what (should|do|would|can) (i|we) (load|put on)|what to (load|put on)|"
+                          r"how many (kg|kilos|lbs?|pounds))\b", re.I)
 _ASKS_PERCENT = re.compile(r"\b(what|which|how much|how many|roughly what)\s+(\w+\s+)?(%|percent(age)?)|\bpercentage\b", re.I)
 # "which two days should the lifting go on?": the placement for the runner's week is the answer, so it leads
 _ASKS_DAYS = re.compile(r"\b(which|what) (\w+ )?(days?|nights?)\b|\bwhen (should|do|can|would) (i|we|you)\b|\bwhere (should|do|would|can) "

@@ -38,7 +38,7 @@ from .settings import Settings
 from .snapshot import Snapshot
 from .spelling import english_words
 from .text import asks_progression, named_sources
-from .understand import Understanding, article_claim, understand
+from .understand import Understanding, article_claim, asks_if_true, understand
 
 
 class _storage_errors:
@@ -239,7 +239,8 @@ class Assistant:
             ans = Answer(question=q, answer=NOT_ENGLISH, refused=True)
         elif self._out_of_scope(u.intent, q) or not u.answerable or self._asks_elsewhere(u, q):
             ans = Answer(question=q, answer=REFUSAL, refused=True)
-        elif u.about_article and (claim := article_claim(q)) and (ans := self._article_check(q, claim)).citations:
+        elif u.about_article and (claim := article_claim(q)) and asks_if_true(q, claim) \
+                and (ans := self._article_check(q, claim)).citations:
             pass  # "the article says X — true?" is a claim check of X — when the evidence speaks to X; otherwise
             # ("cleared after ACL surgery, can I lift heavy like the article says?") it is answered as a question
         else:

@@ -17,7 +17,7 @@ from .qtypes import OUTCOME_TYPES, POPULATION_TYPES, TypeClassifier, question_ty
 from .runner import DAYS, RunnerContext, pain_now, runner_context
 from .questions import ANAPHORIC, ENUMERATOR, Q_START, asked_sentences, question_texts
 from .scope import EXAMPLES, Intent, analyse, lexicons, off_topic_first, off_topic_terms
-from .text import question_sentences
+from .text import casual_sentences, question_sentences
 
 MAX_PARTS = 3
 # numbers of loads, times and paces say nothing about the type — but one compared ("a 3rd session … than 2") does
@@ -210,6 +210,26 @@ def article_claim(message: str) -> str | None:
     if re.match(r"(about|regarding|on|re)\b", claim, re.I):
         return None  # "what it says about bulk": a topic, not a claim
     return claim if len(claim.split()) >= 4 else None
+
+
+# a question that puts a claim to the evidence ("is that right?", "does it hold up?", "any science behind it?")
+_ASKS_IF_TRUE = re.compile(r"\b(true|right|correct|accurate|legit\w*|hold(s)? up|really|actually (true|so|the case)|evidence|"
+                           r"backed|proven|proof|myth|bs|bull\w*|science|scientific|research|studies|agree|trust|believe|"
+                           r"overstat\w*|exaggerat\w*|overblown|hype\w*|fact|wrong)\b", re.I)
+
+
+_WH_QUESTION = re.compile(r"^\W*((ok|so|and|but|like|then)\W+)*(how|what|which|when|where)\b", re.I)
+
+
+def asks_if_true(message: str, claim: str) -> bool:
+    """The message asks whether the article's ``claim`` is true — the claim is itself asked ("the article says X?"),
+    or a question asks after its truth or speaks of the article — rather than asking something else with the article as backstory ("The
+    article says go heavy 3-6 reps. What weight for sets of 3-5?")."""
+    asked = question_sentences(message)
+    if not asked or claim[:40].lower() in asked.lower() or _ASKS_IF_TRUE.search(asked) or _ARTICLE.search(asked):
+        return True  # ("the article says X" with no question: a claim to check)
+    # a yes-no question leans on the claim ("does that apply to me?"); "how heavy…?", "what weight…?" ask for advice
+    return not all(_WH_QUESTION.match(x) for x in casual_sentences(asked) if "?" in x)
 
 
 def _joined(prev: Part, p: Part, sep: str = " ") -> Part:

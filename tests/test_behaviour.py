@@ -190,6 +190,18 @@ def test_an_article_claim_checked_inside_a_question_keeps_the_article_caveat(ass
     assert "article-overstates" in {c.id for c in ans.caveats}
 
 
+@pytest.mark.parametrize("message", [
+    # the article as backstory, then a question asking for the runner's loads: answered with them, not a verdict
+    ("I deadlift 100 kg for 5. The article says runners should lift heavy for 3 to 6 reps. "
+     "What weight should I use for triples?"),
+    "Bench 60kg x 8 at the moment. what should I load for heavy fives?",
+])
+def test_a_question_asking_for_the_runners_loads_leads_with_them(assistant, message):
+    ans = assistant.ask(message)
+    assert not ans.answer.startswith("**Verdict"), ans.answer
+    assert ans.answer.startswith("Your ") and "1RM" in ans.answer.split("\n\n")[0], ans.answer
+
+
 @pytest.mark.parametrize("text, soon", [
     ("Half marathon a week on Saturday (9 days). Lifting Tuesdays.", True),
     ("12 days to go until my 10k", True),
