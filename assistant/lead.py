@@ -61,7 +61,9 @@ _AFTER_RACE = re.compile(r"\b(after|post|since|following)[- ](\w+[- ]){0,3}(race
 _TIMINGS = {
     "adjacent days": re.compile(r"\bdays? (before|after)\b|\b(next|following|previous|prior) day\b|\btomorrow\b|"
                                 r"\byesterday\b|\bback[- ]to[- ]back\b|\bconsecutive\b|\bin a row\b", re.I),
-    "same day": re.compile(r"\bsame[- ](day|session)\b|\bone session\b|\bboth in one\b|\bhours? (apart|between)\b", re.I),
+    "same day": re.compile(r"\bsame[- ](day|session|morning|evening|afternoon)\b|\bone session\b|\bboth in one\b|"
+                           r"\bhours? (apart|between)\b|\b(straight|right|immediately|directly) (after|before)\b|\bpost[- ]run\b",
+                           re.I),
     "order": re.compile(r"(?<!day )\b(before|after) (or (before|after) )?(a |my |the |your )?(run|running|runs|it)\b|"
                         r"\b(lift|gym|weights) (first|then)\b|\b(first|second) or (first|second)\b|\border\b", re.I),
     "time of day": re.compile(r"\b(morning|evening|time of day)\b|\d ?(am|pm)\b|\bin the (am|pm)\b", re.I),

@@ -269,6 +269,10 @@ def test_a_gap_about_another_timing_does_not_answer_a_same_day_question(assistan
     ans = assistant.ask("does lifting on the same day as my tempo run ruin the tempo? i usually do tempo tuesday mornings")
     first = ans.answer.split("\n")[0]
     assert "3 hours" in first and "day before" not in first, first
+    # straight after a session is the same session, not the day after
+    assert timings("can I lift straight after my intervals at the track?") == {"same day"}
+    ans = assistant.ask("Can I do my weights right after my track intervals, or does that wreck the gains?")
+    assert "3 hours" in ans.answer.split("\n")[0] and "day before" not in ans.answer.split("\n")[0], ans.answer
     ans = assistant.ask("Can I squat heavy the day before my long run?")  # the gap on that timing still leads
     assert "day before or the day after a long run" in ans.answer.split("\n")[0], ans.answer
 
