@@ -23,8 +23,11 @@ _PAIN_NOW = re.compile(r"\b(pain(?![- ]free)|painful|hurts" + _NOT_A_BODY + r"|h
 # Pain played down as an aside: the answer still comes first, the clinician straight after it
 _MINOR = re.compile(r"\b(a (little|bit|touch)|slight(ly)?|minor|mild(ly)?|tiny|probably nothing|nothing serious|"
                     r"not (a big deal|too bad|serious))\b", re.I)
-# Swelling is never a minor aside, however lightly it is put ("a bit puffy after long runs")
-_SWELLING = re.compile(r"\b(swell\w*|swollen|puff(y|iness|ed up))\b", re.I)
+# Swelling is never a minor aside, however lightly it is put ("a bit puffy after long runs");
+# ...nor are the signs of a bone or tendon injury: pain where it is pressed, a limp, pain at night or at rest
+_SWELLING = re.compile(r"\b(swell\w*|swollen|puff(y|iness|ed up)|(when|if) (i |you )?(press|push|touch|poke)\w*|"
+                       r"(tender|sore|painful) to (the )?touch|point tender\w*|limp\w*|at night|at rest|"
+                       r"wakes? me)\b", re.I)
 # A peer's injury told as a story ("my club mate got signed off with ..."); an athlete, client or child a coach or
 # parent asks about is who the advice is for, so their pain counts
 # An injury that is over, said in the same sentence ("lost 3 months to it last year (fine now)")

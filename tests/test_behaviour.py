@@ -150,7 +150,7 @@ def test_pain_in_passing_follows_the_answer_and_pain_asked_about_leads(assistant
     assert "clinician" in b.answer.split("\n\n")[0]
 
 
-def test_swelling_is_never_an_aside_however_lightly_it_is_put():
+def test_swelling_or_tenderness_is_never_an_aside_however_lightly_it_is_put():
     from assistant.runner import runner_context
     from assistant.scope import Intent
 
@@ -158,6 +158,10 @@ def test_swelling_is_never_an_aside_however_lightly_it_is_put():
     swollen = "My knee has been a bit achy and a bit puffy after squat days. Which days should I lift?"
     assert runner_context(light, Intent(text=light)).pain_in_passing
     ctx = runner_context(swollen, Intent(text=swollen))
+    assert ctx.pain and not ctx.pain_in_passing
+    # ...nor is pain where the bone is pressed, a sign of a stress injury
+    tender = "Slight niggle on my shin, sore when I press on it, probably nothing. Which days should I lift?"
+    ctx = runner_context(tender, Intent(text=tender))
     assert ctx.pain and not ctx.pain_in_passing
 
 
