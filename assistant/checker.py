@@ -114,7 +114,7 @@ class ClaimChecker:
                 pieces = split_figure_phrase(p)
                 parts += pieces
                 concl += [is_concl] * len(pieces)
-            judged = [self.judge(p, whole=body if len(parts) > 1 else "") for p in parts]
+            judged = [self.judge(p, whole=body if len(parts) > 1 else "", sentence=body) for p in parts]
             for k in range(1, len(judged)):
                 if concl[k]:
                     _rests_on(judged[k], judged[k - 1])
@@ -173,19 +173,22 @@ class ClaimChecker:
         """True when the text names something the corpus never mentions (e.g. a supplement or a shoe type)."""
         fixer = self.a.fixer
         # a capitalised word after the first is a name ("that Finnish trial", "YouTube"), not a subject
-        found = re.findall(r"[A-Za-z]{4,}", text)
+        # (a word of a hyphenated compound, "first-timers", "run-only", modifies; it is not the subject named)
+        found = re.findall(r"(?<![\w-])[A-Za-z]{4,}(?![\w-])", text)
         words = {w.lower() for i, w in enumerate(found) if i == 0 or not w[0].isupper()} - STOPWORDS - EVALUATIVE
         return any(w not in fixer.vocab and fixer.fix_word(w) == w for w in words)
 
     def _strip_citation(self, text: str) -> tuple[str, str | None]:
         body, note = strip_citation(text, self.meta)
         head = text[:max(len(text) - len(body), 0)]
-        if body != text and named_sources(head, self.a.composer.names):
+        if body != text and (named_sources(head, self.a.composer.names) or described_studies(head, self.meta)):
             return text, None  # "The 2022 meta-analysis by Eihara … found X": a study my sources hold, judged as such
         return body, note
 
     # -- judging one part ----------------------------------------------------------------------------------
-    def judge(self, part: str, whole: str = "") -> Judged:
+    def judge(self, part: str, whole: str = "", sentence: str = "") -> Judged:
+        """Judge one part; ``whole``: the claim it is a part of; ``sentence``: the claim as written, where a study
+        may be named in a lead-in the part was taken from ("That NYC Marathon trial proved it: X")."""
         a = self.a
         vec = a.encoder(part)
         if whole and whole != part and not outcomes(part) and not _DOMAIN_WORD.search(part):
@@ -207,7 +210,7 @@ class ClaimChecker:
         if outside:  # "creatine doubles your gains", "lift fasted": a subject no source here covers
             return self.findings.untested(part, vec, f"No study in my sources looked at {outside}, so this can't be "
                                                      "judged here; the nearest evidence is quoted below.")
-        studies = self._named_study(part, whole)
+        studies = self._named_study(part, whole or sentence)
         # a figure we can compare, or a study named or described ("the 2022 update…"), is not an untested subject
         if not fig_hit and not studies and self.findings.unknown_agent(part):
             return self.findings.untested(part, vec, "The claim rests on something no study in my sources tested, so it can't be "
@@ -272,6 +275,8 @@ class ClaimChecker:
                 j = Judged(part, fv, note, how="figure")
             if dose_detail and not (fv == "supported" and j.verdict == "no-evidence"):
                 pass  # (a dose the trials used does show the claim was tested)
+            elif j.how == "study" and j.verdict == "not-supported":
+                pass  # a named study that doesn't show it decides, whatever the evidence at large says of the figure
             elif fv == "supported" and j.verdict == "no-evidence" and j.how == "ledger" \
                     and (_COMPARE.search(part) or DOSE_COMPARED.search(part)):
                 pass  # ...but not a comparison of doses ("two a week beats one"): no trial compared them

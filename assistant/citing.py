@@ -14,7 +14,7 @@ _CITED = re.compile(
     r"guidelines?|guidance|position stand|recommendations)\b"
     r"(?P<rest>(?:(?!,\s*(?:and|but|so|while)\b)[^.])*?)\b(?:found|finds|showed|shows|show|proved|proves|reported|reports|concluded|concludes|"
     r"confirmed|confirms|demonstrated|demonstrates|says|suggests|suggested)\b(?:\s+(?:back\s+)?in\s+\d{4})?"
-    r"(?:\s+that)?[\s,:]+", re.I)
+    r"(?:\s+(?:it|this)(?=\s*[:—–-]))?(?:\s+that)?[\s,:—–-]+", re.I)  # ("that trial proved it: X")
 _ACCORDING = re.compile(r"^\s*according to\s+(?P<src>[^,]{3,120}),\s*", re.I)
 _VENUE = re.compile(r"\b(?:in|published in|from|by|at|out of)\s+(?:the\s+)?(?P<venue>[A-Z][\w'’.&-]*(?:\s+(?:of|and|&|for|in|on|"
                     r"the|[A-Z][\w'’.&-]*))*(?:\s+[A-Z][\w'’.&-]*)?)|(?P<authors>[A-Z][\w'’-]+\s+et al\.?(?:,?\s*\(?\d{4}\)?)?)")

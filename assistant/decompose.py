@@ -408,7 +408,10 @@ def _segments(sent: str, flags: list[bool] | None = None) -> list[str]:
 _LEAD_IN = re.compile(r"^(let'?s|let me|let us|here'?s|here is)\b|"  # "Let's be clear for …": said to the reader
                       # "Two things every runner should know", "Taper advice from our podcast, in two parts": announced
                       r"^([\w'-]+ ){0,6}(two|three|four|five|a few|some) (things|takeaways|myths|points|facts|rules|tips|"
-                      r"lessons|parts|findings)\b|\bin (two|three|four) parts$", re.I)
+                      r"lessons|parts|findings)\b|\bin (two|three|four) parts$|"
+                      # "That NYC Marathon trial proved it", "the research backs this up": what follows is the claim
+                      r"\b(prove[sd]?|proven|show(s|ed|n)?|confirm(s|ed)?|settled|nailed|backs?|backed)\s+(it|this|that)"
+                      r"(\s+up)?( (once and )?for (all|good))?\W*$", re.I)
 
 
 # what a claim can cite: a study, a review, a podcast…
@@ -455,7 +458,7 @@ def _drop_prefaces(pieces: list[str], claim: str) -> list[str]:
         short = len(p.split()) <= 7
         checkable = bool(outcomes(p)) or bool(re.search(r"\b(lift\w*|strength|squat\w*|heavy|light|reps?|sessions?|"
                                                         r"plyometric\w*|weights?|circuits?)\b", p, re.I))
-        if (i < len(pieces) - 1 and ((short and not checkable) or _LEAD_IN.match(p))) or remark_on_source(p):
+        if (i < len(pieces) - 1 and ((short and not checkable) or _LEAD_IN.search(p))) or remark_on_source(p):
             continue
         keep.append(p)
     return keep or pieces

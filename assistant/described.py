@@ -35,6 +35,25 @@ _KINDS = {k: re.compile(v, re.I) for k, v in {
 _YEAR = re.compile(r"\b(19[89]\d|20[0-3]\d)\b")
 _POOLED = re.compile(r"\b(meta-?analys[ie]s|systematic review|pooled|pooling|review)\b", re.I)
 MIN_ATTRIBUTES = 2
+# a name a description gives the study by ("the LIFTMOR trial", "that NYC Marathon study"): a word its record
+# holds and no other study's does counts as two attributes
+_ABBREVIATIONS = {"nyc": "new york city"}
+_NAME = re.compile(r"\b[A-Z][A-Za-z]{2,}\b")
+
+
+def _names(text: str) -> set[str]:
+    words = {w.lower() for w in _NAME.findall(text)}
+    return {x for w in words for x in _ABBREVIATIONS.get(w, w).split()}
+
+
+@lru_cache(maxsize=1)
+def _name_index(records: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Words of the studies' titles and populations that only one study's record holds, with that study."""
+    seen: dict[str, set[str]] = {}
+    for sid, record in records:
+        for w in set(re.findall(r"[a-z]{3,}", record.lower())):
+            seen.setdefault(w, set()).add(sid)
+    return {w: next(iter(ids)) for w, ids in seen.items() if len(ids) == 1}
 
 
 def _number(token: str) -> int:
@@ -66,6 +85,9 @@ def described_studies(text: str, meta: dict[str, dict]) -> set[str]:
     people = {_count(m.group(1)) for m in _PEOPLE.finditer(text)}
     kinds = {k for k, rx in _KINDS.items() if rx.search(text)}
     topics = outcomes(text)
+    unique = _name_index(tuple((sid, f"{m.get('title', '')} {m.get('population', '')}") for sid, m in meta.items()
+                               if m.get("type") == "study"))
+    named = {unique[w] for w in _names(text) if w in unique}
     scores: dict[str, int] = {}
     spans: dict[str, int] = {}  # how many of a study's points are lengths or counts only it may have
     for sid, m in meta.items():
@@ -92,6 +114,7 @@ def described_studies(text: str, meta: dict[str, dict]) -> set[str]:
             score += 1 if m.get("design_class") in ("meta-analysis", "systematic-review") else -99
         if groups:
             score += 1 if groups <= populations(f"{m.get('population', '')} {m.get('title', '')}", study=True) else -99
+        score += MIN_ATTRIBUTES if sid in named else 0
         if score > 0:
             scores[sid], spans[sid] = score, span
     if not scores:

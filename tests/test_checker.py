@@ -340,6 +340,15 @@ def test_interference_claims_are_told_apart_by_whether_they_name_the_timing(assi
     assert_grounded(r)
 
 
+def test_a_study_described_in_a_lead_in_is_judged_on_its_own_findings(assistant):
+    r = assistant.check("The NYC Marathon study proved it: a short home strength routine three times a week halved "
+                        "overuse injuries in first-time marathoners.")
+    assert r.verdict == "not-supported", r.answer   # Toresdahl 2020: no fewer overuse injuries (RR 0.97)
+    assert "don't include the study" not in r.answer and len(r.parts) == 1
+    assert "toresdahl-2020" in cited_sources(r, sections(r.answer)["Evidence against"]), r.answer
+    assert_grounded(r)
+
+
 def test_a_harm_claim_is_the_reverse_of_a_ledger_text_saying_lifting_builds_the_outcome(assistant):
     # "causes fractures" against "builds bone density": the claim says the opposite of what Watson 2018 found
     r = assistant.check("Heavy lifting causes fractures in women with low bone density.")
@@ -385,6 +394,9 @@ def test_an_adverb_or_a_barbell_in_the_subject_is_not_an_untested_agent(assistan
     ("The six-week plyometric trial in male runners", "spurrs-2003"),
     ("In one trial the lifters improved economy after eight weeks", None),   # five studies lasted 8 weeks
     ("eight weeks of heavy lifting made runners faster", None),              # no study named or described
+    ("the LIFTMOR trial", "watson-2018"),                                     # by the name in its title
+    ("That NYC Marathon study proved it", "toresdahl-2020"),                 # ...or where it was run
+    ("the 2015 LIFTMOR trial", None),                                         # a year it was not published in
 ])
 def test_a_study_is_recognised_by_its_description(assistant, text, study):
     from assistant.described import described_studies
