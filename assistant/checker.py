@@ -26,8 +26,8 @@ from .check_render import ClaimResult, Part, overall_verdict, render
 from .citing import strip_citation
 from .claims import EVALUATIVE, antonym_flips
 from .claimtext import (_COMPARE, _DOMAIN_WORD, _FIRST_PERSON, _ONLY, _QUALIFIED, ABSOLUTE, DOSE_COMPARED, EXPERIENCED,
-                        FIGURE, TIMING, TREATS, compares_populations, negated, normalise_polarity, other_doses, outcomes,
-                        populations, worse_for_better)
+                        FIGURE, TIMING, TREATS, compares_populations, equal_for_better, negated, normalise_polarity,
+                        other_doses, outcomes, populations, worse_for_better)
 from .described import described_studies
 from .decompose import _first_verb, _segments, _words, decompose, decompose_marked, split_figure_phrase
 from .figures import compare_figure, figures
@@ -379,7 +379,7 @@ class ClaimChecker:
             if bool(part_pop) != bool(led_pop) or (part_pop and not (part_pop <= led_pop or led_pop <= part_pop)):
                 continue  # a claim about teenagers is not judged by a claim about masters runners
             flips = lambda r: ((negated(part) != negated(r)) + antonym_flips(part, r)  # noqa: E731
-                               + worse_for_better(part, r)) % 2
+                               + worse_for_better(part, r) + equal_for_better(part, r)) % 2
             near = [j for j, (c2, _) in enumerate(m.keys) if c2 == cid and float(sims[j]) >= sim - self.PARAPHRASE_MARGIN]
             readings = [flips(claim.texts[m.keys[j][1]]) for j in near]
             return Match(claim, sim, flips(ref) == 1 and 0 not in readings)

@@ -244,3 +244,20 @@ def worse_for_better(part: str, ref: str) -> int:
     if negated(ref) or antonym_flips(part, ref) or not _GAINS.search(ref) or _HARM.search(ref):
         return 0
     return int(bool(_HARM.search(part)) and not _BETTER.search(part))
+
+
+# "as well as", "just as", "equally": one thing matching another, which denies that either beats the other
+# (not "X builds strength as well as muscle", which is "and"; nor "by as much as 8%", a size)
+_EQUAL = re.compile(r"\b(as (good|effective(ly)?|far|fast) as|as much as(?! (\d|one|two|three|four|five|six|seven|eight|nine|"
+                    r"ten)\b)|just as|equally|every bit as|on (a )?par|the same (as|amount|benefit|protection|effect|gains?)|"
+                    r"matche[sd]?|match)\b", re.I)
+_SUPERIOR = re.compile(r"\b((better|more|greater|bigger|larger|superior|stronger|faster)\b[^.;]{0,60}?\bthan|beats?|beat|"
+                       r"outperform\w*|superior to|ahead of)\b", re.I)
+
+
+def equal_for_better(part: str, ref: str) -> int:
+    """1 when one text says two things match ("stretching prevents injuries as well as lifting") and the other that
+    one beats the other ("lifting prevents injuries better than stretching"): the one denies the other."""
+    eq_part, eq_ref = bool(_EQUAL.search(part)), bool(_EQUAL.search(ref))
+    sup_part, sup_ref = bool(_SUPERIOR.search(part)), bool(_SUPERIOR.search(ref))
+    return int((eq_part and not sup_part and sup_ref and not eq_ref) or (eq_ref and not sup_ref and sup_part and not eq_part))

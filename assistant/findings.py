@@ -153,8 +153,8 @@ class Findings:
         """A ledger source sits on one side of its claim, but one of its sentences can point the other way
         ("ran 2.5% faster" from a study listed against a speed claim): for a claim about an outcome, a sentence
         whose own wording points the claim's way is never listed against it, nor one pointing the other way for it."""
-        if not (part_out - {"taper"}) or "taper" in part_out:
-            return lambda c, for_side: True
+        if not (part_out - {"taper"}) or "taper" in part_out or _COMPARE.search(part):
+            return lambda c, for_side: True  # (a comparison's side is not the direction of one finding)
         want = claim_direction(part, only=False)
 
         def keep(c, for_side: bool) -> bool:

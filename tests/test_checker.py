@@ -349,6 +349,19 @@ def test_a_study_described_in_a_lead_in_is_judged_on_its_own_findings(assistant)
     assert_grounded(r)
 
 
+def test_one_thing_matching_another_denies_that_it_beats_it(assistant):
+    from assistant.claimtext import equal_for_better
+
+    better = "Strength training prevents sports injuries better than stretching does."
+    assert equal_for_better("Stretching prevents injuries just as well as lifting", better) == 1
+    assert equal_for_better("Lifting prevents injuries as well as making you faster", better) == 0  # "as well as": and
+    assert equal_for_better("Lifting improves economy by as much as 8%", better) == 0               # a size
+    r = assistant.check("Stretching protects athletes from injury just as well as strength training.")
+    assert r.verdict == "not-supported", r.answer   # Lauersen 2014: stretching RR 0.963, strength RR 0.315
+    assert "lauersen-2014" in cited_sources(r, sections(r.answer)["Evidence against"]), r.answer
+    assert_grounded(r)
+
+
 def test_a_harm_claim_is_the_reverse_of_a_ledger_text_saying_lifting_builds_the_outcome(assistant):
     # "causes fractures" against "builds bone density": the claim says the opposite of what Watson 2018 found
     r = assistant.check("Heavy lifting causes fractures in women with low bone density.")
