@@ -22,6 +22,7 @@ from .text import RACE_GAIN, asks_progression
 from .understand import Part, Understanding
 
 CONVENTION = "convention — not tested in these sources"
+RACE_WEEK_TYPE = "taper-race-week"   # the question type a race-week note goes with
 DAY_NAMES = dict(zip(DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")))
 LOAD_TYPES = {"load-intensity", "reps-sets", "beginners"}
 PERFORMANCE_TYPES = {"race-performance", "running-economy", "mechanisms", "plyometrics"}
@@ -130,6 +131,28 @@ def schedule_note(ctx: RunnerContext) -> str | None:
     return f"Lift on {where}{f' ({extra})' if extra else ''}: {week}, that {keeps} — the placement is {CONVENTION}."
 
 
+def race_week_note(ctx: RunnerContext) -> str | None:
+    """What to do with the runner's own lifting days in the week of a race on a known day: a convention, labelled
+    as one (the guide's evidence leads: one session a week holds gains, no study tested race-week lifting)."""
+    if not (ctx.race_soon and ctx.race_day and ctx.lift_days):
+        return None
+    race = DAYS.index(ctx.race_day)
+    out = lambda d: (race - DAYS.index(d)) % 7  # noqa: E731 — days from the lifting day to the race
+    drop = [d for d in ctx.lift_days if out(d) <= 1]   # race day, or the day before it
+    keep = [d for d in ctx.lift_days if out(d) >= 2]
+    names = lambda ds: " and ".join(DAY_NAMES[d] for d in ds)  # noqa: E731
+    what = ctx.race or "race"
+    bits = []
+    if keep:
+        bits.append(f"keep {names(keep[:1])} as a short session with a few heavy sets and no new exercises")
+    if keep[1:]:
+        bits.append(f"drop {names(keep[1:])}, since one session a week holds strength")
+    if drop:
+        bits.append(f"drop {names(drop)}, {'race day' if out(drop[0]) == 0 else 'the day before the race'}")
+    return (f"With your {what} on {DAY_NAMES[ctx.race_day]}: " + "; ".join(bits)
+            + f" — race-week lifting is {CONVENTION}.")
+
+
 def _clash(day: str, ctx: RunnerContext) -> str:
     """Why a lifting day sits badly: a key run itself, or the day before one."""
     after = DAYS[(DAYS.index(day) + 1) % 7]
@@ -163,6 +186,8 @@ def assemble(question: str, u: Understanding, answered: list[tuple[Part, Answer]
     parts = [p for p, _ in answered]
     notes = load_notes(u.context, parts)
     sched = schedule_note(u.context) if any(p.qtype == "scheduling" for p in parts) else None
+    if any(p.qtype in ("scheduling", RACE_WEEK_TYPE) for p in parts) and (race_note := race_week_note(u.context)):
+        sched = race_note  # the race is days away: its week, not the usual one, is what is asked about
     # the runner's own numbers lead when the question asks for them ("what's my max?"), else follow the lead
     # ...but not when it asks how to add load over time ("how much weight do I add each week?")
     # ...nor when it asks what percentage to work at: the evidence's percentage answers that, the kilos follow
@@ -184,7 +209,7 @@ def assemble(question: str, u: Understanding, answered: list[tuple[Part, Answer]
             if title in titles:  # a second question of the same type is titled by its own words
                 title = title_of(replace(part, qtype=None))
             titles.add(title)
-            if sched and part.qtype == "scheduling":
+            if sched and part.qtype in ("scheduling", RACE_WEEK_TYPE):
                 text = _sched_into(text, sched, part)
             if notes and not numbers_first and part.qtype in LOAD_TYPES:
                 text = _after_lead(text, " ".join(notes))  # load_notes only gives notes when such a part exists

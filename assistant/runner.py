@@ -50,6 +50,8 @@ _RACE_SOON = re.compile(rf"(?<![\d][-–])(?<!easy )(?<!steady )(?<!recovery )(?
                         # "Marathon a week on Sunday (so 11 days)", "12 days to go": two weeks or less, said in days
                         r"\b(race|marathon|half|10k|5k|ultra)\b[^.?!]{0,40}?\b([1-9]|1[0-4]) days\b|\b([1-9]|1[0-4]) days (to go|out|away|left|until|till)\b|"
                         r"\b(race|marathon|half)\W+(is\W+)?(a|one) week (on|from|today|tomorrow|this)\b", re.I)
+_RACE_DAY = re.compile(rf"\b(?:race|marathon|half|10k|5k|parkrun|ultra)(?:[ \t]+|[ \t]*[-–:][ \t]*)(?:is[ \t]+)?(?:this[ \t]+|"
+                       rf"on[ \t]+(?:the[ \t]+)?|next[ \t]+)?({DAY})\b", re.I)
 _BODY_PART = r"(achilles|tendons?|knees?|hips?|shins?|calf|calves|ankles?|foot|feet|back|hamstrings?|glutes?|it ?band|itb)"
 _SORE_PART = re.compile(rf"\b{_BODY_PART}\b[^.?!]{{0,30}}\bsore\b|\bsore\b[^.?!,;]{{0,25}}\b{_BODY_PART}\b", re.I)
 # a stiff tendon ("mild achilles stiffness in the mornings") is a symptom, unless said not to hurt; stiff legs are not
@@ -96,6 +98,7 @@ class RunnerContext:
     race: str | None = None                 # 5k, 10k, half, marathon, ultra
     weeks_to_race: int | None = None
     race_soon: bool = False                 # the race is this week or next ("marathon Sunday", "race in 5 days")
+    race_day: str | None = None             # ...and the day it is on ("10k on saturday")
     runs_per_week: int | None = None
     run_days: list[str] = field(default_factory=list)
     long_run_day: str | None = None
@@ -159,6 +162,8 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
     if m:
         ctx.weeks_to_race = int(m.group(1) or m.group(2))
     ctx.race_soon = bool(_RACE_SOON.search(text)) or (ctx.weeks_to_race is not None and ctx.weeks_to_race <= 1)
+    if ctx.race_soon and (m := _RACE_DAY.search(text)):  # "10k on saturday", "marathon this Sunday"
+        ctx.race_day = _day(m.group(1))
     for m in _RUNS_PER_WEEK.finditer(text):
         # "planning 2 sessions a week: back squat, RDL…" counts lifting sessions, not runs
         if not re.search(r"\b(lift\w*|gym|weights?|strength|squats?|deadlifts?)\b", _sentence_at(text, m.start()), re.I) \
@@ -192,7 +197,7 @@ def runner_context(text: str, intent: Intent) -> RunnerContext:
                 doing.update(_day(d) for d in _DAY_RX.findall(clause))
     days -= {_day(m.group(1)) for m in _DAY_OFF.finditer(text)}  # "mon rest, tue intervals, …": Monday is no run day
     days |= {d for d in [ctx.long_run_day, *ctx.hard_days] if d}
-    ctx.run_days = sorted(days, key=DAYS.index)
+    ctx.run_days = sorted(days - {ctx.race_day}, key=DAYS.index)  # (race day is not a training day)
     ctx.lift_days = sorted(lifting - days, key=DAYS.index)
     if _REGULAR.search(text):
         ctx.experience = "regular"

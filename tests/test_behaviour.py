@@ -206,6 +206,22 @@ def test_a_question_asking_for_the_runners_loads_leads_with_them(assistant, mess
     assert ans.answer.startswith("Your ") and "1RM" in ans.answer.split("\n\n")[0], ans.answer
 
 
+def test_race_week_with_the_runners_lifting_days_gets_a_labelled_plan_for_that_week(assistant):
+    from assistant.outline import race_week_note
+    from assistant.runner import runner_context
+    from assistant.scope import Intent
+
+    text = "5k on sunday!! I usually lift wed and sat. what should I do with the gym this week?"
+    ctx = runner_context(text, Intent(text=text))
+    assert ctx.race_soon and ctx.race_day == "sun" and ctx.lift_days == ["wed", "sat"] and "sun" not in ctx.run_days
+    note = race_week_note(ctx)
+    assert "keep Wed" in note and "drop Sat, the day before the race" in note and "convention" in note
+    ans = assistant.ask(text)
+    assert note in ans.answer and not ans.answer.startswith("With your"), ans.answer  # the evidence still leads
+    calm = "5k in six weeks. I usually lift wed and sat. what should I do with the gym this week?"
+    assert race_week_note(runner_context(calm, Intent(text=calm))) is None
+
+
 @pytest.mark.parametrize("text, soon", [
     ("Half marathon a week on Saturday (9 days). Lifting Tuesdays.", True),
     ("12 days to go until my 10k", True),
