@@ -231,6 +231,13 @@ class Assistant:
                                    or not part.named_domain):
                 part.in_scope = False
         kept = [p for p in u.parts if p.in_scope]
+        if any("?" in p.text and p.named_domain for p in kept):
+            # a musing said in passing ("Honestly wondering if I should just quit road marathons and do trails.")
+            # beside a question about lifting is backstory unless it clearly fits a question type
+            for part in kept:
+                if "?" not in part.text and not part.named_domain and part.type_score < self.settings.musing_confidence:
+                    part.in_scope = False
+            kept = [p for p in u.parts if p.in_scope]
         unsure_parts = [p for p in kept if p.type_score < self.settings.type_confidence and not p.named_domain]
         if len(u.parts) > 1 and not (u.intent.domain and unsure_parts == kept):
             for part in unsure_parts:  # ...unless the message is about lifting and no part is surer than these

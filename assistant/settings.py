@@ -109,6 +109,7 @@ class Settings:
     claim_one_side_margin: float = field(default=0.10, metadata={"help": "...and this much closer to it than to any finding on the other side (it restates one side of split evidence)."})
     claim_similarity_unknown: float = field(default=0.80, metadata={"help": "The same, when the claim names something the corpus never mentions."})
     type_confidence: float = field(default=0.50, metadata={"help": "Question-type score (prototype similarity + cue bonus) needed to answer from the type's guide first."})
+    musing_confidence: float = field(default=0.70, metadata={"help": "Question-type score a part with no question mark that doesn't name strength training needs to be answered beside a question that does (below it, it is backstory: \"wondering if I should quit road marathons\")."})
     off_topic_probability: float = field(default=0.80, metadata={"help": "A message no part of which names strength training, a study, pain or a condition is declined when the learned type model gives its 'off-topic' class at least this probability (1 turns it off)."})
     max_sentences_per_part: int = field(default=3, metadata={"help": "Most sentences per part when a message asks several questions."})
     max_question_chars: int = field(default=2000, metadata={"help": "Longest question accepted, in characters."})

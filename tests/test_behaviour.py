@@ -222,6 +222,14 @@ def test_race_week_with_the_runners_lifting_days_gets_a_labelled_plan_for_that_w
     assert race_week_note(runner_context(calm, Intent(text=calm))) is None
 
 
+def test_a_musing_without_a_question_mark_beside_a_lifting_question_is_backstory(assistant):
+    msg = ("Blew up at 30k again last weekend. Honestly wondering if I should give up road marathons and do trails "
+           "instead. Anyway, would a few months of heavy lifting help me finish stronger?")
+    ans = assistant.ask(msg)
+    assert not ans.answer.startswith("**"), ans.answer   # one question answered, not a section for the musing
+    assert "Taper" not in ans.answer.split("\n")[0]
+
+
 @pytest.mark.parametrize("text, soon", [
     ("Half marathon a week on Saturday (9 days). Lifting Tuesdays.", True),
     ("12 days to go until my 10k", True),
