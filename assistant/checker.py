@@ -26,7 +26,7 @@ from .check_render import ClaimResult, Part, overall_verdict, render
 from .citing import strip_citation
 from .claims import EVALUATIVE, antonym_flips
 from .claimtext import (_COMPARE, _DOMAIN_WORD, _FIRST_PERSON, _ONLY, _QUALIFIED, ABSOLUTE, DOSE_COMPARED, EXPERIENCED,
-                        FIGURE, TIMING, TREATS, compares_populations, equal_for_better, negated, normalise_polarity,
+                        EVERY_STUDY, FIGURE, TIMING, TREATS, compares_populations, equal_for_better, negated, normalise_polarity,
                         other_doses, outcomes, populations, worse_for_better)
 from .described import described_studies
 from .decompose import _first_verb, _segments, _words, decompose, decompose_marked, split_figure_phrase
@@ -84,7 +84,11 @@ class ClaimChecker:
         intent = analyse(c, self.a.fixer)
         intent.text = self._fix(c)
         notices = []
-        body, cited = self._strip_citation(intent.text)
+        # "Every study ever done on runners shows that X": X, claimed of every study
+        text = _EVERY_LEAD.sub(lambda m: "", intent.text)
+        if text != intent.text:
+            text = f"{text.rstrip(' .!')}, in every study."
+        body, cited = self._strip_citation(text)
         if cited:
             notices.append(cited)
         body = _HEDGE.sub("", body)  # "From what I've read, X": a hedge on X, not an anecdote
@@ -247,7 +251,10 @@ class ClaimChecker:
                         article_claim=match.claim.article_claim, how="ledger")
             if j.verdict == "no-evidence":  # a curated "no study tested this": show what the nearest studies found
                 j.nearest = self.findings.best(vec, part, (*match.claim.supporting, *match.claim.opposing), 3)
-            if j.verdict == "mixed" and ABSOLUTE.search(part):
+            if j.verdict == "supported" and EVERY_STUDY.search(part) and match.evidence_against:
+                j.verdict = "not-supported"  # "every study shows X": the studies against X say otherwise
+                j.reason = (f"Not every study found it: {j.reason[:1].lower() + j.reason[1:]}")
+            elif j.verdict == "mixed" and ABSOLUTE.search(part):
                 j.verdict = "not-supported"  # "wipes out completely": mixed evidence can't carry an absolute
                 j.reason = (f"{j.reason.rstrip('.')}; the claim's absolute wording goes beyond that mixed evidence.")
             elif j.verdict == "mixed" and not fig_hit and (side := self.findings.one_side(
@@ -434,6 +441,9 @@ _ONLY_GROUP = re.compile(r"\bonly (the|their|one) ([\w-]+ ){0,3}(group|arm)\b", 
 _BEYOND = re.compile(r"\b(beyond|anything (over|above|more)|the most that|ceiling|wasted?|pointless|useless|"
                      r"no (extra|additional|further) (benefit|gain)s?)\b", re.I)
 _NAMES_ARTICLE = re.compile(r"\b(the|this|that) (article|piece|post|blog)\b|\barticle\b", re.I)
+_EVERY_LEAD = re.compile(r"^\s*(every|all|each)( (the|of the|single|last|one))? (study|studies|trials?|papers?|research)\b"
+                         r"[^,.;:]{0,60}?\b(shows?|showed|shown|finds?|found|proves?|proved|agrees?|says?)\s+(that\s+)?",
+                         re.I)
 _HEDGE = re.compile(r"^\s*(from what i'?ve (read|seen|heard)|i (think|believe|reckon|suspect|gather)( that)?|"
                     # reported speech: "Saw a coach on TikTok say that …", "Heard someone at parkrun claim …"
                     r"(i )?(saw|heard|read|watched|came across)\b[^.,;:]{0,60}?\b(say|says|saying|said|claim\w*|argu\w*|"

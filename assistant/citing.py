@@ -9,7 +9,7 @@ from .text import terms
 _CITED = re.compile(
     r"^\s*(?:(?:a|an|one|the|this|these|new|newer|newest|recent|more|latest|landmark|famous|large|larger|big|small|"
     r"several|many|some|most|multiple|numerous|other|two|three|few|\d{1,4})\s+){0,3}"
-    r"(?:(?P<adj>[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){0,3})\s+)?"
+    r"(?:(?P<adj>(?!(?:every|all|each|no)\b)[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){0,3})\s+)?"
     r"(?P<noun>study|studies|trials?|papers?|reviews?|meta-analys[ie]s|research|researchers|scientists|experiments?|data|"
     r"guidelines?|guidance|position stand|recommendations)\b"
     r"(?P<rest>(?:(?!,\s*(?:and|but|so|while)\b)[^.])*?)\b(?:found|finds|showed|shows|show|proved|proves|reported|reports|concluded|concludes|"

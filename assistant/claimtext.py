@@ -122,6 +122,10 @@ ABSOLUTE = re.compile(r"\b(completely|entirely|totally|wipes? out|wiped out|canc
                       r"eliminates?|erases?|always|every single|every (runner|athlete|lifter|one)|everyone|guarantee[sd]?|certain(ly)? to|100 ?%|all of (it|them|those)|"
                       r"(does|do|did) (absolutely )?nothing|no (effect|benefit|difference) (at all|whatsoever)|zero (effect|benefit)|"
                       r"useless|pointless|worthless|a waste of time)\b", re.I)
+# "every study shows", "all the trials found": the claim is that no study found otherwise
+EVERY_STUDY = re.compile(r"\b(every|all|each)( (the|of the|single|last|one))? (study|studies|trials?|papers?|pieces? of research|"
+                         r"meta-?analys[ie]s|reviews?)\b|\b(no|not a single|not one) (study|trial) (has )?(ever )?"
+                         r"(found|failed|shown|showed) (otherwise|anything else|no)\b", re.I)
 # A figure stated in a claim ("about 4%", "three to eight percent"): a ledger text with one judges only claims with one
 FIGURE = re.compile(r"\d+(\.\d+)?\s*(%|percent|per cent)|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
                     r"twelve|fifteen|twenty|thirty|fifty)\b[^.;,]{0,12}\b(percent|per cent)\b", re.I)

@@ -369,6 +369,16 @@ def test_one_thing_matching_another_denies_that_it_beats_it(assistant):
     assert_grounded(r)
 
 
+def test_a_claim_made_of_every_study_is_not_supported_when_some_found_otherwise(assistant):
+    r = assistant.check("All the studies show that heavy squats make runners more economical.")
+    assert r.verdict == "not-supported", r.answer
+    assert "don't include the study" not in r.answer and "without naming it" not in r.answer
+    against = cited_sources(r, sections(r.answer)["Evidence against"])
+    assert against & {"vikmoen-2016", "ferrauti-2010", "damasceno-2015", "mikkola-2011"}, r.answer
+    assert_grounded(r)
+    assert assistant.check("Heavy squats make runners more economical.").verdict == "supported"
+
+
 def test_a_harm_claim_is_the_reverse_of_a_ledger_text_saying_lifting_builds_the_outcome(assistant):
     # "causes fractures" against "builds bone density": the claim says the opposite of what Watson 2018 found
     r = assistant.check("Heavy lifting causes fractures in women with low bone density.")
