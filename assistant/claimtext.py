@@ -33,7 +33,7 @@ _NULL = re.compile(r"\b((no|without any|without a) ([\w-]+ ){0,2}?(change|effect
 _EFFECT = re.compile(r"\b(improv\w*|increas\w*|rose|raised?|gain\w*|better|faster|reduc\w*|lower\w*|cut|fewer|"
                      r"benefit\w*|effective|helped|boost\w*|larger|greater|enhanc\w*|prevent\w*|held|kept|maintain\w*)\b", re.I)
 _HARM = re.compile(r"\b(worse\w*|slower|slows?|hurts?|harm(s|ed|ful)?|impair(s|ed)?|damag\w*|dangerous|risky|unsafe|detriment\w*|"
-                   r"interfer(es|ed)?|blunt(s|ed)?|ruin(s|ed)?|kills?|wreck(s|ed)?|takes? a hit|(causes?|caused|causing|leads? to|led to) (\w+ )?(fractures?|"
+                   r"interfer(es|ed)?|blunt(s|ed)?|ruin(s|ed)?|kills?|wreck(s|ed)?|takes? a hit|(los(e|es|t|ing)|costs?|costing) (\w+ ){0,3}(gains?|economy|strength|fitness|benefits?|progress|speed)|(causes?|caused|causing|leads? to|led to) (\w+ )?(fractures?|"
                    r"injur\w+|breaks?)|breaks? (your |their )?bones?)\b", re.I)
 _ONLY = re.compile(r"\b(only|just)\b\s+(\w+\s+){0,3}?(sprinters?|middle[- ]distance|elite|beginners?|novices?|women|men|"
                    r"young|older|masters?|triathletes?|cyclists?)", re.I)

@@ -379,6 +379,18 @@ def test_a_claim_made_of_every_study_is_not_supported_when_some_found_otherwise(
     assert assistant.check("Heavy squats make runners more economical.").verdict == "supported"
 
 
+def test_losing_gains_is_read_as_harm_against_a_study_where_they_were_kept(assistant):
+    from assistant.findings import claim_direction
+
+    assert claim_direction("a month off the weights made the runners lose their economy gains") == "harm"
+    assert claim_direction("skipping sessions cost them strength") == "harm"
+    r = assistant.check("In Berryman's study, four weeks without strength work made the middle-distance runners "
+                        "lose their economy gains.")
+    assert r.verdict == "not-supported", r.answer   # Berryman 2020: they kept the energy-cost gain (−6.31%)
+    assert "berryman-2020" in cited_sources(r, sections(r.answer)["Evidence against"]), r.answer
+    assert_grounded(r)
+
+
 def test_a_harm_claim_is_the_reverse_of_a_ledger_text_saying_lifting_builds_the_outcome(assistant):
     # "causes fractures" against "builds bone density": the claim says the opposite of what Watson 2018 found
     r = assistant.check("Heavy lifting causes fractures in women with low bone density.")
