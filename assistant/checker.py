@@ -199,7 +199,9 @@ class ClaimChecker:
             # a part keeps a little of its sentence's context ("you don't need to stop entirely" -> before a race)
             vec = vec + 0.3 * a.encoder(whole)
             vec = vec / max(float(np.linalg.norm(vec)), 1e-12)
-        part_out = outcomes(part) or (outcomes(whole) if whole else set())  # "...and some trials found no change"
+        # what it is about, from its main clause ("…, nobody gets hurt if they can handle marathon training": injury)
+        part_out = outcomes(_TRAILING_CONDITION.sub("", part)) or outcomes(part) or (outcomes(whole) if whole else set())
+        # ("...and some trials found no change": the outcome of the sentence it came from)
         fig_hit = None
         for fig in figures():
             r = compare_figure(fig, part)
@@ -441,6 +443,7 @@ _ONLY_GROUP = re.compile(r"\bonly (the|their|one) ([\w-]+ ){0,3}(group|arm)\b", 
 _BEYOND = re.compile(r"\b(beyond|anything (over|above|more)|the most that|ceiling|wasted?|pointless|useless|"
                      r"no (extra|additional|further) (benefit|gain)s?)\b", re.I)
 _NAMES_ARTICLE = re.compile(r"\b(the|this|that) (article|piece|post|blog)\b|\barticle\b", re.I)
+_TRAILING_CONDITION = re.compile(r",?\s+(if|as long as|provided|unless|once)\b[^,;.]*[.!]?\s*$", re.I)
 _EVERY_LEAD = re.compile(r"^\s*(every|all|each)( (the|of the|single|last|one))? (study|studies|trials?|papers?|research)\b"
                          r"[^,.;:]{0,60}?\b(shows?|showed|shown|finds?|found|proves?|proved|agrees?|says?)\s+(that\s+)?",
                          re.I)

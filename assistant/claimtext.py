@@ -15,7 +15,8 @@ OUTCOMES = {
                    r"performance|run longer|endurance|sprint\w*)\b",
     "marathon": r"\b(marathon\w*|42 ?k\w*|long races?)\b",
     "fatigue": r"\b(fatigu\w*|late in|final (stages|kilomet\w*|metres)|tired)\b",
-    "injury": r"\b(injur\w*|healthy|on the road|durab\w*|achilles|runner'?s knee|patellofemoral|shin|tendon\w*)\b",
+    "injury": r"\b(injur\w*|healthy|on the road|durab\w*|achilles|runner'?s knee|patellofemoral|shin|tendon\w*|"
+              r"(get|gets|getting|got) hurt|risk[- ]free|risky|unsafe|safe|dangerous)\b",
     "muscle": r"\b(bulk\w*|muscle|muscles|muscular|hypertroph\w*|lean mass|body ?weight|body mass|weight gain|gain weight|"
               r"size|big|bigger)\b",
     "fat": r"\b(body[- ]fat|fat)\b",
@@ -121,7 +122,7 @@ def compares_populations(text: str) -> bool:
 ABSOLUTE = re.compile(r"\b(completely|entirely|totally|wipes? out|wiped out|cancel(s|led|ling)?|"
                       r"eliminates?|erases?|always|every single|every (runner|athlete|lifter|one)|everyone|guarantee[sd]?|certain(ly)? to|100 ?%|all of (it|them|those)|"
                       r"(does|do|did) (absolutely )?nothing|no (effect|benefit|difference) (at all|whatsoever)|zero (effect|benefit)|"
-                      r"useless|pointless|worthless|a waste of time)\b", re.I)
+                      r"useless|pointless|worthless|a waste of time|risk[- ]free|(nobody|no one) (ever )?(gets?|got))\b", re.I)
 # "every study shows", "all the trials found": the claim is that no study found otherwise
 EVERY_STUDY = re.compile(r"\b(every|all|each)( (the|of the|single|last|one))? (study|studies|trials?|papers?|pieces? of research|"
                          r"meta-?analys[ie]s|reviews?)\b|\b(no|not a single|not one) (study|trial) (has )?(ever )?"

@@ -391,6 +391,16 @@ def test_losing_gains_is_read_as_harm_against_a_study_where_they_were_kept(assis
     assert_grounded(r)
 
 
+def test_a_safety_claim_is_about_injury_whatever_else_it_mentions(assistant):
+    # "hurt", "risk free" are injury words; a marathon in a side clause does not make it a race-time claim
+    r = assistant.check("Honestly barbell work is risk free for runners, nobody gets hurt squatting if they can "
+                        "handle marathon training.")
+    assert r.verdict == "not-supported", r.answer
+    assert "keogh-winwood-2017" in cited_sources(r, sections(r.answer)["Evidence against"]), r.answer
+    assert "marathon race times" not in r.answer
+    assert_grounded(r)
+
+
 def test_a_harm_claim_is_the_reverse_of_a_ledger_text_saying_lifting_builds_the_outcome(assistant):
     # "causes fractures" against "builds bone density": the claim says the opposite of what Watson 2018 found
     r = assistant.check("Heavy lifting causes fractures in women with low bone density.")
