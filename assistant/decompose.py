@@ -414,6 +414,12 @@ _LEAD_IN = re.compile(r"^(let'?s|let me|let us|here'?s|here is)\b|"  # "Let's be
                       r"(\s+up)?( (once and )?for (all|good))?\W*$", re.I)
 
 
+# what others believe, set up for the claim that follows ("People act like the squat rack is a death trap. [But] …")
+_SETUP = re.compile(r"^\W*(people|everyone|everybody|folks|(so )?many( \w+)?|most( \w+)?|some( \w+)?|a lot of \w+|lots of \w+)"
+                    r" (act|acts|talk|talks) (like|as if)\b|^\W*(people|everyone|everybody|folks) (think|thinks|believe|"
+                    r"believes|assume|assumes|worry|worries)\b", re.I)
+
+
 # what a claim can cite: a study, a review, a podcast…
 _SOURCE_NOUNS = r"stud(y|ies)|trials?|papers?|(meta-?)?analys[ie]s|reviews?|infographics?|podcasts?|articles?"
 _SOURCE = re.compile(rf"\b({_SOURCE_NOUNS}|research|books?)\b", re.I)
@@ -458,7 +464,8 @@ def _drop_prefaces(pieces: list[str], claim: str) -> list[str]:
         short = len(p.split()) <= 7
         checkable = bool(outcomes(p)) or bool(re.search(r"\b(lift\w*|strength|squat\w*|heavy|light|reps?|sessions?|"
                                                         r"plyometric\w*|weights?|circuits?)\b", p, re.I))
-        if (i < len(pieces) - 1 and ((short and not checkable) or _LEAD_IN.search(p))) or remark_on_source(p):
+        if (i < len(pieces) - 1 and ((short and not checkable) or _LEAD_IN.search(p) or _SETUP.match(p))) \
+                or remark_on_source(p):
             continue
         keep.append(p)
     return keep or pieces

@@ -108,6 +108,14 @@ def assert_grounded(result):
 
 
 # -- decomposition (no model) ----------------------------------------------------------------------------
+def test_decompose_drops_what_others_believe_set_up_for_the_claim_that_follows():
+    parts = decompose("People act like the barbell is a death trap. Injury rates in weight-training sports are low, "
+                      "about 1 per 1000 hours.")
+    assert parts == ["Injury rates in weight-training sports are low, about 1 per 1000 hours"], parts
+    # ...but a belief that is the whole claim is judged
+    assert decompose("People think heavy squats make runners slow.") == ["People think heavy squats make runners slow"]
+
+
 def test_decompose_keeps_the_shared_subject():
     assert decompose("Lifting will improve your speed and increase your VO2max") == [
         "Lifting will improve your speed", "Lifting will increase your VO2max"]
