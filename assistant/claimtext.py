@@ -54,7 +54,8 @@ _POPULATION = re.compile(r"\b(beginn\w*|novices?|new to|untrained|older|elderly|
                          r"young|adolescents?|teen\w*|youth|sprinters?|cyclists?|triathletes?|osteop\w*|bone density)\b", re.I)
 # A negation inside a relative clause ("muscles that can't handle the load") does not negate the claim.
 _NEG_RELATIVE = re.compile(r",?\s+(that|which|who)\s+(can't|cannot|can not|don't|doesn't|won't|isn't|aren't|never|"
-                           r"do not|does not|will not|is not|are not)\b[^,.;]*", re.I)
+                           r"do not|does not|will not|is not|are not|didn't|did not|wasn't|was not|weren't|were not|"
+                           r"haven't|have not|hadn't|had not)\b[^,.;]*", re.I)
 # A negation inside a condition ("if you have never lifted, don't start heavy") does not negate the claim.
 _NEG_CONDITION = re.compile(r"^\s*(if|when|unless|until|once)\b[^,;]*,\s*|\s+(if|when|unless|until)\s+[^,;]*"
                             r"\b(never|not|n't)\b[^,;]*", re.I)

@@ -116,6 +116,14 @@ def test_decompose_drops_what_others_believe_set_up_for_the_claim_that_follows()
     assert decompose("People think heavy squats make runners slow.") == ["People think heavy squats make runners slow"]
 
 
+def test_a_negation_in_a_relative_clause_in_the_past_does_not_negate_the_claim():
+    from assistant.claimtext import negated
+
+    assert not negated("Runners who did the routine had half as many injuries as the ones who didn't")
+    assert not negated("Lifters gained more than the runners who did not lift")
+    assert negated("Runners who did the routine didn't have fewer injuries")
+
+
 def test_decompose_keeps_the_shared_subject():
     assert decompose("Lifting will improve your speed and increase your VO2max") == [
         "Lifting will improve your speed", "Lifting will increase your VO2max"]
