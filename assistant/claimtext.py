@@ -29,7 +29,7 @@ _OUTCOME_RX = {k: re.compile(v, re.I) for k, v in OUTCOMES.items()}
 
 # Effect direction in a finding: "no change" beats "improved" in the same sentence.
 _NULL = re.compile(r"\b((no|without any|without a) ([\w-]+ ){0,2}?(change|effect|difference|reduction|"
-                   r"improvement|benefit|gain)s?|(did not|didn't)(?! (lift|train|do|take|exercise|add|perform|complete|run|follow)\b)|does not|unchanged|not (change|improve|predict|reduce|differ)\w*|"
+                   r"improvement|benefit|gain)s?|(did not|didn't)(?! (lift|train|do|take|exercise|add|perform|complete|run|follow|depend)\b)|does not(?! depend\b)|unchanged|not (change|improve|predict|reduce|differ)\w*|"
                    r"trivial|failed to|unaffected|no better|no (fewer|less|lower|smaller|faster)|nearly identical|null|neither)\b", re.I)
 _EFFECT = re.compile(r"\b(improv\w*|increas\w*|rose|raised?|gain\w*|better|faster|reduc\w*|lower\w*|cut|fewer|"
                      r"benefit\w*|effective|helped|boost\w*|larger|greater|enhanc\w*|prevent\w*|held|kept|maintain\w*)\b", re.I)

@@ -75,6 +75,8 @@ _CONTROL_ARM = re.compile(r",?\s*(while|whereas|but|and)?\s*(the |their |a )?(co
 def claim_direction(part: str, only: bool = True) -> str:
     """Which way a claim points: "null" (no effect — negated, or "only X benefit"), "harm" or "effect"."""
     part = _CONTROL_ARM.sub("", part) or part
+    # "the benefit didn't depend on level" says who gains, not that nothing changed (as _NULL reads findings)
+    part = re.sub(r"\b(did not|didn't|does not|doesn't|do not|don't) depend\b", "was independent", part, flags=re.I)
     if negated(part) or (only and _ONLY.search(part)):
         return "null"
     return "harm" if _HARM.search(part) else "effect"

@@ -124,6 +124,15 @@ def test_a_negation_in_a_relative_clause_in_the_past_does_not_negate_the_claim()
     assert negated("Runners who did the routine didn't have fewer injuries")
 
 
+def test_a_finding_that_did_not_depend_on_something_is_not_a_null_finding():
+    from assistant.claimtext import _NULL
+    from assistant.findings import claim_direction
+
+    assert not _NULL.search("maximal-force training produced larger gains, and benefits did not depend on level")
+    assert claim_direction("the benefit didn't depend on the athletes' level") == "effect"
+    assert claim_direction("the benefit didn't show up in trained athletes") == "null"
+
+
 def test_decompose_keeps_the_shared_subject():
     assert decompose("Lifting will improve your speed and increase your VO2max") == [
         "Lifting will improve your speed", "Lifting will increase your VO2max"]
