@@ -328,8 +328,10 @@ class Findings:
                      else "they point both ways."))
         return Judged(part, v, reason, pro=pro[:2], con=con[:2], how="study")
 
-    def untested(self, part: str, vec: np.ndarray, reason: str) -> Judged:
-        cands = [c for c in self.a.composer.candidates(part, self.a.retriever.invoke(part))
+    def untested(self, part: str, vec: np.ndarray, reason: str, query: str | None = None) -> Judged:
+        """No study tested it: the sentences nearest the part (or ``query``, what the reason says is nearest)."""
+        query = query or part
+        cands = [c for c in self.a.composer.candidates(query, self.a.retriever.invoke(query))
                  if c.meta["source_id"] != ARTICLE_ID and c.meta.get("type") != "article" and c.semantic >= 0.35]
         return Judged(part, "no-evidence", reason, nearest=_dedupe_sources(cands, 2, self.a.composer), how="nearest")
 

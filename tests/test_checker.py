@@ -426,6 +426,17 @@ def test_a_safety_claim_is_about_injury_whatever_else_it_mentions(assistant):
     assert_grounded(r)
 
 
+@pytest.mark.parametrize("claim", [
+    "Two squat sessions a week will shave a good 5 minutes off a marathoner's finishing time.",  # no "guaranteed"
+    "Heavy deadlifts make you quicker over a 50k trail race.",                                 # beyond any test here
+])
+def test_a_race_time_no_study_measured_is_untested_not_refuted(assistant, claim):
+    r = assistant.check(claim)
+    assert r.verdict == "no-evidence", r.answer
+    assert r.citations and "nearest" in r.answer.lower() or "How the numbers compare" in r.answer, r.answer
+    assert_grounded(r)
+
+
 def test_a_harm_claim_is_the_reverse_of_a_ledger_text_saying_lifting_builds_the_outcome(assistant):
     # "causes fractures" against "builds bone density": the claim says the opposite of what Watson 2018 found
     r = assistant.check("Heavy lifting causes fractures in women with low bone density.")
