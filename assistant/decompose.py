@@ -420,6 +420,9 @@ _SETUP = re.compile(r"^\W*(people|everyone|everybody|folks|(so )?many( \w+)?|mos
                     r"believes|assume|assumes|worry|worries)\b", re.I)
 
 
+_BECAUSE = re.compile(r"\b(because|since|given that)\b", re.I)
+
+
 # what a claim can cite: a study, a review, a podcast…
 _SOURCE_NOUNS = r"stud(y|ies)|trials?|papers?|(meta-?)?analys[ie]s|reviews?|infographics?|podcasts?|articles?"
 _SOURCE = re.compile(rf"\b({_SOURCE_NOUNS}|research|books?)\b", re.I)
@@ -467,6 +470,9 @@ def _drop_prefaces(pieces: list[str], claim: str) -> list[str]:
         if (i < len(pieces) - 1 and ((short and not checkable) or _LEAD_IN.search(p) or _SETUP.match(p))) \
                 or remark_on_source(p):
             continue
+        if i == len(pieces) - 1 and i > 0 and short and not checkable and _BECAUSE.search(claim) \
+                and re.search(rf"\b(because|since|as|given that)\s+{re.escape(p.split()[0])}", claim, re.I):
+            continue  # the reason offered ("…, because running is a single-leg sport") is not about lifting
         keep.append(p)
     return keep or pieces
 

@@ -133,6 +133,13 @@ def test_a_finding_that_did_not_depend_on_something_is_not_a_null_finding():
     assert claim_direction("the benefit didn't show up in trained athletes") == "null"
 
 
+def test_decompose_drops_a_reason_that_is_not_about_lifting():
+    assert decompose("Step-ups build more economy than squats, because running is a one-legged sport.") == \
+        ["Step-ups build more economy than squats"]
+    # ...but keeps one that is a claim about lifting or its outcomes
+    assert len(decompose("Heavy squats make you faster because stronger legs waste less energy.")) == 2
+
+
 def test_decompose_keeps_the_shared_subject():
     assert decompose("Lifting will improve your speed and increase your VO2max") == [
         "Lifting will improve your speed", "Lifting will increase your VO2max"]
