@@ -34,6 +34,7 @@ def lexicons() -> dict:
         "words": _lexicon_words(raw),
         "answer_types": [(re.compile(t["ask"], re.I), re.compile(t["give"], re.I)) for t in raw.get("answer_types", [])],
         "gap_subjects": comp(raw.get("gap_subjects", [])),
+        "untested_subjects": {k: re.compile(v, re.I) for k, v in (raw.get("untested_subjects") or {}).items()},
         "named_marathons": re.compile(raw["named_marathons"], re.I),
     }
 

@@ -436,10 +436,14 @@ def test_a_safety_claim_is_about_injury_whatever_else_it_mentions(assistant):
 @pytest.mark.parametrize("claim", [
     "Two squat sessions a week will shave a good 5 minutes off a marathoner's finishing time.",  # no "guaranteed"
     "Heavy deadlifts make you quicker over a 50k trail race.",                                 # beyond any test here
+    "Squatting heavy right through your pregnancy is completely fine for runners.",           # only a gap names it
+    "Lifting in the morning improves running economy more than lifting in the evening.",
 ])
 def test_a_race_time_no_study_measured_is_untested_not_refuted(assistant, claim):
     r = assistant.check(claim)
     assert r.verdict == "no-evidence", r.answer
+    if "marathoner" not in claim:  # a subject only a "not covered" sentence names: that sentence is quoted first
+        assert "No study here" in r.citations[0].quote, r.answer
     assert r.citations and "nearest" in r.answer.lower() or "How the numbers compare" in r.answer, r.answer
     assert_grounded(r)
 
