@@ -212,7 +212,9 @@ class ClaimChecker:
         # ...unless the dose itself is what the claim gets wrong ("you need a minimum of three a week")
         dose_detail = bool(fig_hit and fig_hit[0].quantity in ("sessions", "weeks") and part_out - {"strength"}
                            and fig_hit[1][0] != "not-supported")
-        if untested := next((k for k, rx in lexicons()["untested_subjects"].items() if rx.search(part)), None):
+        # (a part pointing back at it, "…gains double in that half of the month", is about it too)
+        about = f"{part} {whole or sentence}" if _POINTS_BACK.search(part) else part
+        if untested := next((k for k, rx in lexicons()["untested_subjects"].items() if rx.search(about)), None):
             # "…in pregnancy", "…faster in 100-mile ultras": no study here looked at it; the gap naming it comes first
             return self.findings.untested(part, vec, f"No study in my sources tested {untested}, so this can't be "
                                                      "judged here; the nearest evidence is quoted below.",
@@ -450,6 +452,8 @@ _ONLY_GROUP = re.compile(r"\bonly (the|their|one) ([\w-]+ ){0,3}(group|arm)\b", 
 _BEYOND = re.compile(r"\b(beyond|anything (over|above|more)|the most that|ceiling|wasted?|pointless|useless|"
                      r"no (extra|additional|further) (benefit|gain)s?)\b", re.I)
 _NAMES_ARTICLE = re.compile(r"\b(the|this|that) (article|piece|post|blog)\b|\barticle\b", re.I)
+_POINTS_BACK = re.compile(r"\b(that|this|those|these) (\w+ ){0,2}(phase|half|time|period|race|races|distance|stage|"
+                          r"event|part)s?\b", re.I)
 # a promise of certainty a claim has to make for a ledger text making it to judge it
 _CERTAIN = re.compile(r"\b(definitely|guarantee\w*|certain(ly)?|assured|always|surely|without fail)\b", re.I)
 _TRAILING_CONDITION = re.compile(r",?\s+(if|as long as|provided|unless|once)\b[^,;.]*[.!]?\s*$", re.I)

@@ -448,6 +448,13 @@ def test_a_race_time_no_study_measured_is_untested_not_refuted(assistant, claim)
     assert_grounded(r)
 
 
+def test_a_part_pointing_back_at_an_untested_subject_is_untested_too(assistant):
+    r = assistant.check("Female runners should only squat heavy in the follicular phase, because one study found "
+                        "strength gains double during that half of the month.")
+    assert r.verdict == "no-evidence", r.answer
+    assert all(p.verdict == "no-evidence" for p in r.parts), [(p.claim, p.verdict) for p in r.parts]
+
+
 def test_a_harm_claim_is_the_reverse_of_a_ledger_text_saying_lifting_builds_the_outcome(assistant):
     # "causes fractures" against "builds bone density": the claim says the opposite of what Watson 2018 found
     r = assistant.check("Heavy lifting causes fractures in women with low bone density.")
