@@ -449,8 +449,8 @@ def test_a_race_time_no_study_measured_is_untested_not_refuted(assistant, claim)
 
 
 def test_a_part_pointing_back_at_an_untested_subject_is_untested_too(assistant):
-    r = assistant.check("Female runners should only squat heavy in the follicular phase, because one study found "
-                        "strength gains double during that half of the month.")
+    r = assistant.check("Lift heavy only in the follicular phase, because research shows strength gains come twice "
+                        "as fast in that phase.")
     assert r.verdict == "no-evidence", r.answer
     assert all(p.verdict == "no-evidence" for p in r.parts), [(p.claim, p.verdict) for p in r.parts]
 
