@@ -86,10 +86,10 @@ _POLARITY_NORMAL = [
 POPULATIONS = {
     "youth": r"\b(teen\w*|adolescen\w*|youth|juniors?|high[- ]school\w*|school ?kids|kids|children|young (distance )?"
              r"(runners|athletes)|aged 1\d\s*[–-]\s*1\d|under[- ]18s?|1\d\s*[–-]\s*1[0-8][- ]?(years?|yrs?)[- ]?olds?|"
-             r"1[0-7][- ]?(years?|yrs?)[- ]?olds?)\b",
+             r"1[0-7][- ]?(years?|yrs?)[- ]?olds?|1[0-7] ?(y/o|yo))\b",
     "masters": r"\b(masters?|veterans?|over[- ](40|45|50|60)s?|past (40|45|50|60)|in (their|your|my) (40s|50s|60s)|"
                r"older (runners|athletes|marathoners|lifters)|middle[- ]aged|master marathon|[4-7]\d[- ]?(years?|yrs?)[- ]?olds?|"
-               r"aged [4-7]\d|(i'?m|i am) [4-7]\d)\b",
+               r"aged [4-7]\d|(i'?m|i am) [4-7]\d|[4-7]\d ?(y/o|yo|yr old))\b",
     "women": r"\b(women|woman|female|females|girls|ladies)\b",
     "older-women": r"\b(postmenopausal|post-menopausal|menopaus\w*|osteop\w*|low bone|bone density|older women)\b",
     "beginners": r"\b(beginn\w*|novices?|newbies?|newcomers?|new to (running|lifting|strength|the gym)|untrained|first[- ]time\w*|"

@@ -164,7 +164,10 @@ def _rule_lead(composer: GroundedComposer, cands: list[Candidate], qtype: str, q
         written = short_answers(lambda c: bool(pop & populations(c.text)) and any(
             c.meta["source_id"] in composer.guides.get(t, ()) for t in POPULATION_GUIDE_TYPES))
         best = max(written, key=lambda c: c.semantic, default=None)
-        return best if best is not None and about_as_good(best) else None
+        # (in the guide written about groups of runners, the sentence about the asker's own group answers them, however
+        # the wording compares: "is heavy lifting safe for someone my age?" from a 58-year-old man is not about bone)
+        own_guide = best is not None and qtype in POPULATION_GUIDE_TYPES and best in mine
+        return best if best is not None and (about_as_good(best) or own_guide) else None
 
     if lead := group_lead(populations(question) - _NOT_A_GROUP):
         return lead

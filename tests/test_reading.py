@@ -1110,3 +1110,13 @@ def test_bodyweight_exercises_are_not_a_question_about_body_weight(assistant):
     u = assistant.understand("Can I just do bodyweight stuff at home instead of the gym? Squats, lunges, planks?")
     assert "muscle-mass" not in {p.qtype for p in u.parts}
     assert assistant.understand("Will squats put body weight on me?").parts[0].qtype == "muscle-mass"
+
+
+def test_an_older_man_asking_about_his_age_is_answered_with_the_older_runners_evidence(assistant):
+    from assistant.claimtext import populations
+
+    assert "masters" in populations("61 y/o, been running since my 20s")
+    ans = assistant.ask("61 y/o bloke, 10k runner for decades, never touched a barbell. Is heavy lifting actually "
+                        "sensible at my age?")
+    first = next(line for line in ans.answer.split("\n") if line.strip() and not line.startswith("**"))
+    assert "Piacentini 2013" in first and "postmenopausal" not in first, ans.answer
