@@ -21,7 +21,7 @@ OUTCOMES = {
               r"size|big|bigger)\b",
     "fat": r"\b(body[- ]fat|fat)\b",
     # ("maximal strength training" is what was done, not an outcome)
-    "strength": r"\b(stronger|1rm|max(imal|imum)? strength(?! (training|work|programmes?|sessions?))|power|explosive\w*(?! (strength )?(training|work|programmes?|exercises?|lifts?|jumps?|sessions?))|strength (you|they|we) (build|gain|get|make)|top[- ]end strength|one[- ]rep(etition)? max\w*|strength gains?|force)\b",
+    "strength": r"\b(stronger|1rm|max(imal|imum)? strength(?! (training|work|programmes?|sessions?))|power (gains?|development|output)|explosive\w*(?! (strength )?(training|work|programmes?|exercises?|lifts?|jumps?|sessions?))|strength (you|they|we) (build|gain|get|make)|top[- ]end strength|one[- ]rep(etition)? max\w*|strength gains?|force)\b",
     "bone": r"\b(bone\w*|osteop\w*)\b",
     "taper": r"\b(taper\w*|before (a|the|your|race)|race (week|day)|stop (lifting|strength)|detrain\w*|cessation)\b",
 }

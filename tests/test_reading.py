@@ -1031,7 +1031,8 @@ def test_a_claim_that_tells_a_study_by_its_numbers_but_reverses_its_finding_is_n
     judge = ClaimChecker(assistant).judge
     j = judge("The New York City Marathon study enrolled 720 first-timers, gave them a ten-minute strength routine "
               "three times a week, and nearly halved their overuse injuries")
-    assert (j.verdict, j.how) == ("not-supported", "finding") and "Toresdahl 2020" in j.reason
+    # (judged on the finding it restates, or on the study its name now tells: either way, against Toresdahl 2020)
+    assert j.verdict == "not-supported" and j.how in ("finding", "study") and "Toresdahl 2020" in j.reason
     # a dose alone ("one session a week") does not tell which study a claim is about
     assert judge("One heavy session a week is enough to hold on to the strength you built").verdict == "supported"
 
