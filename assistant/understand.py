@@ -197,7 +197,7 @@ _ANCHORED = re.compile(r"\b(before|after|around|same day|day (before|after)|next
 
 _CLAIM_OF = re.compile(
     r"\b(?:article|piece|post|blog|author|writer|it)(?:['’]s)?\s+(?:claim|says|said|claims|claimed|argues|states|suggests|"
-    r"tells (?:you|us|runners)|reckons|recommends)\s*(?:is\s+)?(?:that\s+)?[\"“']?(?P<claim>[^?!\"”]{12,300}?)[\"”']?\s*"
+    r"tells (?:you|us|runners)|reckons|recommends)\s*(?:is\s+)?(?:that\s+)?[\"“']?(?P<claim>(?:(?!\.\s)[^?!\"”]){12,300}?)[\"”']?\s*"
     r"(?:[.?!]|,\s*[\"“]|,?\s*(?:is|are|does|do|can|should)\s+(?:that|this|it|they)\b|\s*hold(?:s)? up|$)", re.I)
 
 
@@ -206,7 +206,7 @@ def article_claim(message: str) -> str | None:
     m = _CLAIM_OF.search(message)
     if not m:
         return None
-    claim = m.group("claim").strip(" ,;:—-")
+    claim = re.sub(r",?\s*(true|right|correct|really|legit)\s*$", "", m.group("claim").strip(" ,;:—-"), flags=re.I)
     if re.match(r"(about|regarding|on|re)\b", claim, re.I):
         return None  # "what it says about bulk": a topic, not a claim
     return claim if len(claim.split()) >= 4 else None

@@ -187,6 +187,15 @@ def test_a_follow_up_naming_another_topic_is_read_as_that_topic(assistant):
         == "muscle-mass"
 
 
+def test_the_articles_claim_ends_where_its_sentence_does():
+    from assistant.understand import article_claim
+
+    # "article says 3-8%. is that realistic for me?": the figure alone is too short to check as a claim
+    assert article_claim("article says 3-8%. is that realistic for a 45 min 10k runner?") is None
+    assert article_claim("the article says lifting heavy won't make you bulky, true?") == \
+        "lifting heavy won't make you bulky"
+
+
 def test_an_article_claim_checked_inside_a_question_keeps_the_article_caveat(assistant):
     ans = assistant.ask("The lift-heavier article says heavy lifting and plyometrics improve running economy by "
                         "three to eight percent. My coach doubts it. Is that figure right?")
