@@ -62,7 +62,7 @@ _NEG_CONDITION = re.compile(r"^\s*(if|when|unless|until|once)\b[^,;]*,\s*|\s+(if
 _DOMAIN_WORD = re.compile(r"\b(strength|lift\w*|weights?|barbells?|squat\w*|deadlift\w*|plyometric\w*|resistance|sessions?|reps?|"
                           r"sets?|triples|doubles|singles|"
                           r"circuits?|gym|race\w*|taper\w*)\b", re.I)
-_FIRST_PERSON = re.compile(r"\b(I|I'?ve|I'm|my|me)\b")
+_FIRST_PERSON = re.compile(r"\b(I|I'?ve|I'm|[Mm]y|[Mm]e)\b")
 _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
             "fifty": 50, "half": 50, "a third": 33, "once": 1, "twice": 2, "a quarter": 25}

@@ -455,6 +455,13 @@ def test_a_part_pointing_back_at_an_untested_subject_is_untested_too(assistant):
     assert all(p.verdict == "no-evidence" for p in r.parts), [(p.claim, p.verdict) for p in r.parts]
 
 
+def test_an_anecdote_starting_with_a_capital_my_is_still_an_anecdote(assistant):
+    r = assistant.check("My training partner added heavy deadlifts and knocked 9 minutes off his marathon, which "
+                        "shows lifting makes marathoners faster.")
+    assert "One person's result is not a controlled comparison" in r.answer, r.answer
+    assert r.verdict == "no-evidence" and not any(p.verdict == "supported" for p in r.parts), r.answer
+
+
 def test_a_harm_claim_is_the_reverse_of_a_ledger_text_saying_lifting_builds_the_outcome(assistant):
     # "causes fractures" against "builds bone density": the claim says the opposite of what Watson 2018 found
     r = assistant.check("Heavy lifting causes fractures in women with low bone density.")
