@@ -333,10 +333,15 @@ class ClaimChecker:
             qv = a.encoder(fig_hit[0].query) if fig_hit and j.how == "figure" else vec
             # which side a sentence is on is about its direction; a figure compares sizes, so it keeps its lists
             keep = self.findings.sides_filter(part, part_out) if not fig_hit else (lambda c, for_side: True)
-            if not j.pro:
-                j.pro = self.findings.best(qv, part, j.for_sources, 2)
-            if not j.con:
-                j.con = self.findings.best(qv, part, j.against_sources, 2)
+            # the sources' sentences on what the part is about ("body weight": not their economy results), or, when
+            # none of them speaks of it, their closest sentences
+            need = (outcomes(part) - {"taper"}) or None if not fig_hit or j.how != "figure" else None
+            pro, con = ((self.findings.best(qv, part, j.for_sources, 2, need=need) if not j.pro else j.pro),
+                        (self.findings.best(qv, part, j.against_sources, 2, need=need) if not j.con else j.con))
+            if need and not pro and not con:
+                pro, con = ((self.findings.best(qv, part, j.for_sources, 2) if not j.pro else j.pro),
+                            (self.findings.best(qv, part, j.against_sources, 2) if not j.con else j.con))
+            j.pro, j.con = pro, con
             if fig_hit and j.verdict != "no-evidence":
                 fq = a.encoder(fig_hit[0].query)
                 agrees = j.verdict in ("supported", "mixed")

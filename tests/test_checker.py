@@ -462,6 +462,16 @@ def test_an_anecdote_starting_with_a_capital_my_is_still_an_anecdote(assistant):
     assert r.verdict == "no-evidence" and not any(p.verdict == "supported" for p in r.parts), r.answer
 
 
+def test_the_evidence_quoted_for_a_part_speaks_of_what_the_part_is_about(assistant):
+    from assistant.claimtext import outcomes
+
+    r = assistant.check("Runners who lift heavy don't put on body weight, and it won't slow them down either.")
+    first = r.answer.split("**2.")[0].split("**1.")[-1]   # the first part's own evidence
+    quoted = [line for line in first.splitlines() if line.startswith(("- For:", "- Against:"))]
+    assert quoted and all("muscle" in outcomes(q) for q in quoted), r.answer
+    assert_grounded(r)
+
+
 def test_a_harm_claim_is_the_reverse_of_a_ledger_text_saying_lifting_builds_the_outcome(assistant):
     # "causes fractures" against "builds bone density": the claim says the opposite of what Watson 2018 found
     r = assistant.check("Heavy lifting causes fractures in women with low bone density.")
