@@ -10,7 +10,7 @@ is the only study with a length or count the description gives ("the 40-week stu
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from dataclasses import dataclass
 
 from .claimtext import _NUMERALS, outcomes, populations
 
@@ -46,16 +46,6 @@ def _names(text: str) -> set[str]:
     return {x for w in words for x in _ABBREVIATIONS.get(w, w).split()}
 
 
-@lru_cache(maxsize=1)
-def _name_index(records: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    """Words of the studies' titles and populations that only one study's record holds, with that study."""
-    seen: dict[str, set[str]] = {}
-    for sid, record in records:
-        for w in set(re.findall(r"[a-z]{3,}", record.lower())):
-            seen.setdefault(w, set()).add(sid)
-    return {w: next(iter(ids)) for w, ids in seen.items() if len(ids) == 1}
-
-
 def _number(token: str) -> int:
     return int(token) if token.isdigit() else _NUMERALS[token.lower()]
 
@@ -68,10 +58,43 @@ def _attributes(text: str) -> dict[str, set[int]]:
     return {k: {_number(m.group(1)) for m in rx.finditer(text)} for k, rx in _SPANS.items()}
 
 
-@lru_cache(maxsize=256)
-def _recorded(record: str) -> dict[str, set[int]]:
-    """A study's lengths and counts, read once from its front matter (the same notes are asked about per claim)."""
-    return _attributes(record)
+@dataclass(frozen=True)
+class _Study:
+    """What a study's front matter says that a description can match, read once per loaded corpus."""
+    sid: str
+    spans: dict            # lengths and counts (weeks, months, seasons, studies pooled)
+    counted: frozenset     # how many took part
+    kinds: frozenset       # the kinds of training its title or intervention names
+    topics: frozenset      # the outcomes its title names
+    year: object
+    pooled: bool
+    groups: frozenset      # who took part
+
+
+_STUDIES: dict[tuple[int, int], tuple[tuple[_Study, ...], dict[str, str]]] = {}
+
+
+def _studies(meta: dict[str, dict]) -> tuple[tuple[_Study, ...], dict[str, str]]:
+    """The studies' records, and the words of their titles and populations only one study's record holds ("LIFTMOR",
+    "York"), built once per loaded corpus: the same front matter is asked about for every part of every claim."""
+    key = (id(meta), len(meta))
+    if key not in _STUDIES:
+        studies, seen = [], {}
+        for sid, m in meta.items():
+            if m.get("type") != "study":
+                continue
+            record = " ".join(str(m.get(k) or "") for k in ("design", "intervention", "population"))
+            described = f"{m.get('title', '')} {m.get('intervention', '')}"
+            studies.append(_Study(
+                sid, _attributes(record), frozenset(_count(x) for x in re.findall(_COUNT, str(m.get("population") or ""))),
+                frozenset(k for k, rx in _KINDS.items() if rx.search(described)), frozenset(outcomes(str(m.get("title", "")))),
+                m.get("year"), m.get("design_class") in ("meta-analysis", "systematic-review"),
+                frozenset(populations(f"{m.get('population', '')} {m.get('title', '')}", study=True))))
+            for w in set(re.findall(r"[a-z]{3,}", f"{m.get('title', '')} {m.get('population', '')}".lower())):
+                seen.setdefault(w, set()).add(sid)
+        _STUDIES.clear()  # (one corpus at a time)
+        _STUDIES[key] = (tuple(studies), {w: next(iter(ids)) for w, ids in seen.items() if len(ids) == 1})
+    return _STUDIES[key]
 
 
 def described_studies(text: str, meta: dict[str, dict]) -> set[str]:
@@ -85,38 +108,31 @@ def described_studies(text: str, meta: dict[str, dict]) -> set[str]:
     people = {_count(m.group(1)) for m in _PEOPLE.finditer(text)}
     kinds = {k for k, rx in _KINDS.items() if rx.search(text)}
     topics = outcomes(text)
-    unique = _name_index(tuple((sid, f"{m.get('title', '')} {m.get('population', '')}") for sid, m in meta.items()
-                               if m.get("type") == "study"))
+    studies, unique = _studies(meta)
     named = {unique[w] for w in _names(text) if w in unique}
     scores: dict[str, int] = {}
     spans: dict[str, int] = {}  # how many of a study's points are lengths or counts only it may have
-    for sid, m in meta.items():
-        if m.get("type") != "study":
-            continue
-        record = " ".join(str(m.get(k) or "") for k in ("design", "intervention", "population"))
-        have = _recorded(record)
+    for st in studies:
         score = span = 0
         for kind, numbers in want.items():
             if numbers:
-                if numbers & have[kind]:
+                if numbers & st.spans[kind]:
                     score, span = score + 1, span + 1
-                elif kind != "studies" or have[kind]:
+                elif kind != "studies" or st.spans[kind]:
                     score = -99  # a length the study did not have
-        counted = {_count(x) for x in re.findall(_COUNT, str(m.get("population") or ""))}
-        if people and counted:  # how many took part, as a claim rounds it ("over 26,000 athletes")
-            score += 1 if any(n == c or (c >= 100 and abs(n - c) <= 0.1 * c) for n in people for c in counted) else -99
-        described = f"{m.get('title', '')} {m.get('intervention', '')}"
-        score += len({k for k in kinds if _KINDS[k].search(described)})
-        score += 1 if topics & outcomes(str(m.get("title", ""))) else 0
+        if people and st.counted:  # how many took part, as a claim rounds it ("over 26,000 athletes")
+            score += 1 if any(n == c or (c >= 100 and abs(n - c) <= 0.1 * c) for n in people for c in st.counted) else -99
+        score += len(kinds & st.kinds)
+        score += 1 if topics & st.topics else 0
         if years:
-            score += 1 if m.get("year") in years else -99
+            score += 1 if st.year in years else -99
         if pooled:
-            score += 1 if m.get("design_class") in ("meta-analysis", "systematic-review") else -99
+            score += 1 if st.pooled else -99
         if groups:
-            score += 1 if groups <= populations(f"{m.get('population', '')} {m.get('title', '')}", study=True) else -99
-        score += MIN_ATTRIBUTES if sid in named else 0
+            score += 1 if groups <= st.groups else -99
+        score += MIN_ATTRIBUTES if st.sid in named else 0
         if score > 0:
-            scores[sid], spans[sid] = score, span
+            scores[st.sid], spans[st.sid] = score, span
     if not scores:
         return set()
     best = max(scores.values())
