@@ -438,6 +438,7 @@ def test_a_safety_claim_is_about_injury_whatever_else_it_mentions(assistant):
     "Heavy deadlifts make you quicker over a 50k trail race.",                                 # beyond any test here
     "Squatting heavy right through your pregnancy is completely fine for runners.",           # only a gap names it
     "Lifting in the morning improves running economy more than lifting in the evening.",
+    "Two gym sessions a week will knock a few minutes off your half marathon.",  # not "supported" from the dose
 ])
 def test_a_race_time_no_study_measured_is_untested_not_refuted(assistant, claim):
     r = assistant.check(claim)
