@@ -85,7 +85,7 @@ class ClaimChecker:
         intent.text = self._fix(c)
         notices = []
         # "Every study ever done on runners shows that X": X, claimed of every study
-        text = _EVERY_LEAD.sub(lambda m: "", intent.text)
+        text = _EVERY_LEAD.sub("", intent.text)
         if text != intent.text:
             text = f"{text.rstrip(' .!')}, in every study."
         body, cited = self._strip_citation(text)
@@ -335,7 +335,7 @@ class ClaimChecker:
             keep = self.findings.sides_filter(part, part_out) if not fig_hit else (lambda c, for_side: True)
             # the sources' sentences on what the part is about ("body weight": not their economy results), or, when
             # none of them speaks of it, their closest sentences
-            need = (outcomes(part) - {"taper"}) or None if not fig_hit or j.how != "figure" else None
+            need = None if fig_hit and j.how == "figure" else (outcomes(part) - {"taper"}) or None
             pro, con = ((self.findings.best(qv, part, j.for_sources, 2, need=need) if not j.pro else j.pro),
                         (self.findings.best(qv, part, j.against_sources, 2, need=need) if not j.con else j.con))
             if need and not pro and not con:
