@@ -38,6 +38,7 @@ from .settings import Settings
 from .snapshot import Snapshot
 from .spelling import english_words
 from .text import asks_progression, named_sources
+from .text import question_sentences
 from .understand import Understanding, article_claim, asks_if_true, understand
 
 
@@ -234,8 +235,11 @@ class Assistant:
         if any("?" in p.text and p.named_domain for p in kept):
             # a musing said in passing ("Honestly wondering if I should just quit road marathons and do trails.")
             # beside a question about lifting is backstory unless it clearly fits a question type
+            # (a part split from a sentence that asks, "Is Friday too close to the long run, and should I…?", asks too)
+            asked = question_sentences(q).lower()
             for part in kept:
-                if "?" not in part.text and not part.named_domain and part.type_score < self.settings.musing_confidence:
+                if part.text[:40].lower().rstrip(" ,?") not in asked and not part.named_domain \
+                        and part.type_score < self.settings.musing_confidence:
                     part.in_scope = False
             kept = [p for p in u.parts if p.in_scope]
         unsure_parts = [p for p in kept if p.type_score < self.settings.type_confidence and not p.named_domain]

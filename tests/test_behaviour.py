@@ -237,6 +237,10 @@ def test_a_musing_without_a_question_mark_beside_a_lifting_question_is_backstory
     ans = assistant.ask(msg)
     assert not ans.answer.startswith("**"), ans.answer   # one question answered, not a section for the musing
     assert "Taper" not in ans.answer.split("\n")[0]
+    # ...but a part split from a sentence that asks is asked, even without a question mark of its own
+    two = ("I squat 80kg for 5 on Fridays. Is Friday too close to the Saturday long run, and should I keep the "
+           "load the same as mileage goes up?")
+    assert "outside what my sources cover" not in assistant.ask(two).answer
 
 
 @pytest.mark.parametrize("text, soon", [
